@@ -1,0 +1,203 @@
+package io.switchboard.config;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every Switchboard setting, read once from MicroProfile Config at start-up and validated. The
+ * README's configuration table documents each key; environment variables work as MicroProfile Config
+ * maps them (e.g. {@code SWITCHBOARD_HEARTBEAT_INTERVAL_MS}).
+ */
+@ApplicationScoped
+public class SwitchboardConfig {
+
+    @Inject
+    @ConfigProperty(name = "switchboard.node.id")
+    Optional<String> configuredNodeId;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.heartbeat.interval-ms", defaultValue = "25000")
+    long heartbeatIntervalMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.heartbeat.timeout-ms", defaultValue = "10000")
+    long heartbeatTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.frame.max-bytes", defaultValue = "65536")
+    int maxFrameBytes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.message.max-recipients", defaultValue = "100")
+    int maxRecipients;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.send-queue.max-frames", defaultValue = "1024")
+    int sendQueueMaxFrames;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.send-queue.max-bytes", defaultValue = "8388608")
+    long sendQueueMaxBytes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.broadcast.group", defaultValue = "broadcast")
+    String broadcastGroup;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.api.backend-group", defaultValue = "backend")
+    String backendGroup;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.api.key")
+    Optional<String> apiKey;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.api.max-body-bytes", defaultValue = "65536")
+    int maxBodyBytes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.dev.tokens.enabled", defaultValue = "false")
+    boolean devTokensEnabled;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.dev.key-dir")
+    Optional<String> devKeyDir;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.dev.token-ttl-seconds", defaultValue = "86400")
+    long devTokenTtlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.publickey")
+    Optional<String> jwtPublicKey;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.publickey.location")
+    Optional<String> jwtPublicKeyLocation;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.issuer")
+    Optional<String> jwtIssuer;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.audiences")
+    Optional<String> jwtAudiences;
+
+    @Inject
+    @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
+    int jwtClockSkewSeconds;
+
+    private String nodeId;
+
+    @PostConstruct
+    void validate() {
+        positive("switchboard.heartbeat.interval-ms", heartbeatIntervalMs);
+        positive("switchboard.heartbeat.timeout-ms", heartbeatTimeoutMs);
+        positive("switchboard.frame.max-bytes", maxFrameBytes);
+        positive("switchboard.message.max-recipients", maxRecipients);
+        positive("switchboard.send-queue.max-frames", sendQueueMaxFrames);
+        positive("switchboard.send-queue.max-bytes", sendQueueMaxBytes);
+        positive("switchboard.api.max-body-bytes", maxBodyBytes);
+        positive("switchboard.dev.token-ttl-seconds", devTokenTtlSeconds);
+        if (jwtClockSkewSeconds < 0) {
+            throw new IllegalStateException("mp.jwt.verify.clock.skew must be >= 0");
+        }
+        if (jwtPublicKey.isPresent() && jwtPublicKeyLocation.isPresent()) {
+            throw new IllegalStateException(
+                    "Set mp.jwt.verify.publickey or mp.jwt.verify.publickey.location, not both");
+        }
+        nodeId = configuredNodeId.filter(s -> !s.isBlank())
+                .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalStateException(key + " must be > 0, was " + value);
+        }
+    }
+
+    /** This node's id: configured, or generated once per start. */
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Duration heartbeatInterval() {
+        return Duration.ofMillis(heartbeatIntervalMs);
+    }
+
+    public Duration heartbeatTimeout() {
+        return Duration.ofMillis(heartbeatTimeoutMs);
+    }
+
+    /** Largest accepted text frame, in bytes of UTF-8. */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    public int maxRecipients() {
+        return maxRecipients;
+    }
+
+    public int sendQueueMaxFrames() {
+        return sendQueueMaxFrames;
+    }
+
+    public long sendQueueMaxBytes() {
+        return sendQueueMaxBytes;
+    }
+
+    public String broadcastGroup() {
+        return broadcastGroup;
+    }
+
+    public String backendGroup() {
+        return backendGroup;
+    }
+
+    public Optional<String> apiKey() {
+        return apiKey.filter(s -> !s.isBlank());
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public boolean devTokensEnabled() {
+        return devTokensEnabled;
+    }
+
+    public Path devKeyDir() {
+        return devKeyDir.filter(s -> !s.isBlank()).map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".switchboard", "dev-keys"));
+    }
+
+    public Duration devTokenTtl() {
+        return Duration.ofSeconds(devTokenTtlSeconds);
+    }
+
+    public Optional<String> jwtPublicKey() {
+        return jwtPublicKey.filter(s -> !s.isBlank());
+    }
+
+    public Optional<String> jwtPublicKeyLocation() {
+        return jwtPublicKeyLocation.filter(s -> !s.isBlank());
+    }
+
+    public Optional<String> jwtIssuer() {
+        return jwtIssuer.filter(s -> !s.isBlank());
+    }
+
+    public Optional<String> jwtAudiences() {
+        return jwtAudiences.filter(s -> !s.isBlank());
+    }
+
+    public int jwtClockSkewSeconds() {
+        return jwtClockSkewSeconds;
+    }
+}

@@ -1,0 +1,125 @@
+package io.switchboard.connection;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A connection's bounded outbound queue with at most one asynchronous send in flight, which keeps frame
+ * order and stops a slow reader from growing memory without bound.
+ *
+ * <p>Threads: {@link #offer} is called from any thread (a sender's WebSocket thread, an HTTP request
+ * thread, a timer); the next send starts either on the offering thread or on the container thread that
+ * completes the previous send. Neither ever blocks: a full queue makes {@code offer} return false and the
+ * caller cuts the connection.
+ */
+final class Outbox {
+    private final FrameSink sink;
+    private final int maxFrames;
+    private final long maxBytes;
+    private final Consumer<Throwable> onSendFailure;
+
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** True while one send is in flight; its owner starts the next one. */
+    private final AtomicBoolean sending = new AtomicBoolean();
+    private volatile boolean closed;
+
+    Outbox(FrameSink sink, int maxFrames, long maxBytes, Consumer<Throwable> onSendFailure) {
+        this.sink = sink;
+        this.maxFrames = maxFrames;
+        this.maxBytes = maxBytes;
+        this.onSendFailure = onSendFailure;
+    }
+
+    /**
+     * Queues a frame for sending. Returns false, queuing nothing, when the queue is closed or the frame
+     * would take it past its frame or byte limit. A frame's size is counted as its UTF-16 length times
+     * two, a bound on its memory rather than its wire size.
+     */
+    boolean offer(String frame) {
+        if (closed) {
+            return false;
+        }
+        long size = (long) frame.length() * 2;
+        if (queuedFrames.incrementAndGet() > maxFrames || queuedBytes.addAndGet(size) > maxBytes) {
+            queuedFrames.decrementAndGet();
+            queuedBytes.addAndGet(-size);
+            return false;
+        }
+        queue.add(frame);
+        if (sending.compareAndSet(false, true)) {
+            sendNext();
+        }
+        return true;
+    }
+
+    /** True when nothing is queued or in flight: a ping now would not wait behind data. */
+    boolean idle() {
+        return !sending.get() && queue.isEmpty();
+    }
+
+    int queuedFrames() {
+        return queuedFrames.get();
+    }
+
+    /** Drops whatever is queued; later offers are refused. */
+    void close() {
+        closed = true;
+        queue.clear();
+    }
+
+    /** Runs while this thread owns {@code sending}; loops instead of recursing when sends complete inline. */
+    private void sendNext() {
+        while (true) {
+            String frame = closed ? null : queue.poll();
+            if (frame == null) {
+                sending.set(false);
+                // An offer may have queued a frame after our poll but before we released the flag.
+                if (closed || queue.isEmpty() || !sending.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            InlineCompletion inline = new InlineCompletion();
+            sink.sendText(frame, failure -> {
+                queuedFrames.decrementAndGet();
+                queuedBytes.addAndGet(-(long) frame.length() * 2);
+                if (failure != null) {
+                    closed = true;
+                    queue.clear();
+                    sending.set(false);
+                    onSendFailure.accept(failure);
+                    return;
+                }
+                if (!inline.completedInline()) {
+                    sendNext(); // completed later, on the container's thread: continue from there
+                }
+            });
+            if (!inline.callerReturned()) {
+                return; // still in flight: its completion continues the loop
+            }
+        }
+    }
+
+    /** Tells whether a send's completion ran inside the send call (then the caller loops) or later. */
+    private static final class InlineCompletion {
+        private static final int PENDING = 0;
+        private static final int COMPLETED_INLINE = 1;
+        private static final int CALLER_RETURNED = 2;
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+
+        /** Called by the completion: true if the sending call has not returned yet. */
+        boolean completedInline() {
+            return state.compareAndSet(PENDING, COMPLETED_INLINE);
+        }
+
+        /** Called after the send call returns: true if the completion already ran inline. */
+        boolean callerReturned() {
+            return !state.compareAndSet(PENDING, CALLER_RETURNED);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.switchboard.heartbeat;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.registry.ConnectionRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Pings every connection each heartbeat interval and reaps the ones that stayed silent past interval +
+ * timeout (close code {@link CloseCodes#HEARTBEAT_TIMEOUT}), removing them from the registry at once.
+ * A non-persistent EJB interval timer drives the sweep; bean-managed concurrency, so nothing here is
+ * serialized behind a container lock. The sweep runs on an EJB timer thread; it only enqueues pings and
+ * hands closes to the managed executor, so it never blocks on a socket.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class HeartbeatService {
+    private static final Logger LOG = Logger.getLogger(HeartbeatService.class.getName());
+
+    @Resource
+    TimerService timerService;
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    private HeartbeatPolicy policy;
+    /** Skips a tick if the previous sweep is still running (timers may overlap under load). */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    @PostConstruct
+    void start() {
+        policy = HeartbeatPolicy.of(config.heartbeatInterval(), config.heartbeatTimeout());
+        long period = policy.sweepPeriod().toMillis();
+        timerService.createIntervalTimer(period, period, new TimerConfig("switchboard-heartbeat", false));
+        LOG.info(() -> "Heartbeat: ping every " + config.heartbeatInterval().toMillis() + " ms, reap after "
+                + (config.heartbeatInterval().toMillis() + config.heartbeatTimeout().toMillis())
+                + " ms of silence, sweep every " + period + " ms");
+    }
+
+    @Timeout
+    void sweep() {
+        if (!sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long now = System.nanoTime();
+            for (Connection connection : registry.all()) {
+                switch (policy.decide(now, connection.lastSeenNanos(), connection.lastPingNanos())) {
+                    case REAP -> connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
+                    case PING -> connection.ping(now);
+                    case NOTHING -> { }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Heartbeat sweep failed; retrying next tick", e);
+        } finally {
+            sweeping.set(false);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.switchboard.protocol;
+
+import jakarta.json.JsonValue;
+import java.util.List;
+
+/** A decoded, validated client → server frame. Immutable; {@code id} is echoed in the reply (may be null). */
+public sealed interface ClientCommand {
+
+    JsonValue id();
+
+    /** {@code {"type":"message","to":[...],"content":...}}: direct message to every connection of each user. */
+    record SendMessage(JsonValue id, List<String> to, JsonValue content) implements ClientCommand {
+        public SendMessage {
+            to = List.copyOf(to);
+        }
+    }
+
+    /** {@code {"type":"broadcast","content":...}}: to every connection; needs the broadcast group. */
+    record Broadcast(JsonValue id, JsonValue content) implements ClientCommand {
+    }
+
+    /** {@code {"type":"ping"}}: application-level ping for clients that cannot send protocol pings. */
+    record Ping(JsonValue id) implements ClientCommand {
+    }
+}

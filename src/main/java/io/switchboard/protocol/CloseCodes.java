@@ -1,0 +1,21 @@
+package io.switchboard.protocol;
+
+/**
+ * WebSocket close codes Switchboard uses. Standard codes below 4000; our own in 4000–4099 mean
+ * "reconnect (with backoff)", 4100–4199 mean "do not reconnect with the same credentials".
+ */
+public final class CloseCodes {
+    /** Server shutting down (RFC 6455). */
+    public static final int GOING_AWAY = 1001;
+    /** Binary frames are not part of the protocol (RFC 6455 "unsupported data"). */
+    public static final int UNSUPPORTED_DATA = 1003;
+    /** Text frame above {@code switchboard.frame.max-bytes} (RFC 6455 "message too big"). */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** No pong or other frame from the client within heartbeat interval + timeout. */
+    public static final int HEARTBEAT_TIMEOUT = 4000;
+    /** The client read too slowly: its outbound queue overflowed. */
+    public static final int SLOW_CONSUMER = 4001;
+
+    private CloseCodes() {
+    }
+}

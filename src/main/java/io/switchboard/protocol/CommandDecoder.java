@@ -1,0 +1,42 @@
+package io.switchboard.protocol;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+/** Turns a client text frame into a {@link ClientCommand}, or throws a {@link ProtocolException}. Stateless. */
+public final class CommandDecoder {
+    private final int maxRecipients;
+
+    public CommandDecoder(int maxRecipients) {
+        this.maxRecipients = maxRecipients;
+    }
+
+    public ClientCommand decode(String text) {
+        JsonObject frame = JsonFields.parseObject(text);
+        JsonValue id = frame.get("id");
+        if (id != null && !isValidId(id)) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "Field 'id' must be a string or a number");
+        }
+        try {
+            String type = JsonFields.requiredString(frame, "type");
+            return switch (type) {
+                case "message" -> new ClientCommand.SendMessage(id,
+                        JsonFields.userList(frame, "to", maxRecipients),
+                        JsonFields.requiredValue(frame, "content"));
+                case "broadcast" -> new ClientCommand.Broadcast(id, JsonFields.requiredValue(frame, "content"));
+                case "ping" -> new ClientCommand.Ping(id);
+                default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "Unknown frame type '" + truncate(type) + "'");
+            };
+        } catch (ProtocolException e) {
+            throw e.withRequestId(id);
+        }
+    }
+
+    private static boolean isValidId(JsonValue id) {
+        return id.getValueType() == JsonValue.ValueType.STRING || id.getValueType() == JsonValue.ValueType.NUMBER;
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}

@@ -1,0 +1,45 @@
+package io.switchboard.protocol;
+
+/**
+ * Every error Switchboard reports, with the numeric code sent in WebSocket error frames and used as
+ * the HTTP status of problem+json responses, and a stable slug clients can switch on.
+ */
+public enum ErrorCode {
+    INVALID_JSON(400, "invalid-json", "The frame or body is not valid JSON"),
+    INVALID_FRAME(400, "invalid-frame", "A field is missing or has the wrong type"),
+    UNKNOWN_TYPE(400, "unknown-type", "The frame type is not known"),
+    TOO_MANY_RECIPIENTS(400, "too-many-recipients", "The recipient list is longer than allowed"),
+    UNAUTHORIZED(401, "unauthorized", "Missing or invalid credentials"),
+    FORBIDDEN(403, "forbidden", "The credentials do not allow this"),
+    NOT_FOUND(404, "not-found", "No such resource"),
+    METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
+    TOO_LARGE(413, "too-large", "The frame or body is larger than allowed"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
+    RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    INTERNAL(500, "internal", "Internal error");
+
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    ErrorCode(int status, String slug, String title) {
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    /** Numeric code of error frames; HTTP status of problem responses. */
+    public int status() {
+        return status;
+    }
+
+    /** Stable machine-readable name, e.g. {@code invalid-json}. */
+    public String slug() {
+        return slug;
+    }
+
+    /** Short human-readable summary, the same for every occurrence. */
+    public String title() {
+        return title;
+    }
+}

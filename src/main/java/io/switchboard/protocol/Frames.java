@@ -1,0 +1,101 @@
+package io.switchboard.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Encodes server → client frames. Each method returns the finished JSON text, so a frame fanned out to
+ * many connections is encoded once. Stateless and thread-safe.
+ */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    public static String welcome(String connectionId, String user, String node, long heartbeatMs) {
+        return write(g -> g.write("type", "welcome")
+                .write("connectionId", connectionId)
+                .write("user", user)
+                .write("node", node)
+                .write("heartbeatMs", heartbeatMs));
+    }
+
+    /** The delivery of a direct message, identical for every recipient connection. */
+    public static String message(String messageId, String from, List<String> to, JsonValue content, long ts) {
+        return write(g -> {
+            g.write("type", "message").write("id", messageId).write("from", from);
+            g.writeStartArray("to");
+            to.forEach(g::write);
+            g.writeEnd();
+            g.write("content", content).write("ts", ts);
+        });
+    }
+
+    /** The delivery of a broadcast, identical for every connection. */
+    public static String broadcast(String messageId, String from, JsonValue content, long ts) {
+        return write(g -> g.write("type", "broadcast").write("id", messageId).write("from", from)
+                .write("content", content).write("ts", ts));
+    }
+
+    /** The sender's acknowledgement of a direct message. */
+    public static String messageAck(JsonValue requestId, String messageId, Map<String, Integer> delivered,
+            List<String> offline) {
+        return write(g -> {
+            g.write("type", "ack");
+            writeId(g, requestId);
+            g.write("messageId", messageId);
+            g.writeStartObject("delivered");
+            delivered.forEach(g::write);
+            g.writeEnd();
+            g.writeStartArray("offline");
+            offline.forEach(g::write);
+            g.writeEnd();
+        });
+    }
+
+    /** The sender's acknowledgement of a broadcast: how many connections it was handed to. */
+    public static String broadcastAck(JsonValue requestId, String messageId, int delivered) {
+        return write(g -> {
+            g.write("type", "ack");
+            writeId(g, requestId);
+            g.write("messageId", messageId).write("delivered", delivered);
+        });
+    }
+
+    public static String pong(JsonValue requestId, long ts) {
+        return write(g -> {
+            g.write("type", "pong");
+            writeId(g, requestId);
+            g.write("ts", ts);
+        });
+    }
+
+    public static String error(ErrorCode code, String message, JsonValue requestId) {
+        return write(g -> {
+            g.write("type", "error").write("code", code.status()).write("reason", code.slug())
+                    .write("message", message);
+            writeId(g, requestId);
+        });
+    }
+
+    private static void writeId(JsonGenerator g, JsonValue requestId) {
+        if (requestId != null) {
+            g.write("id", requestId);
+        }
+    }
+
+    private static String write(Consumer<JsonGenerator> body) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = Json.createGenerator(out)) {
+            g.writeStartObject();
+            body.accept(g);
+            g.writeEnd();
+        }
+        return out.toString();
+    }
+}

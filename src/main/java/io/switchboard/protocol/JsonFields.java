@@ -1,0 +1,127 @@
+package io.switchboard.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Typed access to fields of client and backend JSON, failing with precise {@link ProtocolException}s. */
+public final class JsonFields {
+    /** User ids are opaque strings; this bound keeps one id from costing more than a frame's worth. */
+    public static final int MAX_USER_ID_LENGTH = 256;
+
+    private JsonFields() {
+    }
+
+    /** Parses a whole JSON object; anything else (arrays, scalars, trailing garbage) is invalid-json. */
+    public static JsonObject parseObject(String text) {
+        JsonValue value;
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            value = reader.readValue();
+        } catch (JsonException | IllegalStateException e) {
+            throw new ProtocolException(ErrorCode.INVALID_JSON, "Not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+            throw new ProtocolException(ErrorCode.INVALID_JSON, "Expected a JSON object, got " + describe(value));
+        }
+        return value.asJsonObject();
+    }
+
+    public static String requiredString(JsonObject object, String field) {
+        JsonValue value = object.get(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (value.getValueType() != JsonValue.ValueType.STRING) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                    "Field '" + field + "' must be a string, got " + describe(value));
+        }
+        return ((JsonString) value).getString();
+    }
+
+    /** A value that must be present but may be any JSON, {@code null} included. */
+    public static JsonValue requiredValue(JsonObject object, String field) {
+        JsonValue value = object.get(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        return value;
+    }
+
+    /** A non-empty array of valid user ids, de-duplicated in first-seen order, at most {@code max} long. */
+    public static List<String> userList(JsonObject object, String field, int max) {
+        JsonValue value = object.get(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (value.getValueType() != JsonValue.ValueType.ARRAY) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                    "Field '" + field + "' must be an array of user ids, got " + describe(value));
+        }
+        JsonArray array = value.asJsonArray();
+        if (array.isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "Field '" + field + "' must name at least one user");
+        }
+        if (array.size() > max) {
+            throw new ProtocolException(ErrorCode.TOO_MANY_RECIPIENTS,
+                    "Field '" + field + "' has " + array.size() + " entries; the limit is " + max);
+        }
+        Set<String> users = new LinkedHashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonValue entry = array.get(i);
+            if (entry.getValueType() != JsonValue.ValueType.STRING) {
+                throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                        "Field '" + field + "[" + i + "]' must be a string, got " + describe(entry));
+            }
+            users.add(userId(((JsonString) entry).getString(), field + "[" + i + "]"));
+        }
+        return new ArrayList<>(users);
+    }
+
+    /** Checks a user id from any source (frame, body, path) and returns it. */
+    public static String userId(String candidate, String where) {
+        if (candidate.isEmpty() || candidate.length() > MAX_USER_ID_LENGTH) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                    "'" + where + "' must be a user id of 1 to " + MAX_USER_ID_LENGTH + " characters");
+        }
+        for (int i = 0; i < candidate.length(); i++) {
+            if (Character.isISOControl(candidate.charAt(i))) {
+                throw new ProtocolException(ErrorCode.INVALID_FRAME, "'" + where + "' contains a control character");
+            }
+        }
+        return candidate;
+    }
+
+    /** Names a JSON value's type for error messages without echoing (possibly large) content. */
+    public static String describe(JsonValue value) {
+        return switch (value.getValueType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case TRUE, FALSE -> "a boolean";
+            case NULL -> "null";
+        };
+    }
+
+    private static ProtocolException missing(String field) {
+        return new ProtocolException(ErrorCode.INVALID_FRAME, "Field '" + field + "' is required");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable input";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+}

@@ -1,0 +1,70 @@
+package io.switchboard.socket;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.protocol.ClientCommand;
+import io.switchboard.protocol.CommandDecoder;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.ProtocolException;
+import io.switchboard.routing.BroadcastReport;
+import io.switchboard.routing.DeliveryReport;
+import io.switchboard.routing.MessageRouter;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Decodes a client's text frame, runs the command through the router and answers the sender with an
+ * ack, pong or error frame. Runs on the connection's WebSocket thread (one frame at a time per
+ * connection); only enqueues frames, never waits on a socket. A bad frame is answered with an error
+ * and the connection stays open.
+ */
+@ApplicationScoped
+public class CommandDispatcher {
+    private static final Logger LOG = Logger.getLogger(CommandDispatcher.class.getName());
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    MessageRouter router;
+
+    private CommandDecoder decoder;
+
+    @PostConstruct
+    void init() {
+        decoder = new CommandDecoder(config.maxRecipients());
+    }
+
+    public void dispatch(Connection sender, String text) {
+        ClientCommand command;
+        try {
+            command = decoder.decode(text);
+            sender.send(execute(sender, command));
+        } catch (ProtocolException e) {
+            sender.send(Frames.error(e.code(), e.getMessage(), e.requestId()));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Command from " + sender + " failed", e);
+            sender.send(Frames.error(ErrorCode.INTERNAL, "Internal error", null));
+        }
+    }
+
+    private String execute(Connection sender, ClientCommand command) {
+        if (command instanceof ClientCommand.SendMessage message) {
+            DeliveryReport report = router.sendDirect(sender.user(), message.to(), message.content());
+            return Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline());
+        }
+        if (command instanceof ClientCommand.Broadcast broadcast) {
+            if (!sender.identity().inGroup(config.broadcastGroup())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN,
+                        "Broadcast needs group '" + config.broadcastGroup() + "' in the token", broadcast.id());
+            }
+            BroadcastReport report = router.broadcast(sender.user(), broadcast.content());
+            return Frames.broadcastAck(broadcast.id(), report.messageId(), report.connections());
+        }
+        return Frames.pong(command.id(), System.currentTimeMillis());
+    }
+}

@@ -1,0 +1,127 @@
+package io.switchboard.socket;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.Frames;
+import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.security.Identity;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The client WebSocket endpoint at {@value #PATH}. Thin: it turns socket events into calls on the
+ * {@link Connection}, the {@link ConnectionRegistry} and the {@link CommandDispatcher}. The handshake was
+ * authenticated by {@link HandshakeFilter}. All callbacks run on container WebSocket threads, one at a
+ * time per session; none blocks (sends are queued, closes run on the managed executor). Per-connection
+ * state lives in the {@link Connection} stored in the session, not in fields.
+ */
+@ServerEndpoint(GatewayEndpoint.PATH)
+public class GatewayEndpoint {
+    public static final String PATH = "/ws";
+    private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
+    private static final String CONNECTION = Connection.class.getName();
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @Inject
+    CommandDispatcher dispatcher;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @OnOpen
+    public void open(Session session) throws IOException {
+        if (!(session.getUserPrincipal() instanceof Identity identity)) {
+            // HandshakeFilter lets no unauthenticated upgrade through; refuse rather than trust anyone.
+            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
+            return;
+        }
+        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
+        session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
+        Connection connection = new Connection(UUID.randomUUID().toString(), identity,
+                new SessionSink(session, executor),
+                new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
+                registry::closed, System.nanoTime());
+        session.getUserProperties().put(CONNECTION, connection);
+        registry.register(connection);
+        connection.send(Frames.welcome(connection.id(), identity.user(), config.nodeId(),
+                config.heartbeatInterval().toMillis()));
+    }
+
+    @OnMessage
+    public void text(Session session, String text) {
+        Connection connection = connection(session);
+        if (connection == null) {
+            return;
+        }
+        connection.touch(System.nanoTime());
+        if (utf8Length(text) > config.maxFrameBytes()) {
+            connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
+            return;
+        }
+        dispatcher.dispatch(connection, text);
+    }
+
+    @OnMessage
+    public void binary(Session session, ByteBuffer data) {
+        Connection connection = connection(session);
+        if (connection != null) {
+            connection.close(CloseCodes.UNSUPPORTED_DATA, "binary frames are not supported; send JSON text");
+        }
+    }
+
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        Connection connection = connection(session);
+        if (connection != null) {
+            connection.touch(System.nanoTime());
+        }
+    }
+
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        Connection connection = connection(session);
+        if (connection != null) {
+            connection.closedByPeer(reason.getCloseCode().getCode());
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        LOG.log(Level.FINE, failure, () -> "WebSocket error on " + connection(session));
+    }
+
+    private static Connection connection(Session session) {
+        return (Connection) session.getUserProperties().get(CONNECTION);
+    }
+
+    /** UTF-8 length without allocating when the frame is obviously small enough. */
+    private int utf8Length(String text) {
+        if ((long) text.length() * 3 <= config.maxFrameBytes()) {
+            return text.length();
+        }
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,79 @@
+package io.switchboard.socket;
+
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProblemJson;
+import io.switchboard.security.Identity;
+import io.switchboard.security.InvalidTokenException;
+import io.switchboard.security.TokenVerifier;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+
+/**
+ * Authenticates the WebSocket upgrade before a socket exists: the bearer token from the
+ * {@code Authorization} header or, for browsers, the {@code token} query parameter is verified by
+ * {@link TokenVerifier}; a bad one gets 401 problem+json and no upgrade. A good one becomes the request's
+ * principal, which the container hands to the WebSocket session. Runs on a container HTTP thread.
+ */
+@WebFilter(urlPatterns = GatewayEndpoint.PATH, asyncSupported = true)
+public class HandshakeFilter extends HttpFilter {
+    private static final long serialVersionUID = 1L;
+    static final String QUERY_PARAMETER = "token";
+
+    @Inject
+    transient TokenVerifier verifier;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        Identity identity;
+        try {
+            identity = verifier.verify(bearerToken(request));
+        } catch (InvalidTokenException e) {
+            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            response.setContentType(ProblemJson.MEDIA_TYPE);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.getWriter().write(ProblemJson.of(ErrorCode.UNAUTHORIZED, e.getMessage()));
+            return;
+        }
+        chain.doFilter(new AuthenticatedRequest(request, identity), response);
+    }
+
+    /** The header token if there is one, else the query token, else null. */
+    static String bearerToken(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null) {
+            return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        }
+        return request.getParameter(QUERY_PARAMETER);
+    }
+
+    /** Exposes the verified identity as the principal the WebSocket session is created with. */
+    private static final class AuthenticatedRequest extends HttpServletRequestWrapper {
+        private final Identity identity;
+
+        AuthenticatedRequest(HttpServletRequest request, Identity identity) {
+            super(request);
+            this.identity = identity;
+        }
+
+        @Override
+        public Principal getUserPrincipal() {
+            return identity;
+        }
+
+        @Override
+        public String getRemoteUser() {
+            return identity.user();
+        }
+    }
+}
