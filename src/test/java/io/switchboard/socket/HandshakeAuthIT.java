@@ -1,0 +1,93 @@
+package io.switchboard.socket;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Deployments;
+import io.switchboard.testing.TestTokens;
+import io.switchboard.testing.WsClient;
+import io.switchboard.testing.WsClient.TokenIn;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URL;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+
+/** The /ws handshake: only valid tokens, from the header or the query, get a socket. */
+@ExtendWith(ArquillianExtension.class)
+class HandshakeAuthIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.switchboardWar();
+    }
+
+    @ArquillianResource
+    URL baseUrl;
+
+    private URI base() throws Exception {
+        return baseUrl.toURI();
+    }
+
+    @Test
+    void refusesEveryBadTokenWith401InHeaderAndQueryAndCreatesNoConnection() throws Exception {
+        String user = "mallory-" + UUID.randomUUID();
+        Map<String, String> badTokens = new LinkedHashMap<>();
+        badTokens.put("missing", null);
+        badTokens.put("malformed", TestTokens.malformed());
+        badTokens.put("signed by another key", TestTokens.signedByOtherKey(user));
+        badTokens.put("payload tampered", TestTokens.tampered("someone", user));
+        badTokens.put("expired", TestTokens.expired(user));
+        badTokens.put("wrong issuer", TestTokens.wrongIssuer(user));
+        badTokens.put("alg none", TestTokens.algNone(user));
+        URI base = base();
+        Executable[] checks = badTokens.entrySet().stream()
+                .flatMap(bad -> java.util.stream.Stream.of(TokenIn.HEADER, TokenIn.QUERY).map(where -> (Executable) () ->
+                        assertEquals(401, WsClient.refusedStatus(base, bad.getValue(), where),
+                                bad.getKey() + " token in " + where)))
+                .toArray(Executable[]::new);
+        assertAll(checks);
+        assertEquals(0, new ApiClient(base).connectionsOf(user), "a refused handshake must not register a connection");
+    }
+
+    @Test
+    void answersRefusedHandshakeWithProblemJson() throws Exception {
+        ApiClient.Reply reply = new ApiClient(base()).get("ws?token=" + TestTokens.expired("alice"));
+        assertEquals(401, reply.status());
+        assertTrue(reply.contentType().startsWith("application/problem+json"), reply.contentType());
+        JsonObject problem = reply.json();
+        assertEquals("unauthorized", problem.getString("code"));
+        assertEquals("Token expired", problem.getString("detail"));
+    }
+
+    @Test
+    void welcomesClientsAuthenticatedByHeaderOrQuery() throws Exception {
+        String user = "alice-" + UUID.randomUUID();
+        ApiClient api = new ApiClient(base());
+        try (WsClient byHeader = WsClient.connect(base(), TestTokens.valid(user), TokenIn.HEADER);
+                WsClient byQuery = WsClient.connect(base(), TestTokens.valid(user), TokenIn.QUERY)) {
+            JsonObject first = byHeader.next();
+            JsonObject second = byQuery.next();
+            for (JsonObject welcome : new JsonObject[] {first, second}) {
+                assertEquals("welcome", welcome.getString("type"));
+                assertEquals(user, welcome.getString("user"));
+                assertEquals("it-node", welcome.getString("node"));
+                assertEquals(1000, welcome.getInt("heartbeatMs"));
+                UUID.fromString(welcome.getString("connectionId"));
+            }
+            assertFalse(first.getString("connectionId").equals(second.getString("connectionId")));
+            assertEquals(2, api.connectionsOf(user));
+        }
+    }
+}

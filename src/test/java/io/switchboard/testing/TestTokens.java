@@ -1,0 +1,104 @@
+package io.switchboard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.lang.JoseException;
+
+/** Mints good and deliberately bad tokens with the test key pairs in src/test/resources/test-keys. */
+public final class TestTokens {
+    public static final String ISSUER = "switchboard-test";
+
+    private TestTokens() {
+    }
+
+    public static String valid(String user, String... groups) {
+        return sign(claims(user, ISSUER, 600, groups), key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    public static String expired(String user) {
+        JwtClaims claims = claims(user, ISSUER, -3600, new String[0]);
+        claims.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() - 7200));
+        return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    public static String wrongIssuer(String user) {
+        return sign(claims(user, "someone-else", 600, new String[0]), key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    public static String signedByOtherKey(String user) {
+        return sign(claims(user, ISSUER, 600, new String[0]), key("other-private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    /** An unsigned token ({@code alg:none}) with otherwise perfect claims. */
+    public static String algNone(String user) {
+        String header = base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        String payload = base64Url(claims(user, ISSUER, 600, new String[0]).toJson());
+        return header + "." + payload + ".";
+    }
+
+    /** A valid token whose payload was swapped for another user's after signing. */
+    public static String tampered(String user, String impostor) {
+        String[] parts = valid(user).split("\\.");
+        String payload = base64Url(claims(impostor, ISSUER, 600, new String[0]).toJson());
+        return parts[0] + "." + payload + "." + parts[2];
+    }
+
+    public static String malformed() {
+        return "this.is-not.a-jwt";
+    }
+
+    private static JwtClaims claims(String user, String issuer, int expiresInSeconds, String[] groups) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setSubject(user);
+        claims.setClaim("upn", user);
+        claims.setStringListClaim("groups", List.of(groups));
+        claims.setIssuedAtToNow();
+        claims.setExpirationTime(NumericDate.fromSeconds(NumericDate.now().getValue() + expiresInSeconds));
+        claims.setJwtId(UUID.randomUUID().toString());
+        return claims;
+    }
+
+    private static String sign(JwtClaims claims, PrivateKey key, String alg) {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key);
+        jws.setAlgorithmHeaderValue(alg);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PrivateKey key(String file) {
+        Path dir = Path.of(System.getProperty("switchboard.testKeys", "src/test/resources/test-keys"));
+        try {
+            String pem = Files.readString(dir.resolve(file), StandardCharsets.US_ASCII)
+                    .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String base64Url(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
