@@ -58,6 +58,11 @@ public final class ApiClient {
         return get("api/users/" + user + "/presence", "X-Api-Key", API_KEY).json().getInt("connections");
     }
 
+    /** A counter from {@code GET /api/stats}. */
+    public long stat(String name) {
+        return get("api/stats", "X-Api-Key", API_KEY).json().getJsonNumber(name).longValue();
+    }
+
     private Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

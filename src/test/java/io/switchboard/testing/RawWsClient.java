@@ -39,6 +39,7 @@ public final class RawWsClient implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final SecureRandom random = new SecureRandom();
+    private int pingsSeen;
 
     private RawWsClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -125,6 +126,9 @@ public final class RawWsClient implements AutoCloseable {
                 if (frame.opcode() == OP_CLOSE) {
                     return frame.closeCode();
                 }
+                if (frame.opcode() == OP_PING) {
+                    pingsSeen++;
+                }
             } catch (EOFException e) {
                 return -1;
             } catch (SocketTimeoutException e) {
@@ -132,6 +136,11 @@ public final class RawWsClient implements AutoCloseable {
             }
         }
         throw new AssertionError("No close within " + timeout);
+    }
+
+    /** Pings read (and left unanswered) by {@link #awaitCloseCode}. */
+    public int pingsSeen() {
+        return pingsSeen;
     }
 
     private String readHeaders() throws IOException {
