@@ -1,0 +1,48 @@
+package io.switchboard.config;
+
+import java.util.Optional;
+
+/** A {@link SwitchboardConfig} with the built-in defaults, adjustable field by field, for unit tests. */
+public final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    public static SwitchboardConfig defaults() {
+        SwitchboardConfig config = new SwitchboardConfig();
+        config.configuredNodeId = Optional.of("test-node");
+        config.heartbeatIntervalMs = 25_000;
+        config.heartbeatTimeoutMs = 10_000;
+        config.maxFrameBytes = 65_536;
+        config.maxRecipients = 100;
+        config.sendQueueMaxFrames = 1024;
+        config.sendQueueMaxBytes = 8 * 1024 * 1024;
+        config.broadcastGroup = "broadcast";
+        config.backendGroup = "backend";
+        config.apiKey = Optional.empty();
+        config.maxBodyBytes = 65_536;
+        config.devTokensEnabled = false;
+        config.devKeyDir = Optional.empty();
+        config.devTokenTtlSeconds = 3600;
+        config.jwtPublicKey = Optional.empty();
+        config.jwtPublicKeyLocation = Optional.empty();
+        config.jwtIssuer = Optional.of("switchboard-test");
+        config.jwtAudiences = Optional.empty();
+        config.jwtClockSkewSeconds = 60;
+        config.validate();
+        return config;
+    }
+
+    public static SwitchboardConfig withPublicKeyLocation(String location) {
+        SwitchboardConfig config = defaults();
+        config.jwtPublicKeyLocation = Optional.of(location);
+        return config;
+    }
+
+    public static SwitchboardConfig withDevKeys(String dir) {
+        SwitchboardConfig config = defaults();
+        config.devTokensEnabled = true;
+        config.devKeyDir = Optional.of(dir);
+        return config;
+    }
+}

@@ -1,0 +1,134 @@
+package io.switchboard.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.security.Identity;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTest {
+    private final List<Integer> closedWith = new ArrayList<>();
+
+    private Connection connection(FrameSink sink, int maxFrames, long maxBytes) {
+        return new Connection("c1", new Identity("alice", Set.of(), 0), sink, new SendQueueLimits(maxFrames, maxBytes),
+                (c, code) -> closedWith.add(code), 0);
+    }
+
+    @Test
+    void sendsFramesInOrderWithOneInFlight() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = connection(sink, 10, 1_000_000);
+        assertTrue(connection.send("a"));
+        assertTrue(connection.send("b"));
+        assertTrue(connection.send("c"));
+        assertEquals(List.of("a"), sink.sent, "only one send in flight");
+        sink.completeNext();
+        assertEquals(List.of("a", "b"), sink.sent);
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(List.of("a", "b", "c"), sink.sent);
+        assertEquals(0, connection.queuedFrames());
+    }
+
+    @Test
+    void drainsLongQueuesWithoutRecursingWhenSendsCompleteInline() {
+        RecordingSink sink = RecordingSink.fast();
+        Connection connection = connection(sink, 200_000, Long.MAX_VALUE);
+        IntStream.range(0, 100_000).forEach(i -> connection.send("f" + i));
+        assertEquals(100_000, sink.sent.size());
+        assertEquals("f99999", sink.sent.get(99_999));
+    }
+
+    @Test
+    void cutsAsSlowConsumerWhenTheFrameLimitIsExceeded() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = connection(sink, 3, 1_000_000);
+        assertTrue(connection.send("1"));
+        assertTrue(connection.send("2"));
+        assertTrue(connection.send("3"));
+        assertFalse(connection.send("4"));
+        assertEquals(List.of(CloseCodes.SLOW_CONSUMER), sink.closeCodes);
+        assertEquals(List.of(CloseCodes.SLOW_CONSUMER), closedWith);
+        assertFalse(connection.isOpen());
+        assertFalse(connection.send("5"), "closed connections refuse frames");
+    }
+
+    @Test
+    void cutsAsSlowConsumerWhenTheByteLimitIsExceeded() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = connection(sink, 1000, 100); // 100 bytes = 50 UTF-16 chars
+        assertTrue(connection.send("x".repeat(30)));
+        assertFalse(connection.send("y".repeat(30)));
+        assertEquals(List.of(CloseCodes.SLOW_CONSUMER), sink.closeCodes);
+    }
+
+    @Test
+    void closesOnceWhenASendFails() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = connection(sink, 10, 1000);
+        connection.send("a");
+        connection.send("b");
+        sink.failNext(new IOException("broken pipe"));
+        assertFalse(connection.isOpen());
+        assertEquals(List.of(CloseCodes.GOING_AWAY), closedWith);
+        assertEquals(List.of("a"), sink.sent, "nothing more is sent after a failure");
+        connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "late");
+        assertEquals(1, closedWith.size(), "close listener runs once");
+    }
+
+    @Test
+    void pingsOnlyWhenIdle() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = connection(sink, 10, 1000);
+        connection.ping(5);
+        assertEquals(1, sink.pings);
+        assertEquals(5, connection.lastPingNanos());
+        connection.send("busy");
+        connection.ping(6);
+        assertEquals(1, sink.pings, "a ping would queue behind data; skipped");
+    }
+
+    @Test
+    void deliversEveryFrameExactlyOnceUnderConcurrentSenders() throws Exception {
+        RecordingSink sink = RecordingSink.fast();
+        Connection connection = connection(sink, 1_000_000, Long.MAX_VALUE);
+        int threads = 4;
+        int perThread = 20_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            pool.execute(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    connection.send(thread + ":" + i);
+                }
+            });
+        }
+        start.countDown();
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
+        assertEquals(threads * perThread, sink.sent.size());
+        assertEquals(threads * perThread, Set.copyOf(sink.sent).size());
+        for (int t = 0; t < threads; t++) {
+            String prefix = t + ":";
+            List<String> ofThread = sink.sent.stream().filter(s -> s.startsWith(prefix)).toList();
+            assertEquals(IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList(), ofThread, "per-sender order kept");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.switchboard.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.Json;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FramesTest {
+
+    @Test
+    void encodesTheWireContract() {
+        assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":25000}",
+                Frames.welcome("c1", "alice", "n1", 25000));
+        assertEquals("{\"type\":\"message\",\"id\":\"m1\",\"from\":\"alice\",\"to\":[\"bob\",\"carol\"],"
+                + "\"content\":{\"t\":\"hé 👋\"},\"ts\":5}",
+                Frames.message("m1", "alice", List.of("bob", "carol"), Json.createObjectBuilder().add("t", "hé 👋").build(), 5));
+        Map<String, Integer> delivered = new LinkedHashMap<>();
+        delivered.put("bob", 2);
+        assertEquals("{\"type\":\"ack\",\"id\":7,\"messageId\":\"m1\",\"delivered\":{\"bob\":2},\"offline\":[\"carol\"]}",
+                Frames.messageAck(Json.createValue(7), "m1", delivered, List.of("carol")));
+        assertEquals("{\"type\":\"error\",\"code\":403,\"reason\":\"forbidden\",\"message\":\"no\",\"id\":\"x\"}",
+                Frames.error(ErrorCode.FORBIDDEN, "no", Json.createValue("x")));
+        assertEquals("{\"type\":\"pong\",\"ts\":9}", Frames.pong(null, 9));
+    }
+
+    @Test
+    void problemJsonCarriesStatusAndCode() {
+        assertEquals("{\"type\":\"urn:switchboard:problem:too-large\",\"title\":\"The frame or body is larger than allowed\","
+                + "\"status\":413,\"code\":\"too-large\",\"detail\":\"big\"}", ProblemJson.of(ErrorCode.TOO_LARGE, "big"));
+    }
+}

@@ -1,0 +1,79 @@
+package io.switchboard.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.connection.Connection;
+import io.switchboard.connection.RecordingSink;
+import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.security.Identity;
+import jakarta.json.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MessageRouterTest {
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final MessageRouter router = new MessageRouter(new InMemoryBroker(new LocalDelivery(registry)),
+            Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC));
+
+    private RecordingSink connect(String id, String user) {
+        RecordingSink sink = RecordingSink.fast();
+        registry.register(new Connection(id, new Identity(user, Set.of(), 0), sink, new SendQueueLimits(10, 10_000),
+                registry::closed, 0));
+        return sink;
+    }
+
+    @Test
+    void deliversToEveryConnectionOfEachRecipientAndReportsOffline() {
+        RecordingSink bobPhone = connect("c1", "bob");
+        RecordingSink bobLaptop = connect("c2", "bob");
+        RecordingSink amy = connect("c3", "amy");
+        RecordingSink bystander = connect("c4", "zed");
+        DeliveryReport report = router.sendDirect("alice", List.of("bob", "carol", "amy"), Json.createValue("hi"));
+        assertEquals(Map.of("bob", 2, "amy", 1), report.delivered());
+        assertEquals(List.of("bob", "amy"), List.copyOf(report.delivered().keySet()), "recipient order kept");
+        assertEquals(List.of("carol"), report.offline());
+        String expected = "{\"type\":\"message\",\"id\":\"" + report.messageId()
+                + "\",\"from\":\"alice\",\"to\":[\"bob\",\"carol\",\"amy\"],\"content\":\"hi\",\"ts\":1234}";
+        assertEquals(List.of(expected), bobPhone.sent);
+        assertEquals(List.of(expected), bobLaptop.sent);
+        assertEquals(List.of(expected), amy.sent);
+        assertTrue(bystander.sent.isEmpty());
+    }
+
+    @Test
+    void encodesTheFrameOnceForTheWholeFanOut() {
+        RecordingSink first = connect("c1", "bob");
+        RecordingSink second = connect("c2", "bob");
+        RecordingSink third = connect("c3", "amy");
+        router.sendDirect("alice", List.of("bob", "amy"), Json.createValue(1));
+        assertSame(first.sent.get(0), second.sent.get(0));
+        assertSame(first.sent.get(0), third.sent.get(0));
+    }
+
+    @Test
+    void broadcastsToEveryConnection() {
+        RecordingSink one = connect("c1", "bob");
+        RecordingSink two = connect("c2", "amy");
+        BroadcastReport report = router.broadcast("ops", Json.createValue("x"));
+        assertEquals(2, report.connections());
+        assertEquals(one.sent, two.sent);
+        assertTrue(one.sent.get(0).startsWith("{\"type\":\"broadcast\""));
+    }
+
+    @Test
+    void countsOnlyConnectionsThatAcceptedTheFrame() {
+        connect("c1", "bob");
+        Connection closed = registry.connectionsOf("bob").get(0);
+        connect("c2", "bob");
+        closed.close(1000, "bye");
+        assertEquals(Map.of("bob", 1), router.sendDirect("alice", List.of("bob"), Json.createValue(1)).delivered());
+    }
+}

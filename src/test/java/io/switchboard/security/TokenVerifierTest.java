@@ -1,0 +1,89 @@
+package io.switchboard.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.TestConfig;
+import io.switchboard.config.InlineKey;
+import io.switchboard.testing.TestTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenVerifierTest {
+    private static final String PUBLIC_KEY = "file:" + Path.of("src/test/resources/test-keys/public.pem").toAbsolutePath();
+
+    static TokenVerifier verifier(SwitchboardConfig config) {
+        TokenVerifier verifier = new TokenVerifier();
+        verifier.config = config;
+        verifier.devKeys = new DevKeys();
+        verifier.devKeys.config = config;
+        verifier.init();
+        return verifier;
+    }
+
+    private final TokenVerifier verifier = verifier(TestConfig.withPublicKeyLocation(PUBLIC_KEY));
+
+    private String refusal(String token) {
+        return assertThrows(InvalidTokenException.class, () -> verifier.verify(token)).getMessage();
+    }
+
+    @Test
+    void acceptsAValidTokenAndReadsUserAndGroups() throws Exception {
+        Identity identity = verifier.verify(TestTokens.valid("alice", "broadcast", "ops"));
+        assertEquals("alice", identity.user());
+        assertEquals(Set.of("broadcast", "ops"), identity.groups());
+        assertTrue(identity.expiresAtMillis() > System.currentTimeMillis());
+    }
+
+    @Test
+    void refusesEveryBadTokenWithAPreciseReason() {
+        assertEquals("No bearer token", refusal(null));
+        assertEquals("No bearer token", refusal(" "));
+        assertEquals("Invalid token", refusal(TestTokens.malformed()));
+        assertEquals("Token expired", refusal(TestTokens.expired("alice")));
+        assertEquals("Wrong token issuer", refusal(TestTokens.wrongIssuer("alice")));
+        assertEquals("Bad token signature", refusal(TestTokens.signedByOtherKey("alice")));
+        assertEquals("Bad token signature", refusal(TestTokens.tampered("alice", "root")));
+        assertTrue(List.of("Invalid token", "Bad token signature").contains(refusal(TestTokens.algNone("alice"))));
+    }
+
+    @Test
+    void readsInlinePemKeysToo() throws Exception {
+        SwitchboardConfig config = TestConfig.defaults();
+        String pem = Files.readString(Path.of("src/test/resources/test-keys/public.pem"));
+        TokenVerifier inline = verifier(withInlineKey(config, pem));
+        assertEquals("bob", inline.verify(TestTokens.valid("bob")).user());
+    }
+
+    @Test
+    void refusesEverythingWhenNoKeyIsConfigured() {
+        TokenVerifier keyless = verifier(TestConfig.defaults());
+        assertThrows(InvalidTokenException.class, () -> keyless.verify(TestTokens.valid("alice")));
+    }
+
+    @Test
+    void verifiesDevTokensWithTheGeneratedKeyPair(@TempDir Path keyDir) throws Exception {
+        SwitchboardConfig config = TestConfig.withDevKeys(keyDir.toString());
+        DevTokenIssuer issuer = new DevTokenIssuer();
+        issuer.config = config;
+        issuer.devKeys = new DevKeys();
+        issuer.devKeys.config = config;
+        String token = issuer.issue("dana", List.of("broadcast")).orElseThrow().token();
+        assertTrue(Files.exists(keyDir.resolve(DevKeys.PRIVATE_FILE)));
+
+        TokenVerifier devVerifier = verifier(config); // a fresh bean: loads the same key pair from disk
+        Identity identity = devVerifier.verify(token);
+        assertEquals("dana", identity.user());
+        assertEquals(Set.of("broadcast"), identity.groups());
+    }
+
+    private static SwitchboardConfig withInlineKey(SwitchboardConfig config, String pem) {
+        return InlineKey.set(config, pem);
+    }
+}
