@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * The open connections of this node, by id and by user. Backed by concurrent maps: lookups never lock,
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class ConnectionRegistry {
+    private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Connection>> byUser = new ConcurrentHashMap<>();
     private final AtomicLong slowConsumerCuts = new AtomicLong();
@@ -41,8 +43,10 @@ public class ConnectionRegistry {
         });
         if (code == CloseCodes.SLOW_CONSUMER) {
             slowConsumerCuts.incrementAndGet();
+            LOG.warning(() -> "Cut slow consumer " + connection + ": its send queue overflowed");
         } else if (code == CloseCodes.HEARTBEAT_TIMEOUT) {
             heartbeatReaps.incrementAndGet();
+            LOG.fine(() -> "Reaped " + connection + ": no pong or frame within the heartbeat timeout");
         }
     }
 

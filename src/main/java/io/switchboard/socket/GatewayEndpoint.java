@@ -110,7 +110,11 @@ public class GatewayEndpoint {
 
     @OnError
     public void error(Session session, Throwable failure) {
-        LOG.log(Level.FINE, failure, () -> "WebSocket error on " + connection(session));
+        Connection connection = connection(session);
+        LOG.log(Level.FINE, failure, () -> "WebSocket error on " + connection);
+        if (connection != null && !session.isOpen()) {
+            connection.closedByPeer(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode());
+        }
     }
 
     private static Connection connection(Session session) {

@@ -6,48 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.ApiClient.Reply;
-import io.switchboard.testing.Deployments;
 import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.util.List;
-import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The backend HTTP API: push to users and everyone, presence, auth, problem+json errors. */
-@ExtendWith(ArquillianExtension.class)
-class HttpApiIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.switchboardWar();
-    }
-
-    @ArquillianResource
-    URL baseUrl;
-
-    private URI base() throws Exception {
-        return baseUrl.toURI();
-    }
-
-    private static String unique(String name) {
-        return name + "-" + UUID.randomUUID();
-    }
-
-    private WsClient open(String user) throws Exception {
-        WsClient client = WsClient.connect(base(), TestTokens.valid(user));
-        assertEquals("welcome", client.next().getString("type"));
-        return client;
-    }
+class HttpApiIT extends DeployedGatewayIT {
 
     private static void assertProblem(Reply reply, int status, String code) {
         assertAll(reply.body(),

@@ -5,50 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.Deployments;
+import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.RawWsClient;
 import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
-import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Dead and slow peers: a client that stops answering pings is reaped; a reader that stalls is cut as a
  * slow consumer while a healthy connection keeps receiving. The ITs run with a 1 s heartbeat interval,
  * 1 s timeout and a 64-frame send queue (arquillian.xml).
  */
-@ExtendWith(ArquillianExtension.class)
-class ConnectionHealthIT {
+class ConnectionHealthIT extends DeployedGatewayIT {
     private static final Duration INTERVAL_PLUS_TIMEOUT = Duration.ofMillis(2000);
     /** Sweep granularity (1 s: Payara's minimum EJB timer period) plus scheduling slack on a busy CI box. */
     private static final Duration MARGIN = Duration.ofMillis(2500);
 
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.switchboardWar();
-    }
-
-    @ArquillianResource
-    URL baseUrl;
-
-    private URI base() throws Exception {
-        return baseUrl.toURI();
-    }
-
     @Test
     void reapsAClientThatStopsAnsweringPingsAndKeepsOneThatAnswers() throws Exception {
-        String silent = "silent-" + UUID.randomUUID();
-        String lively = "lively-" + UUID.randomUUID();
+        String silent = unique("silent");
+        String lively = unique("lively");
         ApiClient api = new ApiClient(base());
         try (RawWsClient dead = RawWsClient.connect(base(), TestTokens.valid(silent), 0);
                 WsClient alive = WsClient.connect(base(), TestTokens.valid(lively))) {
@@ -74,8 +53,8 @@ class ConnectionHealthIT {
 
     @Test
     void cutsAStalledReaderAsSlowConsumerWhileOthersKeepReceiving() throws Exception {
-        String slow = "slow-" + UUID.randomUUID();
-        String fast = "fast-" + UUID.randomUUID();
+        String slow = unique("slow");
+        String fast = unique("fast");
         ApiClient api = new ApiClient(base());
         String padding = "p".repeat(32_000);
         try (RawWsClient stalled = RawWsClient.connect(base(), TestTokens.valid(slow), 4096);

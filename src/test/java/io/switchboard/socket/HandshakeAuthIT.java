@@ -6,43 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.Deployments;
+import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.WsClient;
 import io.switchboard.testing.WsClient.TokenIn;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /** The /ws handshake: only valid tokens, from the header or the query, get a socket. */
-@ExtendWith(ArquillianExtension.class)
-class HandshakeAuthIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.switchboardWar();
-    }
-
-    @ArquillianResource
-    URL baseUrl;
-
-    private URI base() throws Exception {
-        return baseUrl.toURI();
-    }
+class HandshakeAuthIT extends DeployedGatewayIT {
 
     @Test
     void refusesEveryBadTokenWith401InHeaderAndQueryAndCreatesNoConnection() throws Exception {
-        String user = "mallory-" + UUID.randomUUID();
+        String user = unique("mallory");
         Map<String, String> badTokens = new LinkedHashMap<>();
         badTokens.put("missing", null);
         badTokens.put("malformed", TestTokens.malformed());
@@ -73,7 +54,7 @@ class HandshakeAuthIT {
 
     @Test
     void welcomesClientsAuthenticatedByHeaderOrQuery() throws Exception {
-        String user = "alice-" + UUID.randomUUID();
+        String user = unique("alice");
         ApiClient api = new ApiClient(base());
         try (WsClient byHeader = WsClient.connect(base(), TestTokens.valid(user), TokenIn.HEADER);
                 WsClient byQuery = WsClient.connect(base(), TestTokens.valid(user), TokenIn.QUERY)) {

@@ -7,49 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.Deployments;
+import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.net.URI;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Client → client messaging over /ws: direct messages, broadcasts, pings and every bad-input case. */
-@ExtendWith(ArquillianExtension.class)
-class MessagingIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.switchboardWar();
-    }
-
-    @ArquillianResource
-    URL baseUrl;
-
-    private URI base() throws Exception {
-        return baseUrl.toURI();
-    }
-
-    private static String unique(String name) {
-        return name + "-" + UUID.randomUUID();
-    }
-
-    private WsClient open(String user, String... groups) throws Exception {
-        WsClient client = WsClient.connect(base(), TestTokens.valid(user, groups));
-        assertEquals("welcome", client.next().getString("type"));
-        return client;
-    }
+class MessagingIT extends DeployedGatewayIT {
 
     @Test
     void deliversToEveryConnectionOfTheRecipientAndAcksWithCounts() throws Exception {
