@@ -1,6 +1,5 @@
 package io.switchboard.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
@@ -91,7 +90,7 @@ public final class Frames {
 
     private static String write(Consumer<JsonGenerator> body) {
         StringWriter out = new StringWriter(128);
-        try (JsonGenerator g = Json.createGenerator(out)) {
+        try (JsonGenerator g = JsonFactories.GENERATORS.createGenerator(out)) {
             g.writeStartObject();
             body.accept(g);
             g.writeEnd();

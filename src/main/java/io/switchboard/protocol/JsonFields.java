@@ -1,6 +1,5 @@
 package io.switchboard.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -24,7 +23,7 @@ public final class JsonFields {
     /** Parses a whole JSON object; anything else (arrays, scalars, trailing garbage) is invalid-json. */
     public static JsonObject parseObject(String text) {
         JsonValue value;
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+        try (JsonParser parser = JsonFactories.PARSERS.createParser(new StringReader(text))) {
             if (!parser.hasNext()) {
                 throw new ProtocolException(ErrorCode.INVALID_JSON, "Empty frame; expected a JSON object");
             }

@@ -1,6 +1,5 @@
 package io.switchboard.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import java.io.StringWriter;
 
@@ -14,7 +13,7 @@ public final class ProblemJson {
 
     public static String of(ErrorCode code, String detail) {
         StringWriter out = new StringWriter(160);
-        try (JsonGenerator g = Json.createGenerator(out)) {
+        try (JsonGenerator g = JsonFactories.GENERATORS.createGenerator(out)) {
             g.writeStartObject()
                     .write("type", TYPE_PREFIX + code.slug())
                     .write("title", code.title())

@@ -50,6 +50,9 @@ public class GatewayEndpoint {
     @Resource
     ManagedExecutorService executor;
 
+    @Inject
+    BareContextClassLoader bareContext;
+
     @OnOpen
     public void open(Session session) throws IOException {
         if (!(session.getUserPrincipal() instanceof Identity identity)) {
@@ -59,9 +62,9 @@ public class GatewayEndpoint {
         }
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        session.setMaxIdleTimeout(0); // the heartbeat decides when a silent connection is dead
+        bareContext.run(() -> session.setMaxIdleTimeout(0)); // the heartbeat decides when a silent connection is dead
         Connection connection = new Connection(UUID.randomUUID().toString(), identity,
-                new SessionSink(session, executor),
+                new SessionSink(session, executor, bareContext),
                 new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
                 registry::closed, System.nanoTime());
         session.getUserProperties().put(CONNECTION, connection);

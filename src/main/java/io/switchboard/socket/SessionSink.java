@@ -20,16 +20,19 @@ final class SessionSink implements FrameSink {
 
     private final Session session;
     private final Executor closeExecutor;
+    private final BareContextClassLoader bareContext;
 
-    SessionSink(Session session, Executor closeExecutor) {
+    SessionSink(Session session, Executor closeExecutor, BareContextClassLoader bareContext) {
         this.session = session;
         this.closeExecutor = closeExecutor;
+        this.bareContext = bareContext;
     }
 
     @Override
     public void sendText(String text, Consumer<Throwable> completion) {
         try {
-            session.getAsyncRemote().sendText(text, result -> completion.accept(result.isOK() ? null : result.getException()));
+            bareContext.run(() -> session.getAsyncRemote().sendText(text,
+                    result -> completion.accept(result.isOK() ? null : result.getException())));
         } catch (RuntimeException e) {
             completion.accept(e);
         }
@@ -37,11 +40,13 @@ final class SessionSink implements FrameSink {
 
     @Override
     public void sendPing() {
-        try {
-            session.getAsyncRemote().sendPing(EMPTY.duplicate());
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "Ping failed; the heartbeat will reap the connection", e);
-        }
+        bareContext.run(() -> {
+            try {
+                session.getAsyncRemote().sendPing(EMPTY.duplicate());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "Ping failed; the heartbeat will reap the connection", e);
+            }
+        });
     }
 
     @Override

@@ -1,0 +1,384 @@
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Switchboard's benchmark tool: drives a running node (started with dev tokens) through real WebSocket
+ * and HTTP clients and prints throughput, latency percentiles, losses and memory per connection.
+ * Dependency-free so it runs as {@code java src/bench/GatewayBench.java --url http://127.0.0.1:8080}.
+ * Latency is measured within this JVM (send nanoTime travels in the content), so client and server
+ * share the machine: figures describe the whole box, not the server alone.
+ */
+public final class GatewayBench {
+    private static final Pattern NANOS = Pattern.compile("\"t\":(\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("\"token\":\"([^\"]+)\"");
+    private static final Pattern DELIVERED_COUNTS = Pattern.compile("\"delivered\":\\{([^}]*)\\}");
+    private static final Pattern DELIVERED_TOTAL = Pattern.compile("\"delivered\":(\\d+)");
+    private static final Pattern COUNT = Pattern.compile(":(\\d+)");
+
+    private final URI base;
+    private final long pid;
+    private final String apiKey;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+
+    private GatewayBench(URI base, long pid, String apiKey) {
+        this.base = base;
+        this.pid = pid;
+        this.apiKey = apiKey;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = "http://127.0.0.1:8080/";
+        long pid = -1;
+        String apiKey = "bench-key";
+        int idle = 2000;
+        int directMessages = 20_000;
+        int broadcastConnections = 1000;
+        int broadcasts = 200;
+        int httpPushes = 5000;
+        for (int i = 0; i < args.length; i += 2) {
+            switch (args[i]) {
+                case "--url" -> url = args[i + 1];
+                case "--pid" -> pid = Long.parseLong(args[i + 1]);
+                case "--api-key" -> apiKey = args[i + 1];
+                case "--idle" -> idle = Integer.parseInt(args[i + 1]);
+                case "--direct" -> directMessages = Integer.parseInt(args[i + 1]);
+                case "--broadcast-connections" -> broadcastConnections = Integer.parseInt(args[i + 1]);
+                case "--broadcasts" -> broadcasts = Integer.parseInt(args[i + 1]);
+                case "--http" -> httpPushes = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        GatewayBench bench = new GatewayBench(URI.create(url.endsWith("/") ? url : url + "/"), pid, apiKey);
+        System.out.printf(Locale.ROOT, "Switchboard benchmark against %s (%d cores, Java %s)%n", url,
+                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        bench.idleConnections(idle);
+        bench.directMessages(100, 2, 1, 10, Math.max(1, directMessages / 10), 1);
+        bench.directMessages(100, 2, 4, 10, directMessages, 64);
+        bench.broadcast(broadcastConnections, broadcasts, 8);
+        bench.httpPush(httpPushes, 8);
+    }
+
+    /** Memory: RSS of the node before and after opening {@code count} idle connections. */
+    private void idleConnections(int count) throws Exception {
+        if (pid < 0) {
+            System.out.println("idle connections: skipped (no --pid to read RSS from)");
+            return;
+        }
+        System.gc();
+        long before = rssKb();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add(devToken("idle-" + i, "[]"));
+        }
+        List<Client> clients = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String token : tokens) {
+            clients.add(connectWith(token));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(2000);
+        long after = rssKb();
+        System.out.printf(Locale.ROOT, "idle connections: %d opened in %.1f s (%.0f sequential handshakes/s); node RSS %d MB -> %d MB, %.1f KB per connection%n",
+                count, seconds, count / seconds, before / 1024, after / 1024, (after - before) / (double) count);
+        closeAll(clients);
+    }
+
+    /**
+     * Direct messages: {@code users} users with {@code perUser} connections each; {@code senders}
+     * connections each send their share of {@code messages} to {@code fanout} random users, keeping at
+     * most {@code window} un-acked messages in flight.
+     */
+    private void directMessages(int users, int perUser, int senders, int fanout, int messages, int window) throws Exception {
+        List<Client> receivers = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            for (int c = 0; c < perUser; c++) {
+                receivers.add(connect("rcv-" + u, "[]"));
+            }
+        }
+        List<Client> senderClients = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            senderClients.add(connect("snd-" + s, "[]"));
+        }
+        AtomicLong expected = new AtomicLong();
+        long cpuBefore = serverCpuMs();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            Client sender = senderClients.get(s);
+            int share = messages / senders;
+            done.add(CompletableFuture.runAsync(() -> sender.sendWindowed(share, window, i -> {
+                Random random = new Random(i);
+                StringBuilder to = new StringBuilder();
+                for (int r = 0; r < fanout; r++) {
+                    to.append(r == 0 ? "" : ",").append("\"rcv-").append(random.nextInt(users)).append('"');
+                }
+                return "{\"type\":\"message\",\"to\":[" + to + "],\"content\":{\"t\":" + System.nanoTime() + "}}";
+            }, ack -> expected.addAndGet(sumCounts(ack))), pool));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        pool.shutdown();
+        awaitDeliveries(receivers, expected.get());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report(String.format(Locale.ROOT, "direct: %d messages x %d recipients (%d users x %d connections, %d senders, window %d)",
+                messages, fanout, users, perUser, senders, window), messages, seconds, expected.get(), receivers,
+                serverCpuMs() - cpuBefore);
+        closeAll(receivers);
+        closeAll(senderClients);
+    }
+
+    /** Broadcast fan-out: {@code connections} listeners, {@code count} broadcasts with a window. */
+    private void broadcast(int connections, int count, int window) throws Exception {
+        List<Client> listeners = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            listeners.add(connect("fan-" + i, "[]"));
+        }
+        Client sender = connect("broadcaster", "[\"broadcast\"]");
+        AtomicLong expected = new AtomicLong();
+        long cpuBefore = serverCpuMs();
+        long start = System.nanoTime();
+        sender.sendWindowed(count, window, i -> "{\"type\":\"broadcast\",\"content\":{\"t\":" + System.nanoTime() + "}}",
+                ack -> {
+                    Matcher m = DELIVERED_TOTAL.matcher(ack);
+                    if (m.find()) {
+                        expected.addAndGet(Long.parseLong(m.group(1)) - 1); // the broadcaster's own copy
+                    }
+                });
+        awaitDeliveries(listeners, expected.get());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report(String.format(Locale.ROOT, "broadcast: %d broadcasts to %d connections (window %d)", count, connections, window),
+                count, seconds, expected.get(), listeners, serverCpuMs() - cpuBefore);
+        closeAll(listeners);
+        sender.close();
+    }
+
+    /** HTTP push: {@code count} POST /api/messages from {@code threads} threads to one listening user. */
+    private void httpPush(int count, int threads) throws Exception {
+        Client receiver = connect("http-rcv", "[]");
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong failures = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch finished = new CountDownLatch(count);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            pool.execute(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("api/messages"))
+                            .header("Content-Type", "application/json").header("X-Api-Key", apiKey)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"from\":\"bench\",\"to\":[\"http-rcv\"],\"content\":{\"t\":" + t0 + "}}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 200) {
+                        failures.incrementAndGet();
+                    }
+                    latencies.add(System.nanoTime() - t0);
+                } catch (IOException | InterruptedException e) {
+                    failures.incrementAndGet();
+                } finally {
+                    finished.countDown();
+                }
+            });
+        }
+        finished.await(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        awaitDeliveries(List.of(receiver), count - failures.get());
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf(Locale.ROOT, "http push: %d requests from %d threads in %.2f s = %.0f req/s; request p50 %.2f ms, p99 %.2f ms; failures %d; delivered %d%n",
+                count, threads, seconds, count / seconds, percentile(sorted, 50), percentile(sorted, 99), failures.get(),
+                receiver.received.get());
+        receiver.close();
+    }
+
+    private void report(String title, int messages, double seconds, long expected, List<Client> receivers, long serverCpuMs) {
+        List<Long> all = new ArrayList<>();
+        long received = 0;
+        for (Client client : receivers) {
+            synchronized (client.latencies) {
+                all.addAll(client.latencies);
+            }
+            received += client.received.get();
+        }
+        Collections.sort(all);
+        System.out.printf(Locale.ROOT, "%s%n  %.2f s: %.0f messages/s, %.0f deliveries/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
+                        + "acked deliveries %d, received %d, lost %d; server CPU %.1f s (%.1f µs per delivery)%n",
+                title, seconds, messages / seconds, received / seconds, percentile(all, 50), percentile(all, 99),
+                all.isEmpty() ? 0 : all.get(all.size() - 1) / 1e6, expected, received, Math.max(0, expected - received),
+                serverCpuMs / 1000.0, received == 0 ? 0 : serverCpuMs * 1000.0 / received);
+    }
+
+    private static double percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1e6;
+    }
+
+    private static long sumCounts(String ack) {
+        Matcher object = DELIVERED_COUNTS.matcher(ack);
+        long sum = 0;
+        if (object.find()) {
+            Matcher count = COUNT.matcher(object.group(1));
+            while (count.find()) {
+                sum += Long.parseLong(count.group(1));
+            }
+        }
+        return sum;
+    }
+
+    private static void awaitDeliveries(List<Client> clients, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            long received = clients.stream().mapToLong(c -> c.received.get()).sum();
+            if (received >= expected) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The node's user+system CPU time so far, in ms (from /proc; -1 without --pid). */
+    private long serverCpuMs() {
+        if (pid < 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // 100 ticks per second
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
+    }
+
+    private String devToken(String user, String groups) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("api/dev/tokens"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"groups\":" + groups + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !m.find()) {
+            throw new IOException("dev token endpoint answered " + response.statusCode() + ": " + response.body());
+        }
+        return m.group(1);
+    }
+
+    private Client connect(String user, String groups) throws Exception {
+        return connectWith(devToken(user, groups));
+    }
+
+    /** One handshake (token verification included) until the welcome frame. */
+    private Client connectWith(String token) throws Exception {
+        String ws = base.toString().replaceFirst("^http", "ws") + "ws?token="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        Client client = new Client();
+        client.socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), client).get(10, TimeUnit.SECONDS);
+        client.welcomed.await(10, TimeUnit.SECONDS);
+        return client;
+    }
+
+    private static void closeAll(List<Client> clients) {
+        clients.forEach(Client::close);
+    }
+
+    /** One connection: records message latencies, counts deliveries, releases the send window on acks. */
+    private static final class Client implements WebSocket.Listener {
+        WebSocket socket;
+        final CountDownLatch welcomed = new CountDownLatch(1);
+        final AtomicLong received = new AtomicLong();
+        final List<Long> latencies = new ArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+        private volatile Semaphore window;
+        private volatile java.util.function.Consumer<String> onAck;
+
+        void sendWindowed(int count, int size, java.util.function.IntFunction<String> frame, java.util.function.Consumer<String> acks) {
+            window = new Semaphore(size);
+            onAck = acks;
+            try {
+                for (int i = 0; i < count; i++) {
+                    window.acquire();
+                    socket.sendText(frame.apply(i), true).join();
+                }
+                window.acquire(size); // every ack is in
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String frame = partial.toString();
+                partial.setLength(0);
+                handle(frame);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        private void handle(String frame) {
+            long now = System.nanoTime();
+            if (frame.startsWith("{\"type\":\"welcome\"")) {
+                welcomed.countDown();
+            } else if (frame.startsWith("{\"type\":\"ack\"")) {
+                onAck.accept(frame);
+                window.release();
+            } else if (frame.startsWith("{\"type\":\"message\"") || frame.startsWith("{\"type\":\"broadcast\"")) {
+                Matcher m = NANOS.matcher(frame);
+                if (m.find()) {
+                    synchronized (latencies) {
+                        latencies.add(now - Long.parseLong(m.group(1)));
+                    }
+                }
+                received.incrementAndGet();
+            } else if (frame.startsWith("{\"type\":\"error\"")) {
+                System.err.println("error frame: " + frame);
+                if (window != null) {
+                    window.release();
+                }
+            }
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").exceptionally(e -> null);
+        }
+    }
+}
