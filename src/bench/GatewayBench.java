@@ -89,7 +89,7 @@ public final class GatewayBench {
             System.out.println("idle connections: skipped (no --pid to read RSS from)");
             return;
         }
-        System.gc();
+        long heapBefore = liveHeapKb();
         long before = rssKb();
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -103,8 +103,11 @@ public final class GatewayBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(2000);
         long after = rssKb();
-        System.out.printf(Locale.ROOT, "idle connections: %d opened in %.1f s (%.0f sequential handshakes/s); node RSS %d MB -> %d MB, %.1f KB per connection%n",
-                count, seconds, count / seconds, before / 1024, after / 1024, (after - before) / (double) count);
+        long heapAfter = liveHeapKb();
+        System.out.printf(Locale.ROOT, "idle connections: %d opened in %.1f s (%.0f sequential handshakes/s); "
+                        + "live heap after GC %d MB -> %d MB = %.1f KB per connection; node RSS %d MB -> %d MB%n",
+                count, seconds, count / seconds, heapBefore / 1024, heapAfter / 1024, (heapAfter - heapBefore) / (double) count,
+                before / 1024, after / 1024);
         closeAll(clients);
     }
 
@@ -277,6 +280,23 @@ public final class GatewayBench {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** The node's heap in use right after a full GC (via jcmd), in KB. */
+    private long liveHeapKb() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        if (!used.find()) {
+            throw new IOException("cannot read heap use of pid " + pid);
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor(60, TimeUnit.SECONDS);
+        return output;
     }
 
     private long rssKb() throws IOException {
