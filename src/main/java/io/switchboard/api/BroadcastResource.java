@@ -19,8 +19,8 @@ import java.io.InputStream;
 @BackendOnly
 public class BroadcastResource {
 
-    /** The reply: message id and how many connections it was handed to. */
-    public record BroadcastAccepted(String messageId, int delivered) {
+    /** The reply: message id, connections it was handed to, {@code relay} only when the relay was down. */
+    public record BroadcastAccepted(String messageId, int delivered, String relay) {
     }
 
     @Inject
@@ -36,6 +36,7 @@ public class BroadcastResource {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
         BroadcastReport report = router.broadcast(from, JsonFields.requiredValue(request, "content"));
-        return new BroadcastAccepted(report.messageId(), report.connections());
+        return new BroadcastAccepted(report.messageId(), report.connections(),
+                report.relayUnavailable() ? "unavailable" : null);
     }
 }

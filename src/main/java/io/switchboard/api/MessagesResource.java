@@ -22,8 +22,12 @@ import java.util.Map;
 @BackendOnly
 public class MessagesResource {
 
-    /** The reply: message id, connections reached per online recipient, offline recipients. */
-    public record MessageAccepted(String messageId, Map<String, Integer> delivered, List<String> offline) {
+    /**
+     * The reply: message id, connections reached per recipient, offline recipients; {@code undelivered}
+     * and {@code relay} only when some online recipients could not be reached (null fields are omitted).
+     */
+    public record MessageAccepted(String messageId, Map<String, Integer> delivered, List<String> offline,
+            List<String> undelivered, String relay) {
     }
 
     @Inject
@@ -43,6 +47,8 @@ public class MessagesResource {
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
         List<String> to = JsonFields.userList(request, "to", config.maxRecipients());
         DeliveryReport report = router.sendDirect(from, to, JsonFields.requiredValue(request, "content"));
-        return new MessageAccepted(report.messageId(), report.delivered(), report.offline());
+        return new MessageAccepted(report.messageId(), report.delivered(), report.offline(),
+                report.undelivered().isEmpty() ? null : report.undelivered(),
+                report.relayUnavailable() ? "unavailable" : null);
     }
 }

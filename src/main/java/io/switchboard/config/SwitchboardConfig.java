@@ -93,6 +93,18 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
     int jwtClockSkewSeconds;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.url")
+    Optional<String> redisUrl;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.timeout-ms", defaultValue = "2000")
+    int redisTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.reconnect.max-backoff-ms", defaultValue = "5000")
+    long redisMaxBackoffMs;
+
     private String nodeId;
 
     @PostConstruct
@@ -105,6 +117,8 @@ public class SwitchboardConfig {
         positive("switchboard.send-queue.max-bytes", sendQueueMaxBytes);
         positive("switchboard.api.max-body-bytes", maxBodyBytes);
         positive("switchboard.dev.token-ttl-seconds", devTokenTtlSeconds);
+        positive("switchboard.redis.timeout-ms", redisTimeoutMs);
+        positive("switchboard.redis.reconnect.max-backoff-ms", redisMaxBackoffMs);
         if (jwtClockSkewSeconds < 0) {
             throw new IllegalStateException("mp.jwt.verify.clock.skew must be >= 0");
         }
@@ -195,6 +209,19 @@ public class SwitchboardConfig {
 
     public Optional<String> jwtAudiences() {
         return jwtAudiences.filter(s -> !s.isBlank());
+    }
+
+    /** Redis URL ({@code redis://} or {@code rediss://}); empty = single node with the in-memory broker. */
+    public Optional<java.net.URI> redisUrl() {
+        return redisUrl.filter(s -> !s.isBlank()).map(java.net.URI::create);
+    }
+
+    public int redisTimeoutMs() {
+        return redisTimeoutMs;
+    }
+
+    public long redisMaxBackoffMs() {
+        return redisMaxBackoffMs;
     }
 
     public int jwtClockSkewSeconds() {

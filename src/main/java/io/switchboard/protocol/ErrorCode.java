@@ -16,7 +16,8 @@ public enum ErrorCode {
     TOO_LARGE(413, "too-large", "The frame or body is larger than allowed"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
-    INTERNAL(500, "internal", "Internal error");
+    INTERNAL(500, "internal", "Internal error"),
+    RELAY_UNAVAILABLE(503, "relay-unavailable", "The cluster relay (Redis) is unreachable; retry later");
 
     private final int status;
     private final String slug;

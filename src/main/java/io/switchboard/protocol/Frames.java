@@ -44,6 +44,15 @@ public final class Frames {
     /** The sender's acknowledgement of a direct message. */
     public static String messageAck(JsonValue requestId, String messageId, Map<String, Integer> delivered,
             List<String> offline) {
+        return messageAck(requestId, messageId, delivered, offline, List.of(), false);
+    }
+
+    /**
+     * The sender's acknowledgement of a direct message; {@code undelivered} (online recipients that could
+     * not be reached) and {@code "relay":"unavailable"} appear only when they apply.
+     */
+    public static String messageAck(JsonValue requestId, String messageId, Map<String, Integer> delivered,
+            List<String> offline, List<String> undelivered, boolean relayUnavailable) {
         return write(g -> {
             g.write("type", "ack");
             writeId(g, requestId);
@@ -54,16 +63,29 @@ public final class Frames {
             g.writeStartArray("offline");
             offline.forEach(g::write);
             g.writeEnd();
+            if (!undelivered.isEmpty()) {
+                g.writeStartArray("undelivered");
+                undelivered.forEach(g::write);
+                g.writeEnd();
+            }
+            writeRelay(g, relayUnavailable);
         });
     }
 
     /** The sender's acknowledgement of a broadcast: how many connections it was handed to. */
-    public static String broadcastAck(JsonValue requestId, String messageId, int delivered) {
+    public static String broadcastAck(JsonValue requestId, String messageId, int delivered, boolean relayUnavailable) {
         return write(g -> {
             g.write("type", "ack");
             writeId(g, requestId);
             g.write("messageId", messageId).write("delivered", delivered);
+            writeRelay(g, relayUnavailable);
         });
+    }
+
+    private static void writeRelay(JsonGenerator g, boolean relayUnavailable) {
+        if (relayUnavailable) {
+            g.write("relay", "unavailable");
+        }
     }
 
     public static String pong(JsonValue requestId, long ts) {

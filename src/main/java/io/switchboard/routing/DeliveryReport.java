@@ -1,22 +1,28 @@
 package io.switchboard.routing;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * How many connections each recipient's copy was handed to. Recipients with none are offline.
- * Immutable; {@code delivered} keeps the recipients' order.
+ * Where a direct message went. {@code delivered}: connections that got it, per recipient, in recipient
+ * order. {@code offline}: recipients with no connection anywhere. {@code undelivered}: recipients that
+ * are online but whose connections could not be reached (their node missed the relay, or the relay is
+ * down). {@code relayUnavailable}: the cluster relay was down, so only this node's connections were
+ * tried. Immutable.
  */
-public record DeliveryReport(String messageId, Map<String, Integer> delivered, List<String> offline) {
+public record DeliveryReport(String messageId, Map<String, Integer> delivered, List<String> offline,
+        List<String> undelivered, boolean relayUnavailable) {
 
     public DeliveryReport {
-        delivered = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(delivered));
+        delivered = Collections.unmodifiableMap(new LinkedHashMap<>(delivered));
         offline = List.copyOf(offline);
+        undelivered = List.copyOf(undelivered);
     }
 
-    /** Builds a report from per-recipient connection counts, in recipient order. */
+    /** A report where every recipient with no counted connection is offline (single node). */
     public static DeliveryReport of(String messageId, List<String> recipients, Map<String, Integer> counts) {
         Map<String, Integer> delivered = new LinkedHashMap<>();
         List<String> offline = new ArrayList<>();
@@ -28,6 +34,6 @@ public record DeliveryReport(String messageId, Map<String, Integer> delivered, L
                 offline.add(user);
             }
         }
-        return new DeliveryReport(messageId, delivered, offline);
+        return new DeliveryReport(messageId, delivered, offline, List.of(), false);
     }
 }

@@ -33,15 +33,14 @@ public class MessageRouter {
     public DeliveryReport sendDirect(String from, List<String> to, JsonValue content) {
         String messageId = newMessageId();
         String frame = Frames.message(messageId, from, to, content, clock.millis());
-        return DeliveryReport.of(messageId, to, broker.publish(Envelope.toUsers(messageId, to, frame)));
+        return broker.publishDirect(Envelope.toUsers(messageId, to, frame));
     }
 
-    /** Delivers to every connection; returns how many connections it was handed to. */
+    /** Delivers to every connection of the gateway. */
     public BroadcastReport broadcast(String from, JsonValue content) {
         String messageId = newMessageId();
         String frame = Frames.broadcast(messageId, from, content, clock.millis());
-        int connections = broker.publish(Envelope.toEveryone(messageId, frame)).getOrDefault(LocalDelivery.EVERYONE, 0);
-        return new BroadcastReport(messageId, connections);
+        return broker.publishBroadcast(Envelope.toEveryone(messageId, frame));
     }
 
     private static String newMessageId() {

@@ -55,7 +55,8 @@ public class CommandDispatcher {
     private String execute(Connection sender, ClientCommand command) {
         if (command instanceof ClientCommand.SendMessage message) {
             DeliveryReport report = router.sendDirect(sender.user(), message.to(), message.content());
-            return Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline());
+            return Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),
+                    report.undelivered(), report.relayUnavailable());
         }
         if (command instanceof ClientCommand.Broadcast broadcast) {
             if (!sender.identity().inGroup(config.broadcastGroup())) {
@@ -63,7 +64,7 @@ public class CommandDispatcher {
                         "Broadcast needs group '" + config.broadcastGroup() + "' in the token", broadcast.id());
             }
             BroadcastReport report = router.broadcast(sender.user(), broadcast.content());
-            return Frames.broadcastAck(broadcast.id(), report.messageId(), report.connections());
+            return Frames.broadcastAck(broadcast.id(), report.messageId(), report.connections(), report.relayUnavailable());
         }
         return Frames.pong(command.id(), System.currentTimeMillis());
     }

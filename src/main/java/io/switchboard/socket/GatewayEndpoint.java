@@ -6,6 +6,7 @@ import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Frames;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.routing.Broker;
 import io.switchboard.security.Identity;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -47,6 +48,9 @@ public class GatewayEndpoint {
     @Inject
     CommandDispatcher dispatcher;
 
+    @Inject
+    Broker broker;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -66,9 +70,10 @@ public class GatewayEndpoint {
         Connection connection = new Connection(UUID.randomUUID().toString(), identity,
                 new SessionSink(session, executor, bareContext),
                 new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
-                registry::closed, System.nanoTime());
+                this::closed, System.nanoTime());
         session.getUserProperties().put(CONNECTION, connection);
         registry.register(connection);
+        broker.connectionOpened(connection);
         connection.send(Frames.welcome(connection.id(), identity.user(), config.nodeId(),
                 config.heartbeatInterval().toMillis()));
     }
@@ -118,6 +123,12 @@ public class GatewayEndpoint {
         if (connection != null && !session.isOpen()) {
             connection.closedByPeer(CloseReason.CloseCodes.CLOSED_ABNORMALLY.getCode());
         }
+    }
+
+    /** The close listener of every connection: this node forgets it at once, then the gateway does. */
+    private void closed(Connection connection, int code) {
+        registry.closed(connection, code);
+        broker.connectionClosed(connection);
     }
 
     private static Connection connection(Session session) {

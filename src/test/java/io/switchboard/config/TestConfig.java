@@ -29,6 +29,9 @@ public final class TestConfig {
         config.jwtIssuer = Optional.of("switchboard-test");
         config.jwtAudiences = Optional.empty();
         config.jwtClockSkewSeconds = 60;
+        config.redisUrl = Optional.empty();
+        config.redisTimeoutMs = 2000;
+        config.redisMaxBackoffMs = 5000;
         config.validate();
         return config;
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class MessageRouterTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final MessageRouter router = new MessageRouter(new InMemoryBroker(new LocalDelivery(registry)),
+    private final MessageRouter router = new MessageRouter(new InMemoryBroker(new LocalDelivery(registry), registry, io.switchboard.config.TestConfig.defaults()),
             Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC));
 
     private RecordingSink connect(String id, String user) {

@@ -1,0 +1,179 @@
+package io.switchboard.redis;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProtocolException;
+import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.routing.BroadcastReport;
+import io.switchboard.routing.ClusterBroker;
+import io.switchboard.routing.DeliveryReport;
+import io.switchboard.routing.Envelope;
+import io.switchboard.routing.LocalDelivery;
+import io.switchboard.routing.UserPresence;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The cluster broker. A direct message is routed by presence: one pipelined lookup finds the live
+ * nodes holding each recipient, this node's connections get it directly, and each other node gets one
+ * {@code PUBLISH} on its own channel carrying only its recipients, so nodes never see (or decode)
+ * messages for users they do not hold. {@code PUBLISH} answers how many subscribers received it; a node
+ * that missed it (subscriber reconnecting) makes its recipients {@code undelivered} in the ack instead
+ * of silently counting them. Broadcasts go out on one channel all nodes subscribe to.
+ *
+ * <p>While the relay is down ({@link RelayState}) only this node's connections are tried: the ack says
+ * {@code relay: unavailable}, and a message that reached nobody is refused with 503 so its sender can
+ * retry. Runs on the sender's thread (WebSocket or HTTP); Redis calls are bounded by
+ * {@code switchboard.redis.timeout-ms} and skipped entirely while the relay is down.
+ */
+@ApplicationScoped
+@Typed({RedisBroker.class, ClusterBroker.class})
+public class RedisBroker implements ClusterBroker {
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    RedisClient redis;
+
+    @Inject
+    RedisPresence presence;
+
+    @Inject
+    RelayState state;
+
+    @Inject
+    LocalDelivery localDelivery;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    @Override
+    public DeliveryReport publishDirect(Envelope envelope) {
+        if (!state.isUp()) {
+            return localOnly(envelope);
+        }
+        Map<String, Map<String, Integer>> where;
+        try {
+            where = presence.lookup(envelope.recipients());
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            return localOnly(envelope);
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>(localDelivery.deliver(envelope));
+        Set<String> reachable = new LinkedHashSet<>();
+        counts.forEach((user, count) -> {
+            if (count > 0) {
+                reachable.add(user);
+            }
+        });
+        Map<String, List<String>> recipientsByNode = new LinkedHashMap<>();
+        where.forEach((user, nodes) -> nodes.keySet().stream()
+                .filter(node -> !node.equals(config.nodeId()))
+                .forEach(node -> recipientsByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(user)));
+        Set<String> seenRemotely = new LinkedHashSet<>();
+        for (Map.Entry<String, List<String>> target : recipientsByNode.entrySet()) {
+            String node = target.getKey();
+            seenRemotely.addAll(target.getValue());
+            if (publish(RedisKeys.nodeChannel(node), target.getValue(), envelope.frame()) > 0) {
+                for (String user : target.getValue()) {
+                    counts.merge(user, where.get(user).get(node), Integer::sum);
+                    reachable.add(user);
+                }
+            }
+        }
+        Map<String, Integer> delivered = new LinkedHashMap<>();
+        List<String> offline = new ArrayList<>();
+        List<String> undelivered = new ArrayList<>();
+        for (String user : envelope.recipients()) {
+            int count = counts.getOrDefault(user, 0);
+            if (count > 0) {
+                delivered.put(user, count);
+            } else if (seenRemotely.contains(user) && !reachable.contains(user)) {
+                undelivered.add(user);
+            } else {
+                offline.add(user);
+            }
+        }
+        return new DeliveryReport(envelope.messageId(), delivered, offline, undelivered, false);
+    }
+
+    @Override
+    public BroadcastReport publishBroadcast(Envelope envelope) {
+        int local = localDelivery.deliver(envelope).getOrDefault(LocalDelivery.EVERYONE, 0);
+        if (!state.isUp() || publish(RedisKeys.BROADCAST_CHANNEL, List.of(), envelope.frame()) < 0) {
+            return new BroadcastReport(envelope.messageId(), local, true);
+        }
+        return new BroadcastReport(envelope.messageId(), local + presence.remoteConnections(), false);
+    }
+
+    @Override
+    public UserPresence presence(String user) {
+        if (!state.isUp()) {
+            throw unavailable();
+        }
+        try {
+            Map<String, Integer> byNode = presence.lookup(List.of(user)).get(user);
+            return new UserPresence(user, byNode.values().stream().mapToInt(Integer::intValue).sum(),
+                    PresenceEntry.nodes(byNode));
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            throw unavailable();
+        }
+    }
+
+    @Override
+    public void connectionOpened(Connection connection) {
+        presence.opened(connection);
+    }
+
+    @Override
+    public void connectionClosed(Connection connection) {
+        presence.closed(connection);
+    }
+
+    /** Subscribers that received the payload, or -1 if Redis failed. */
+    private long publish(String channel, List<String> recipients, String frame) {
+        try {
+            long receivers = redis.commands().publish(channel, RelayCodec.encode(config.nodeId(), recipients, frame));
+            state.commandSucceeded();
+            return receivers;
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            return -1;
+        }
+    }
+
+    /** Relay down: this node's connections only; a message that reached nobody is refused. */
+    private DeliveryReport localOnly(Envelope envelope) {
+        Map<String, Integer> counts = localDelivery.deliver(envelope);
+        Map<String, Integer> delivered = new LinkedHashMap<>();
+        List<String> undelivered = new ArrayList<>();
+        for (String user : envelope.recipients()) {
+            int count = counts.getOrDefault(user, 0);
+            if (count > 0) {
+                delivered.put(user, count);
+            } else {
+                undelivered.add(user);
+            }
+        }
+        if (delivered.isEmpty()) {
+            throw unavailable();
+        }
+        return new DeliveryReport(envelope.messageId(), delivered, List.of(), undelivered, true);
+    }
+
+    private static ProtocolException unavailable() {
+        return new ProtocolException(ErrorCode.RELAY_UNAVAILABLE,
+                "The cluster relay (Redis) is unreachable and no recipient is connected to this node; retry later");
+    }
+}

@@ -1,0 +1,52 @@
+package io.switchboard.redis;
+
+import io.switchboard.config.SwitchboardConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The connections to Redis from {@code switchboard.redis.url}: a pool for commands (thread-safe, shared
+ * by every thread) and, on request, a dedicated connection for the subscriber. {@code rediss://} URLs
+ * use TLS; user, password and database come from the URL.
+ */
+@ApplicationScoped
+public class RedisClient {
+
+    @Inject
+    SwitchboardConfig config;
+
+    private volatile JedisPooled pool;
+
+    JedisPooled commands() {
+        JedisPooled current = pool;
+        if (current == null) {
+            synchronized (this) {
+                if (pool == null) {
+                    pool = new JedisPooled(url(), config.redisTimeoutMs());
+                }
+                current = pool;
+            }
+        }
+        return current;
+    }
+
+    /** A new connection for the blocking subscribe loop; no read timeout (it waits for messages). */
+    Jedis subscriberConnection() {
+        return new Jedis(url(), config.redisTimeoutMs(), 0);
+    }
+
+    private URI url() {
+        return config.redisUrl().orElseThrow(() -> new IllegalStateException("switchboard.redis.url is not set"));
+    }
+
+    @PreDestroy
+    void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.switchboard.redis;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.routing.Envelope;
+import io.switchboard.routing.LocalDelivery;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPubSub;
+
+/**
+ * This node's membership in the cluster (only when {@code switchboard.redis.url} is set): the Redis
+ * subscriber that hands relayed messages to local delivery, the presence writer, and a heartbeat timer
+ * that keeps the node alive in Redis.
+ *
+ * <p>Threads: the subscriber runs its blocking {@code SUBSCRIBE} loop on a managed thread and
+ * reconnects forever after any error with capped, jittered exponential backoff; relayed frames are
+ * enqueued to connections on that thread (never blocking). The presence writer has its own managed
+ * thread. The EJB timer thread only enqueues. {@code @PreDestroy} unsubscribes, which ends the loop,
+ * and stops the writer. Bean-managed concurrency: nothing here is serialized behind a container lock.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class RedisNode {
+    /** Period of the node heartbeat in Redis (Payara's minimum EJB timer period). */
+    static final long TICK_MILLIS = 1000;
+    private static final Logger LOG = Logger.getLogger(RedisNode.class.getName());
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    RedisClient redis;
+
+    @Inject
+    RedisPresence presence;
+
+    @Inject
+    RelayState state;
+
+    @Inject
+    LocalDelivery localDelivery;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Resource
+    TimerService timerService;
+
+    private volatile boolean running;
+    private volatile JedisPubSub subscription;
+    private Thread subscriber;
+    private Thread writer;
+
+    @PostConstruct
+    void start() {
+        if (config.redisUrl().isEmpty()) {
+            return;
+        }
+        running = true;
+        writer = threads.newThread(presence::runWriter);
+        writer.setName("switchboard-presence-writer");
+        writer.start();
+        subscriber = threads.newThread(this::subscribeForever);
+        subscriber.setName("switchboard-redis-subscriber");
+        subscriber.start();
+        timerService.createIntervalTimer(0, TICK_MILLIS, new TimerConfig("switchboard-redis-heartbeat", false));
+    }
+
+    @Timeout
+    void tick() {
+        presence.tick();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        JedisPubSub current = subscription;
+        if (current != null && current.isSubscribed()) {
+            try {
+                current.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Unsubscribe during shutdown failed", e);
+            }
+        }
+        presence.stopWriter();
+        join(subscriber);
+        join(writer);
+    }
+
+    private void subscribeForever() {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        String nodeChannel = RedisKeys.nodeChannel(config.nodeId());
+        while (running) {
+            Relay relay = new Relay();
+            try (Jedis connection = redis.subscriberConnection()) {
+                subscription = relay;
+                connection.subscribe(relay, nodeChannel, RedisKeys.BROADCAST_CHANNEL); // blocks until unsubscribed
+                if (!running) {
+                    return;
+                }
+                state.subscriberLost(new IllegalStateException("subscription ended"));
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                state.subscriberLost(e);
+            }
+            if (relay.wasSubscribed) {
+                backoff = FIRST_BACKOFF_MILLIS; // a working subscription ended: retry quickly first
+            }
+            sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+            backoff = Math.min(config.redisMaxBackoffMs(), backoff * 2);
+        }
+    }
+
+    /** Receives relayed envelopes on the subscriber thread. */
+    private final class Relay extends JedisPubSub {
+        private volatile boolean wasSubscribed;
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            if (subscribedChannels == 2) {
+                wasSubscribed = true;
+                state.subscribed();
+                presence.resynchronise();
+            }
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            try {
+                RelayCodec.Relayed relayed = RelayCodec.decode(message);
+                if (RedisKeys.BROADCAST_CHANNEL.equals(channel)) {
+                    if (!relayed.origin().equals(config.nodeId())) {
+                        localDelivery.deliver(Envelope.toEveryone(UUID.randomUUID().toString(), relayed.frame()));
+                    }
+                } else {
+                    localDelivery.deliver(Envelope.toUsers(UUID.randomUUID().toString(), relayed.recipients(), relayed.frame()));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void join(Thread thread) {
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

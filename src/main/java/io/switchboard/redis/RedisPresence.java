@@ -1,0 +1,199 @@
+package io.switchboard.redis;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.registry.ConnectionRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Cluster-wide presence in Redis. Per user a hash {@code sb:presence:<user>} of connection id →
+ * {@code node|expiresAt}; per node a score in {@code sb:nodes} (alive until) and its connection count.
+ * Every connection entry is rewritten each heartbeat interval, every node score each tick, so entries
+ * of a crashed node stop counting within {@link #nodeTtlMillis()} and disappear with their keys.
+ *
+ * <p>Threads: all writes run on one "presence writer" thread (started by {@link RedisNode}) fed by a
+ * bounded queue, so opens and closes apply in order and never block a WebSocket or timer thread. Reads
+ * ({@link #lookup}) run on the caller's thread with one pipelined round trip.
+ */
+@ApplicationScoped
+public class RedisPresence {
+    private static final Logger LOG = Logger.getLogger(RedisPresence.class.getName());
+    private static final int QUEUE_LIMIT = 100_000;
+    private static final Runnable STOP = () -> { };
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Inject
+    RedisClient redis;
+
+    @Inject
+    RelayState state;
+
+    @Inject
+    ConnectionRegistry registry;
+
+    private final BlockingQueue<Runnable> writes = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+    private volatile Map<String, Integer> connectionsByNode = Map.of();
+    private volatile long lastFullRefresh;
+
+    /** How long a node counts as alive after its last tick: the heartbeat timeout plus two missed ticks. */
+    long nodeTtlMillis() {
+        return config.heartbeatTimeout().toMillis() + 2 * RedisNode.TICK_MILLIS;
+    }
+
+    /** How long a connection entry counts after it was last written. */
+    private long entryTtlMillis() {
+        return 2 * config.heartbeatInterval().toMillis() + config.heartbeatTimeout().toMillis();
+    }
+
+    void opened(Connection connection) {
+        enqueue(() -> write(connection));
+    }
+
+    void closed(Connection connection) {
+        enqueue(() -> redis.commands().hdel(RedisKeys.presence(connection.user()), connection.id()));
+    }
+
+    /** Called each heartbeat tick (timer thread): queue the node's liveness write and, each interval, a full refresh. */
+    void tick() {
+        enqueue(this::refresh);
+    }
+
+    /** Called when the relay comes back: everything local is rewritten at the next write. */
+    void resynchronise() {
+        lastFullRefresh = 0;
+        tick();
+    }
+
+    /** Other live nodes' connection counts as of their last tick (for broadcast acks). */
+    int remoteConnections() {
+        return connectionsByNode.entrySet().stream()
+                .filter(e -> !e.getKey().equals(config.nodeId()))
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /**
+     * Connection counts per live node for each user, in one round trip. Throws {@link JedisException}
+     * when Redis cannot answer.
+     */
+    Map<String, Map<String, Integer>> lookup(List<String> users) {
+        long now = System.currentTimeMillis();
+        Map<String, Response<Map<String, String>>> hashes = new LinkedHashMap<>();
+        Response<List<String>> live;
+        try (AbstractPipeline pipeline = redis.commands().pipelined()) {
+            live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
+            for (String user : users) {
+                hashes.put(user, pipeline.hgetAll(RedisKeys.presence(user)));
+            }
+            pipeline.sync();
+        }
+        Set<String> liveNodes = new HashSet<>(live.get());
+        Map<String, Map<String, Integer>> result = new LinkedHashMap<>();
+        hashes.forEach((user, hash) -> result.put(user, PresenceEntry.countsByNode(hash.get().values(), liveNodes, now)));
+        return result;
+    }
+
+    /** The writer loop; runs until {@link #stopWriter}. */
+    void runWriter() {
+        while (true) {
+            Runnable write;
+            try {
+                write = writes.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (write == STOP) {
+                return;
+            }
+            if (write == null) {
+                continue;
+            }
+            try {
+                write.run();
+                state.commandSucceeded();
+            } catch (JedisException e) {
+                // Dropped: the next full refresh rewrites what is still open; closed entries expire.
+                lastFullRefresh = 0;
+                state.commandFailed(e);
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Presence write failed", e);
+            }
+        }
+    }
+
+    void stopWriter() {
+        writes.clear();
+        writes.offer(STOP);
+    }
+
+    private void enqueue(Runnable write) {
+        if (!writes.offer(write)) {
+            lastFullRefresh = 0; // overloaded: the next refresh catches up
+        }
+    }
+
+    private void write(Connection connection) {
+        long expires = System.currentTimeMillis() + entryTtlMillis();
+        String key = RedisKeys.presence(connection.user());
+        try (AbstractPipeline pipeline = redis.commands().pipelined()) {
+            pipeline.hset(key, connection.id(), PresenceEntry.encode(config.nodeId(), expires));
+            pipeline.pexpire(key, entryTtlMillis());
+            pipeline.sync();
+        }
+    }
+
+    /** The node's liveness and connection count; every interval also every local entry. Writer thread. */
+    private void refresh() {
+        long now = System.currentTimeMillis();
+        JedisPooled commands = redis.commands();
+        boolean full = now - lastFullRefresh >= config.heartbeatInterval().toMillis();
+        Response<Map<String, String>> counts;
+        Response<List<String>> live;
+        try (AbstractPipeline pipeline = commands.pipelined()) {
+            pipeline.zadd(RedisKeys.NODES, now + nodeTtlMillis(), config.nodeId());
+            pipeline.zremrangeByScore(RedisKeys.NODES, Double.NEGATIVE_INFINITY, now - nodeTtlMillis());
+            pipeline.hset(RedisKeys.NODE_CONNECTIONS, config.nodeId(), String.valueOf(registry.size()));
+            counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
+            live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
+            if (full) {
+                long expires = now + entryTtlMillis();
+                String value = PresenceEntry.encode(config.nodeId(), expires);
+                for (Connection connection : registry.all()) {
+                    String key = RedisKeys.presence(connection.user());
+                    pipeline.hset(key, connection.id(), value);
+                    pipeline.pexpire(key, entryTtlMillis());
+                }
+            }
+            pipeline.sync();
+        }
+        if (full) {
+            lastFullRefresh = now;
+        }
+        Set<String> liveNodes = new HashSet<>(live.get());
+        Map<String, Integer> byNode = new HashMap<>();
+        counts.get().forEach((node, count) -> {
+            if (liveNodes.contains(node)) {
+                byNode.put(node, Integer.parseInt(count));
+            }
+        });
+        connectionsByNode = Map.copyOf(byNode);
+    }
+}

@@ -1,0 +1,58 @@
+package io.switchboard.redis;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Whether this node can relay through Redis right now: its subscriber is subscribed and its last
+ * command succeeded. Logs once when the relay goes down and once when it comes back, not per message.
+ * Read on every publish (any thread), written by the subscriber and presence threads; lock-free.
+ */
+@ApplicationScoped
+public class RelayState {
+    private static final Logger LOG = Logger.getLogger(RelayState.class.getName());
+
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final AtomicBoolean commandsOk = new AtomicBoolean(true);
+    private final AtomicBoolean up = new AtomicBoolean();
+
+    public boolean isUp() {
+        return up.get();
+    }
+
+    void subscribed() {
+        subscribed.set(true);
+        update(null);
+    }
+
+    void subscriberLost(Exception cause) {
+        subscribed.set(false);
+        update(cause);
+    }
+
+    void commandSucceeded() {
+        if (!commandsOk.get()) {
+            commandsOk.set(true);
+            update(null);
+        }
+    }
+
+    void commandFailed(Exception cause) {
+        commandsOk.set(false);
+        update(cause);
+    }
+
+    private void update(Exception cause) {
+        boolean nowUp = subscribed.get() && commandsOk.get();
+        if (up.getAndSet(nowUp) != nowUp) {
+            if (nowUp) {
+                LOG.info("Redis relay is up");
+            } else {
+                LOG.log(Level.WARNING, "Redis relay is DOWN; delivering to this node's connections only until it returns: "
+                        + (cause == null ? "" : cause.getMessage()), cause == null ? null : cause);
+            }
+        }
+    }
+}
