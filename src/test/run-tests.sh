@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command (2): runs the whole test suite — unit tests (*Test), in-container Arquillian tests on
-# Payara Micro (*IT) and end-to-end tests driving real processes (*E2E). Installs what the tests need
-# and the machine lacks (today: nothing beyond Java 17+ and Maven), then runs Maven.
+# Payara Micro (*IT) and end-to-end tests driving real processes (*E2E: nodes, redis-server). Installs
+# what the tests need and the machine lacks (redis-server, from the OS packages), then runs Maven.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -9,5 +9,16 @@ cd "$root"
 for tool in java mvn; do
   command -v "$tool" >/dev/null || { echo "run-tests.sh: '$tool' is required" >&2; exit 1; }
 done
+
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "run-tests.sh: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
 exec mvn -B clean verify "$@"

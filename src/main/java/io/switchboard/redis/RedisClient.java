@@ -34,6 +34,17 @@ public class RedisClient {
         return current;
     }
 
+    /**
+     * Drops the pool's idle connections: after Redis restarted they are all broken, and the first command
+     * on each would fail. Called when the subscriber has reconnected, before the relay counts as up.
+     */
+    void discardIdleConnections() {
+        JedisPooled current = pool;
+        if (current != null) {
+            current.getPool().clear();
+        }
+    }
+
     /** A new connection for the blocking subscribe loop; no read timeout (it waits for messages). */
     Jedis subscriberConnection() {
         return new Jedis(url(), config.redisTimeoutMs(), 0);

@@ -138,6 +138,7 @@ public class RedisNode {
         public void onSubscribe(String channel, int subscribedChannels) {
             if (subscribedChannels == 2) {
                 wasSubscribed = true;
+                redis.discardIdleConnections();
                 state.subscribed();
                 presence.resynchronise();
             }

@@ -111,11 +111,13 @@ class HttpApiIT extends DeployedGatewayIT {
         String bob = unique("bob");
         ApiClient api = new ApiClient(base());
         JsonObject offline = api.get("api/users/" + bob + "/presence", "X-Api-Key", ApiClient.API_KEY).json();
-        assertEquals(Json.createObjectBuilder().add("connections", 0).add("online", false).add("user", bob).build(), offline);
+        assertEquals(Json.createObjectBuilder().add("connections", 0).add("nodes", Json.createArrayBuilder())
+                .add("online", false).add("user", bob).build(), offline);
         try (WsClient one = open(bob); WsClient two = open(bob)) {
             JsonObject online = api.get("api/users/" + bob + "/presence", "X-Api-Key", ApiClient.API_KEY).json();
             assertTrue(online.getBoolean("online"));
             assertEquals(2, online.getInt("connections"));
+            assertEquals(Json.createArrayBuilder().add("it-node").build(), online.getJsonArray("nodes"));
         }
     }
 

@@ -1,0 +1,108 @@
+package io.switchboard.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Switchboard node: {@code payara/launch.sh} with the built WAR on a free loopback port, as an
+ * operator runs it. The process is the node's JVM itself (the script execs java), so {@link #kill}
+ * is a true SIGKILL.
+ */
+public final class GatewayNode implements AutoCloseable {
+    private final Process process;
+    private final URI base;
+    private final Path log;
+
+    private GatewayNode(Process process, URI base, Path log) {
+        this.process = process;
+        this.base = base;
+        this.log = log;
+    }
+
+    /** Starts a node; {@code env} holds MicroProfile Config settings as environment variables. */
+    public static GatewayNode start(Path workdir, boolean dev, Map<String, String> env) throws IOException {
+        int port = RedisServer.freePort();
+        Files.createDirectories(workdir);
+        List<String> command = new ArrayList<>(List.of("bash", System.getProperty("switchboard.launcher", "payara/launch.sh"),
+                "--port", String.valueOf(port),
+                "--war", System.getProperty("switchboard.war", "target/switchboard.war"),
+                "--bind", "127.0.0.1",
+                "--workdir", workdir.toAbsolutePath().toString()));
+        if (dev) {
+            command.add("--dev");
+        }
+        Path log = workdir.resolve("console.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("JAVA_OPTS", "-Xmx256m");
+        builder.environment().putAll(env);
+        return new GatewayNode(builder.start(), URI.create("http://127.0.0.1:" + port + "/"), log);
+    }
+
+    /** Environment for a node that trusts the test keys, with 1 s heartbeats and the test API key. */
+    public static Map<String, String> testEnvironment(String nodeId) {
+        String keys = System.getProperty("switchboard.testKeys", "src/test/resources/test-keys");
+        return Map.of(
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:" + Path.of(keys, "public.pem").toAbsolutePath(),
+                "MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER,
+                "SWITCHBOARD_NODE_ID", nodeId,
+                "SWITCHBOARD_HEARTBEAT_INTERVAL_MS", "1000",
+                "SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "1000",
+                "SWITCHBOARD_API_KEY", ApiClient.API_KEY);
+    }
+
+    /** Waits until the application answers (deployed at /), failing early if the process died. */
+    public GatewayNode awaitReady() throws InterruptedException {
+        ApiClient api = new ApiClient(base);
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new AssertionError("node exited during start-up; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("node not ready within 180 s; see " + log);
+            }
+            try {
+                if (api.get("api/stats").status() == 401) {
+                    return this;
+                }
+            } catch (AssertionError notYetListening) {
+                // connection refused while Payara boots
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public ApiClient api() {
+        return new ApiClient(base);
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** SIGKILL: no shutdown hooks, no goodbye to Redis. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.switchboard.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A real {@code redis-server} (the OS binary) on a free loopback port, for cluster tests. */
+public final class RedisServer implements AutoCloseable {
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    public static RedisServer start(Path dir) throws IOException {
+        RedisServer server = new RedisServer(freePort(), dir);
+        Files.createDirectories(dir);
+        server.startProcess();
+        return server;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Stops the server (SIGTERM, no save) and waits for it to exit. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Starts again on the same port (empty: nothing is persisted). */
+    public void restart() throws IOException {
+        startProcess();
+    }
+
+    /** Sends one command (inline protocol) and returns the raw reply. */
+    public String command(String command) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            int read = in.read(buffer);
+            return read <= 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
+        }
+    }
+
+    private void startProcess() throws IOException {
+        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "redis.log")))
+                .start();
+        Eventually.within(Duration.ofSeconds(10), "redis-server answers PING", () -> {
+            try {
+                return command("PING").startsWith("+PONG");
+            } catch (IOException notYet) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
