@@ -39,21 +39,26 @@ public final class GatewayBench {
     private static final Pattern DELIVERED_TOTAL = Pattern.compile("\"delivered\":(\\d+)");
     private static final Pattern COUNT = Pattern.compile(":(\\d+)");
 
+    private final List<URI> nodes;
     private final URI base;
+    private final List<Long> pids;
     private final long pid;
+    private final AtomicLong nextNode = new AtomicLong();
     private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
-    private GatewayBench(URI base, long pid, String apiKey) {
-        this.base = base;
-        this.pid = pid;
+    private GatewayBench(List<URI> nodes, List<Long> pids, String apiKey) {
+        this.nodes = nodes;
+        this.base = nodes.get(0);
+        this.pids = pids;
+        this.pid = pids.isEmpty() ? -1 : pids.get(0);
         this.apiKey = apiKey;
     }
 
     public static void main(String[] args) throws Exception {
         String url = "http://127.0.0.1:8080/";
-        long pid = -1;
+        String pid = "";
         String apiKey = "bench-key";
         int idle = 2000;
         int directMessages = 20_000;
@@ -63,7 +68,7 @@ public final class GatewayBench {
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--url" -> url = args[i + 1];
-                case "--pid" -> pid = Long.parseLong(args[i + 1]);
+                case "--pid" -> pid = args[i + 1];
                 case "--api-key" -> apiKey = args[i + 1];
                 case "--idle" -> idle = Integer.parseInt(args[i + 1]);
                 case "--direct" -> directMessages = Integer.parseInt(args[i + 1]);
@@ -73,10 +78,21 @@ public final class GatewayBench {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        GatewayBench bench = new GatewayBench(URI.create(url.endsWith("/") ? url : url + "/"), pid, apiKey);
-        System.out.printf(Locale.ROOT, "Switchboard benchmark against %s (%d cores, Java %s)%n", url,
-                Runtime.getRuntime().availableProcessors(), Runtime.version());
+        List<URI> nodes = new ArrayList<>();
+        for (String node : url.split(",")) {
+            nodes.add(URI.create(node.endsWith("/") ? node : node + "/"));
+        }
+        List<Long> pids = new ArrayList<>();
+        for (String p : pid.split(",")) {
+            if (!p.isBlank()) {
+                pids.add(Long.parseLong(p.strip()));
+            }
+        }
+        GatewayBench bench = new GatewayBench(nodes, pids, apiKey);
+        System.out.printf(Locale.ROOT, "Switchboard benchmark against %s (%d node(s), %d cores, Java %s); clients alternate between nodes%n",
+                url, nodes.size(), Runtime.getRuntime().availableProcessors(), Runtime.version());
         bench.idleConnections(idle);
+        bench.connectRate(Math.min(idle, 1000));
         bench.directMessages(100, 2, 1, 10, Math.max(1, directMessages / 10), 1);
         bench.directMessages(100, 2, 4, 10, directMessages, 64);
         bench.broadcast(broadcastConnections, broadcasts, 8);
@@ -98,7 +114,7 @@ public final class GatewayBench {
         List<Client> clients = new ArrayList<>();
         long start = System.nanoTime();
         for (String token : tokens) {
-            clients.add(connectWith(token));
+            clients.add(connectWith(base, token)); // all on the first node, whose memory is measured
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(2000);
@@ -108,6 +124,34 @@ public final class GatewayBench {
                         + "live heap after GC %d MB -> %d MB = %.1f KB per connection; node RSS %d MB -> %d MB%n",
                 count, seconds, count / seconds, heapBefore / 1024, heapAfter / 1024, (heapAfter - heapBefore) / (double) count,
                 before / 1024, after / 1024);
+        closeAll(clients);
+    }
+
+    /** Handshake rate with 8 concurrent connectors spread over the nodes (tokens minted beforehand). */
+    private void connectRate(int count) throws Exception {
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tokens.add(devToken("rate-" + i, "[]"));
+        }
+        List<Client> clients = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (String token : tokens) {
+            URI node = nextNode();
+            done.add(CompletableFuture.runAsync(() -> {
+                try {
+                    clients.add(connectWith(node, token));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "connect rate: %d connections from 8 threads in %.2f s = %.0f handshakes/s%n",
+                count, seconds, count / seconds);
         closeAll(clients);
     }
 
@@ -192,7 +236,7 @@ public final class GatewayBench {
             pool.execute(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("api/messages"))
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(nextNode().resolve("api/messages"))
                             .header("Content-Type", "application/json").header("X-Api-Key", apiKey)
                             .POST(HttpRequest.BodyPublishers.ofString(
                                     "{\"from\":\"bench\",\"to\":[\"http-rcv\"],\"content\":{\"t\":" + t0 + "}}"))
@@ -270,16 +314,17 @@ public final class GatewayBench {
 
     /** The node's user+system CPU time so far, in ms (from /proc; -1 without --pid). */
     private long serverCpuMs() {
-        if (pid < 0) {
-            return -1;
+        long total = 0;
+        for (long node : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + node + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // 100 ticks per second
+            } catch (IOException e) {
+                return -1;
+            }
         }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // 100 ticks per second
-        } catch (IOException e) {
-            return -1;
-        }
+        return pids.isEmpty() ? -1 : total;
     }
 
     /** The node's heap in use right after a full GC (via jcmd), in KB. */
@@ -320,13 +365,18 @@ public final class GatewayBench {
         return m.group(1);
     }
 
+    /** Connects to the next node in turn. */
     private Client connect(String user, String groups) throws Exception {
-        return connectWith(devToken(user, groups));
+        return connectWith(nextNode(), devToken(user, groups));
+    }
+
+    private URI nextNode() {
+        return nodes.get((int) (nextNode.getAndIncrement() % nodes.size()));
     }
 
     /** One handshake (token verification included) until the welcome frame. */
-    private Client connectWith(String token) throws Exception {
-        String ws = base.toString().replaceFirst("^http", "ws") + "ws?token="
+    private Client connectWith(URI node, String token) throws Exception {
+        String ws = node.toString().replaceFirst("^http", "ws") + "ws?token="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         Client client = new Client();
         client.socket = http.newWebSocketBuilder().buildAsync(URI.create(ws), client).get(10, TimeUnit.SECONDS);

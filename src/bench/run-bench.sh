@@ -1,21 +1,50 @@
 #!/usr/bin/env bash
-# Runs the benchmark: builds the WAR if needed, starts one dev node on a free loopback port (heap from
-# BENCH_JAVA_OPTS, default -Xmx512m), runs GatewayBench against it with any extra arguments, stops the node.
+# Runs the benchmark against nodes it starts itself on free loopback ports, then stops them.
+#   src/bench/run-bench.sh [GatewayBench options]             one node, in-memory broker
+#   src/bench/run-bench.sh --cluster [GatewayBench options]   redis-server + two nodes
+# Builds the WAR if needed. Node heap from BENCH_JAVA_OPTS (default -Xmx512m).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+cluster=false
+if [ "${1:-}" = "--cluster" ]; then cluster=true; shift; fi
 [ -f target/switchboard.war ] && [ -f target/payara-micro.jar ] || mvn -B -q package -DskipTests
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18090)
-work="$root/target/bench-node"
-mkdir -p "$work"
-SWITCHBOARD_DEV_KEY_DIR="$work/dev-keys" SWITCHBOARD_API_KEY=bench-key \
-  SWITCHBOARD_SEND_QUEUE_MAX_FRAMES=4096 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m}" \
-  "$root/payara/launch.sh" --dev --port "$port" --workdir "$work" > "$work/console.log" 2>&1 &
-node=$!
-trap 'kill $node 2>/dev/null; wait $node 2>/dev/null || true' EXIT
-for _ in $(seq 1 360); do
-  curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/stats" 2>/dev/null | grep -q 401 && break
-  kill -0 $node 2>/dev/null || { echo "node died; see $work/console.log" >&2; exit 1; }
-  sleep 0.5
-done
-java -Xmx1g "$root/src/bench/GatewayBench.java" --url "http://127.0.0.1:$port/" --pid "$node" --api-key bench-key "$@"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+work="$root/target/bench"
+rm -rf "$work"; mkdir -p "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+redis_env=()
+if $cluster; then
+  rport=$(free_port)
+  redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 &
+  pids+=($!)
+  redis_env=(SWITCHBOARD_REDIS_URL="redis://127.0.0.1:$rport")
+fi
+
+start_node() { # name -> prints "pid port"
+  local name=$1 port; port=$(free_port)
+  env "${redis_env[@]}" SWITCHBOARD_NODE_ID="$name" SWITCHBOARD_DEV_KEY_DIR="$work/dev-keys" \
+    SWITCHBOARD_API_KEY=bench-key SWITCHBOARD_SEND_QUEUE_MAX_FRAMES=4096 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m}" \
+    "$root/payara/launch.sh" --dev --port "$port" --workdir "$work/$name" > "$work/$name.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 360); do
+    curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/stats" 2>/dev/null | grep -q 401 && break
+    kill -0 "$pid" 2>/dev/null || { echo "node $name died; see $work/$name.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "$pid $port"
+}
+
+read -r pid_a port_a < <(start_node node-a)   # first alone: it creates the shared dev key
+pids+=("$pid_a")
+urls="http://127.0.0.1:$port_a/"; node_pids="$pid_a"
+if $cluster; then
+  read -r pid_b port_b < <(start_node node-b)
+  pids+=("$pid_b")
+  urls="$urls,http://127.0.0.1:$port_b/"; node_pids="$node_pids,$pid_b"
+  sleep 3 # both nodes subscribed and present in Redis
+fi
+java -Xmx1g "$root/src/bench/GatewayBench.java" --url "$urls" --pid "$node_pids" --api-key bench-key "$@"
