@@ -1,8 +1,6 @@
 package io.switchboard.redis;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +40,4 @@ record PresenceEntry(String node, long expiresAtMillis) {
         return counts;
     }
 
-    static List<String> nodes(Map<String, Integer> countsByNode) {
-        return new ArrayList<>(countsByNode.keySet());
-    }
 }

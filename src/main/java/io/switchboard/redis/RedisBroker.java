@@ -1,10 +1,8 @@
 package io.switchboard.redis;
 
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
-import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.routing.BroadcastReport;
 import io.switchboard.routing.ClusterBroker;
 import io.switchboard.routing.DeliveryReport;
@@ -40,9 +38,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public class RedisBroker implements ClusterBroker {
 
     @Inject
-    SwitchboardConfig config;
-
-    @Inject
     RedisClient redis;
 
     @Inject
@@ -55,7 +50,7 @@ public class RedisBroker implements ClusterBroker {
     LocalDelivery localDelivery;
 
     @Inject
-    ConnectionRegistry registry;
+    ClusterMember member;
 
     @Override
     public DeliveryReport publishDirect(Envelope envelope) {
@@ -78,13 +73,13 @@ public class RedisBroker implements ClusterBroker {
         });
         Map<String, List<String>> recipientsByNode = new LinkedHashMap<>();
         where.forEach((user, nodes) -> nodes.keySet().stream()
-                .filter(node -> !node.equals(config.nodeId()))
+                .filter(node -> !node.equals(member.id()))
                 .forEach(node -> recipientsByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(user)));
         Set<String> seenRemotely = new LinkedHashSet<>();
         for (Map.Entry<String, List<String>> target : recipientsByNode.entrySet()) {
             String node = target.getKey();
             seenRemotely.addAll(target.getValue());
-            if (publish(RedisKeys.nodeChannel(node), target.getValue(), envelope.frame()) > 0) {
+            if (publish(RedisKeys.memberChannel(node), target.getValue(), envelope.frame()) > 0) {
                 for (String user : target.getValue()) {
                     counts.merge(user, where.get(user).get(node), Integer::sum);
                     reachable.add(user);
@@ -124,7 +119,7 @@ public class RedisBroker implements ClusterBroker {
         try {
             Map<String, Integer> byNode = presence.lookup(List.of(user)).get(user);
             return new UserPresence(user, byNode.values().stream().mapToInt(Integer::intValue).sum(),
-                    PresenceEntry.nodes(byNode));
+                    byNode.keySet().stream().map(ClusterMember::nodeOf).distinct().toList());
         } catch (JedisException e) {
             state.commandFailed(e);
             throw unavailable();
@@ -144,7 +139,7 @@ public class RedisBroker implements ClusterBroker {
     /** Subscribers that received the payload, or -1 if Redis failed. */
     private long publish(String channel, List<String> recipients, String frame) {
         try {
-            long receivers = redis.commands().publish(channel, RelayCodec.encode(config.nodeId(), recipients, frame));
+            long receivers = redis.commands().publish(channel, RelayCodec.encode(member.id(), recipients, frame));
             state.commandSucceeded();
             return receivers;
         } catch (JedisException e) {

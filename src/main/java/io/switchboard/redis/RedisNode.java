@@ -57,6 +57,9 @@ public class RedisNode {
     @Inject
     LocalDelivery localDelivery;
 
+    @Inject
+    ClusterMember member;
+
     @Resource
     ManagedThreadFactory threads;
 
@@ -102,11 +105,12 @@ public class RedisNode {
         presence.stopWriter();
         join(subscriber);
         join(writer);
+        presence.leave();
     }
 
     private void subscribeForever() {
         long backoff = FIRST_BACKOFF_MILLIS;
-        String nodeChannel = RedisKeys.nodeChannel(config.nodeId());
+        String nodeChannel = RedisKeys.memberChannel(member.id());
         while (running) {
             Relay relay = new Relay();
             try (Jedis connection = redis.subscriberConnection()) {
@@ -149,7 +153,7 @@ public class RedisNode {
             try {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
                 if (RedisKeys.BROADCAST_CHANNEL.equals(channel)) {
-                    if (!relayed.origin().equals(config.nodeId())) {
+                    if (!relayed.origin().equals(member.id())) {
                         localDelivery.deliver(Envelope.toEveryone(UUID.randomUUID().toString(), relayed.frame()));
                     }
                 } else {

@@ -49,6 +49,9 @@ public class RedisPresence {
     @Inject
     ConnectionRegistry registry;
 
+    @Inject
+    ClusterMember member;
+
     private final BlockingQueue<Runnable> writes = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private volatile Map<String, Integer> connectionsByNode = Map.of();
     private volatile long lastFullRefresh;
@@ -85,12 +88,12 @@ public class RedisPresence {
     /** Other live nodes' connection counts as of their last tick (for broadcast acks). */
     int remoteConnections() {
         return connectionsByNode.entrySet().stream()
-                .filter(e -> !e.getKey().equals(config.nodeId()))
+                .filter(e -> !e.getKey().equals(member.id()))
                 .mapToInt(Map.Entry::getValue).sum();
     }
 
     /**
-     * Connection counts per live node for each user, in one round trip. Throws {@link JedisException}
+     * Connection counts per live member (node run) for each user, in one round trip. Throws {@link JedisException}
      * when Redis cannot answer.
      */
     Map<String, Map<String, Integer>> lookup(List<String> users) {
@@ -144,6 +147,17 @@ public class RedisPresence {
         writes.offer(STOP);
     }
 
+    /** On shutdown: this run stops counting at once, instead of after the liveness TTL. Best effort. */
+    void leave() {
+        try (AbstractPipeline pipeline = redis.commands().pipelined()) {
+            pipeline.zrem(RedisKeys.NODES, member.id());
+            pipeline.hdel(RedisKeys.NODE_CONNECTIONS, member.id());
+            pipeline.sync();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not leave the cluster cleanly; the liveness TTL will", e);
+        }
+    }
+
     private void enqueue(Runnable write) {
         if (!writes.offer(write)) {
             lastFullRefresh = 0; // overloaded: the next refresh catches up
@@ -154,7 +168,7 @@ public class RedisPresence {
         long expires = System.currentTimeMillis() + entryTtlMillis();
         String key = RedisKeys.presence(connection.user());
         try (AbstractPipeline pipeline = redis.commands().pipelined()) {
-            pipeline.hset(key, connection.id(), PresenceEntry.encode(config.nodeId(), expires));
+            pipeline.hset(key, connection.id(), PresenceEntry.encode(member.id(), expires));
             pipeline.pexpire(key, entryTtlMillis());
             pipeline.sync();
         }
@@ -168,14 +182,14 @@ public class RedisPresence {
         Response<Map<String, String>> counts;
         Response<List<String>> live;
         try (AbstractPipeline pipeline = commands.pipelined()) {
-            pipeline.zadd(RedisKeys.NODES, now + nodeTtlMillis(), config.nodeId());
+            pipeline.zadd(RedisKeys.NODES, now + nodeTtlMillis(), member.id());
             pipeline.zremrangeByScore(RedisKeys.NODES, Double.NEGATIVE_INFINITY, now - nodeTtlMillis());
-            pipeline.hset(RedisKeys.NODE_CONNECTIONS, config.nodeId(), String.valueOf(registry.size()));
+            pipeline.hset(RedisKeys.NODE_CONNECTIONS, member.id(), String.valueOf(registry.size()));
             counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             if (full) {
                 long expires = now + entryTtlMillis();
-                String value = PresenceEntry.encode(config.nodeId(), expires);
+                String value = PresenceEntry.encode(member.id(), expires);
                 for (Connection connection : registry.all()) {
                     String key = RedisKeys.presence(connection.user());
                     pipeline.hset(key, connection.id(), value);

@@ -21,7 +21,14 @@ class PresenceEntryTest {
                 "garbage");
         Map<String, Integer> counts = PresenceEntry.countsByNode(values, Set.of("node-a", "node-b"), 1000);
         assertEquals(Map.of("node-a", 2, "node-b", 1), counts);
-        assertEquals(List.of("node-a", "node-b"), PresenceEntry.nodes(counts));
+        assertEquals(List.of("node-a", "node-b"), List.copyOf(counts.keySet()));
+    }
+
+    @Test
+    void namesTheNodeOfAMember() {
+        assertEquals("node-a", ClusterMember.nodeOf("node-a~1234abcd"));
+        assertEquals("node~x", ClusterMember.nodeOf("node~x~1234abcd"));
+        assertEquals("plain", ClusterMember.nodeOf("plain"));
     }
 
     @Test
