@@ -17,6 +17,9 @@ public class RelayState {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean commandsOk = new AtomicBoolean(true);
     private final AtomicBoolean up = new AtomicBoolean();
+    /** So that a Redis that is unreachable from the start is reported once too. */
+    private final AtomicBoolean reportedUnreachableAtStart = new AtomicBoolean();
+    private volatile boolean everUp;
 
     public boolean isUp() {
         return up.get();
@@ -46,6 +49,11 @@ public class RelayState {
 
     private void update(Exception cause) {
         boolean nowUp = subscribed.get() && commandsOk.get();
+        if (nowUp) {
+            everUp = true;
+        } else if (!everUp && cause != null && reportedUnreachableAtStart.compareAndSet(false, true)) {
+            LOG.warning("Redis relay unreachable at start; retrying with backoff: " + cause.getMessage());
+        }
         if (up.getAndSet(nowUp) != nowUp) {
             if (nowUp) {
                 LOG.info("Redis relay is up");
