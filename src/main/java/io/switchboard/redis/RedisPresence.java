@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,10 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Cluster-wide presence in Redis. Per user a hash {@code sb:presence:<user>} of connection id →
- * {@code node|expiresAt}; per node a score in {@code sb:nodes} (alive until) and its connection count.
- * Every connection entry is rewritten each heartbeat interval, every node score each tick, so entries
- * of a crashed node stop counting within {@link #nodeTtlMillis()} and disappear with their keys.
+ * {@code member|expiresAt}; per member (node run, see {@link ClusterMember}) a score in {@code sb:nodes}
+ * (alive until) and its connection count. Every connection entry is rewritten each heartbeat interval,
+ * every member score each tick, so entries of a crashed node stop counting within
+ * {@link #nodeTtlMillis()} and disappear with their keys.
  *
  * <p>Threads: all writes run on one "presence writer" thread (started by {@link RedisNode}) fed by a
  * bounded queue, so opens and closes apply in order and never block a WebSocket or timer thread. Reads
@@ -35,6 +37,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public class RedisPresence {
     private static final Logger LOG = Logger.getLogger(RedisPresence.class.getName());
     private static final int QUEUE_LIMIT = 100_000;
+    private static final int REFRESH_BATCH = 1000;
     private static final Runnable STOP = () -> { };
 
     @Inject
@@ -187,18 +190,10 @@ public class RedisPresence {
             pipeline.hset(RedisKeys.NODE_CONNECTIONS, member.id(), String.valueOf(registry.size()));
             counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
-            if (full) {
-                long expires = now + entryTtlMillis();
-                String value = PresenceEntry.encode(member.id(), expires);
-                for (Connection connection : registry.all()) {
-                    String key = RedisKeys.presence(connection.user());
-                    pipeline.hset(key, connection.id(), value);
-                    pipeline.pexpire(key, entryTtlMillis());
-                }
-            }
             pipeline.sync();
         }
         if (full) {
+            rewriteEntries(commands, now);
             lastFullRefresh = now;
         }
         Set<String> liveNodes = new HashSet<>(live.get());
@@ -209,5 +204,22 @@ public class RedisPresence {
             }
         });
         connectionsByNode = Map.copyOf(byNode);
+    }
+
+    /** Rewrites every local entry, in pipelines of bounded size so Redis and this heap never see one huge batch. */
+    private void rewriteEntries(JedisPooled commands, long now) {
+        String value = PresenceEntry.encode(member.id(), now + entryTtlMillis());
+        Iterator<Connection> connections = registry.all().iterator();
+        while (connections.hasNext()) {
+            try (AbstractPipeline pipeline = commands.pipelined()) {
+                for (int i = 0; i < REFRESH_BATCH && connections.hasNext(); i++) {
+                    Connection connection = connections.next();
+                    String key = RedisKeys.presence(connection.user());
+                    pipeline.hset(key, connection.id(), value);
+                    pipeline.pexpire(key, entryTtlMillis());
+                }
+                pipeline.sync();
+            }
+        }
     }
 }
