@@ -42,6 +42,17 @@ public final class TestConfig {
         return config;
     }
 
+    /** Cluster mode against {@code redisUrl}, with the given node id and heartbeat. */
+    public static SwitchboardConfig cluster(String redisUrl, String nodeId, long intervalMs, long timeoutMs) {
+        SwitchboardConfig config = defaults();
+        config.redisUrl = Optional.of(redisUrl);
+        config.configuredNodeId = Optional.of(nodeId);
+        config.heartbeatIntervalMs = intervalMs;
+        config.heartbeatTimeoutMs = timeoutMs;
+        config.validate();
+        return config;
+    }
+
     public static SwitchboardConfig withDevKeys(String dir) {
         SwitchboardConfig config = defaults();
         config.devTokensEnabled = true;

@@ -1,0 +1,158 @@
+package io.switchboard.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.TestConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.connection.RecordingSink;
+import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.security.Identity;
+import io.switchboard.testing.Eventually;
+import io.switchboard.testing.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Presence semantics against a real redis-server, without Payara: which connections count, and when
+ * they stop counting. Heartbeat here: 5 s interval (entries live 11 s), 1 s timeout (a member that
+ * stops ticking is dead after 3 s), so "dead member" and "expired entry" can be told apart.
+ */
+class RedisPresenceIT {
+    private static RedisServer redis;
+    private final List<Member> started = new ArrayList<>();
+
+    /** One node run: its presence bean with a writer thread, like {@link RedisNode} runs it. */
+    private record Member(RedisPresence presence, ConnectionRegistry registry, Thread writer, RedisClient client) {
+        void tick() {
+            presence.tick();
+        }
+
+        Connection open(String user) {
+            Connection connection = new Connection(UUID.randomUUID().toString(), new Identity(user, Set.of(), 0),
+                    RecordingSink.fast(), new SendQueueLimits(10, 10_000), (closed, code) -> {
+                        registry.closed(closed, code); // as GatewayEndpoint wires it
+                        presence.closed(closed);
+                    }, 0);
+            registry.register(connection);
+            presence.opened(connection);
+            return connection;
+        }
+
+        /** Stops writing without leaving, as a SIGKILLed node does. */
+        void crash() throws InterruptedException {
+            presence.stopWriter();
+            writer.join(5000);
+        }
+    }
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start(Path.of("target", "redis-presence-it"));
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        redis.close();
+    }
+
+    @AfterEach
+    void stopMembers() throws Exception {
+        for (Member member : started) {
+            member.crash();
+            member.client().close();
+        }
+    }
+
+    private Member member(String nodeId) {
+        SwitchboardConfig config = TestConfig.cluster(redis.url(), nodeId, 5000, 1000);
+        RedisClient client = new RedisClient();
+        client.config = config;
+        ClusterMember identity = new ClusterMember();
+        identity.config = config;
+        identity.init();
+        RedisPresence presence = new RedisPresence();
+        presence.config = config;
+        presence.redis = client;
+        presence.state = new RelayState();
+        presence.registry = new ConnectionRegistry();
+        presence.member = identity;
+        Thread writer = new Thread(presence::runWriter, "presence-writer-" + nodeId);
+        writer.start();
+        Member member = new Member(presence, presence.registry, writer, client);
+        started.add(member);
+        member.tick();
+        return member;
+    }
+
+    private static int connections(Member reader, String user) {
+        return reader.presence().lookup(List.of(user)).get(user).values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @Test
+    void countsEveryLiveConnectionOfAUserAcrossMembers() {
+        Member a = member("node-a");
+        Member b = member("node-b");
+        String bob = "bob-" + UUID.randomUUID();
+        a.open(bob);
+        b.open(bob);
+        Connection second = b.open(bob);
+        Eventually.within(Duration.ofSeconds(5), "3 connections visible", () -> connections(a, bob) == 3);
+        Map<String, Integer> byMember = a.presence().lookup(List.of(bob)).get(bob);
+        assertEquals(Set.of("node-a", "node-b"), Set.copyOf(byMember.keySet().stream().map(ClusterMember::nodeOf).toList()));
+        second.close(1000, "bye");
+        Eventually.within(Duration.ofSeconds(5), "closed connection forgotten", () -> connections(a, bob) == 2);
+    }
+
+    @Test
+    void forgetsACrashedMembersConnectionsOnceItStopsTicking() throws Exception {
+        Member a = member("node-a");
+        Member b = member("node-b");
+        String carol = "carol-" + UUID.randomUUID();
+        b.open(carol);
+        Eventually.within(Duration.ofSeconds(5), "carol visible", () -> connections(a, carol) == 1);
+        b.crash();
+        Duration took = Eventually.within(Duration.ofSeconds(6), "carol gone after node B crashed",
+                () -> connections(a, carol) == 0);
+        assertTrue(took.toMillis() < 11_000, "well before her entry itself expired: " + took);
+    }
+
+    @Test
+    void aNodeRestartedUnderTheSameIdDoesNotReviveItsPreviousRun() throws Exception {
+        Member reader = member("node-a");
+        Member firstRun = member("node-b");
+        String dave = "dave-" + UUID.randomUUID();
+        firstRun.open(dave);
+        Eventually.within(Duration.ofSeconds(5), "dave visible", () -> connections(reader, dave) == 1);
+        firstRun.crash();
+        Member secondRun = member("node-b"); // same configured id, keeps ticking
+        for (int i = 0; i < 5; i++) {
+            secondRun.tick();
+            reader.tick();
+            Thread.sleep(1000);
+        }
+        assertEquals(0, connections(reader, dave), "the old run's unexpired entry must not count");
+    }
+
+    @Test
+    void leavingRemovesAMemberAtOnce() {
+        Member a = member("node-a");
+        Member b = member("node-b");
+        String erin = "erin-" + UUID.randomUUID();
+        b.open(erin);
+        Eventually.within(Duration.ofSeconds(5), "erin visible", () -> connections(a, erin) == 1);
+        b.presence().leave();
+        assertEquals(0, connections(a, erin));
+    }
+}
