@@ -63,11 +63,11 @@ public final class Connection {
         if (closed.get()) {
             return false;
         }
-        if (outbox.offer(frame)) {
-            return true;
+        Outbox.Offer offer = outbox.offer(frame);
+        if (offer == Outbox.Offer.FULL) {
+            close(CloseCodes.SLOW_CONSUMER, "slow consumer: send queue full");
         }
-        close(CloseCodes.SLOW_CONSUMER, "slow consumer: send queue full");
-        return false;
+        return offer == Outbox.Offer.QUEUED;
     }
 
     /** Records that the client showed it is alive (any frame or pong). */

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  *
  * <p>Threads: {@link #offer} is called from any thread (a sender's WebSocket thread, an HTTP request
  * thread, a timer); the next send starts either on the offering thread or on the container thread that
- * completes the previous send. Neither ever blocks: a full queue makes {@code offer} return false and the
- * caller cuts the connection.
+ * completes the previous send. Neither ever blocks: a full queue makes {@code offer} answer {@code FULL} and
+ * the caller cuts the connection.
  */
 final class Outbox {
     private final FrameSink sink;
@@ -35,26 +35,31 @@ final class Outbox {
         this.onSendFailure = onSendFailure;
     }
 
+    /** What became of an offered frame. */
+    enum Offer { QUEUED, FULL, CLOSED }
+
     /**
-     * Queues a frame for sending. Returns false, queuing nothing, when the queue is closed or the frame
-     * would take it past its frame or byte limit. A frame's size is counted as its UTF-16 length times
-     * two, a bound on its memory rather than its wire size.
+     * Queues a frame for sending; queues nothing when the outbox is closed or the frame would take it
+     * past its frame or byte limit. A frame's size is counted as its UTF-16 length times two, a bound on
+     * its memory rather than its wire size.
      */
-    boolean offer(String frame) {
+    Offer offer(String frame) {
         if (closed) {
-            return false;
+            return Offer.CLOSED;
         }
         long size = (long) frame.length() * 2;
-        if (queuedFrames.incrementAndGet() > maxFrames || queuedBytes.addAndGet(size) > maxBytes) {
+        int frames = queuedFrames.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(size);
+        if (frames > maxFrames || bytes > maxBytes) {
             queuedFrames.decrementAndGet();
             queuedBytes.addAndGet(-size);
-            return false;
+            return Offer.FULL;
         }
         queue.add(frame);
         if (sending.compareAndSet(false, true)) {
             sendNext();
         }
-        return true;
+        return Offer.QUEUED;
     }
 
     /** True when nothing is queued or in flight: a ping now would not wait behind data. */

@@ -74,6 +74,20 @@ class ConnectionTest {
     }
 
     @Test
+    void keepsCountingBytesRightWhenTheFrameLimitRefusesAFrame() {
+        RecordingSink sink = RecordingSink.stalled();
+        Outbox outbox = new Outbox(sink, 2, 100, failure -> { });
+        assertEquals(Outbox.Offer.QUEUED, outbox.offer("a".repeat(20))); // 40 bytes
+        assertEquals(Outbox.Offer.QUEUED, outbox.offer("b".repeat(20))); // 80 bytes
+        assertEquals(Outbox.Offer.FULL, outbox.offer("c")); // third frame
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(0, outbox.queuedFrames());
+        assertEquals(Outbox.Offer.FULL, outbox.offer("d".repeat(51)), "102 bytes exceed 100: the refusal left no drift");
+        assertEquals(Outbox.Offer.QUEUED, outbox.offer("d".repeat(50)), "100 bytes fit exactly");
+    }
+
+    @Test
     void closesOnceWhenASendFails() {
         RecordingSink sink = RecordingSink.stalled();
         Connection connection = connection(sink, 10, 1000);
@@ -83,6 +97,8 @@ class ConnectionTest {
         assertFalse(connection.isOpen());
         assertEquals(List.of(CloseCodes.GOING_AWAY), closedWith);
         assertEquals(List.of("a"), sink.sent, "nothing more is sent after a failure");
+        assertFalse(connection.send("c"));
+        assertEquals(List.of(CloseCodes.GOING_AWAY), closedWith, "a send after a failure is no slow consumer");
         connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "late");
         assertEquals(1, closedWith.size(), "close listener runs once");
     }
