@@ -105,6 +105,10 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.redis.reconnect.max-backoff-ms", defaultValue = "5000")
     long redisMaxBackoffMs;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.pool.max-total", defaultValue = "32")
+    int redisPoolMaxTotal;
+
     private String nodeId;
 
     @PostConstruct
@@ -119,6 +123,7 @@ public class SwitchboardConfig {
         positive("switchboard.dev.token-ttl-seconds", devTokenTtlSeconds);
         positive("switchboard.redis.timeout-ms", redisTimeoutMs);
         positive("switchboard.redis.reconnect.max-backoff-ms", redisMaxBackoffMs);
+        positive("switchboard.redis.pool.max-total", redisPoolMaxTotal);
         if (jwtClockSkewSeconds < 0) {
             throw new IllegalStateException("mp.jwt.verify.clock.skew must be >= 0");
         }
@@ -222,6 +227,11 @@ public class SwitchboardConfig {
 
     public long redisMaxBackoffMs() {
         return redisMaxBackoffMs;
+    }
+
+    /** Most pooled Redis command connections; a borrower waits at most the Redis timeout for one. */
+    public int redisPoolMaxTotal() {
+        return redisPoolMaxTotal;
     }
 
     public int jwtClockSkewSeconds() {

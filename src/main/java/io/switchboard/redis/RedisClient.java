@@ -5,6 +5,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.time.Duration;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
@@ -26,7 +28,12 @@ public class RedisClient {
         if (current == null) {
             synchronized (this) {
                 if (pool == null) {
-                    pool = new JedisPooled(url(), config.redisTimeoutMs());
+                    ConnectionPoolConfig limits = new ConnectionPoolConfig();
+                    limits.setMaxTotal(config.redisPoolMaxTotal());
+                    limits.setMaxIdle(config.redisPoolMaxTotal());
+                    // Never wait forever for a connection: a slow Redis must not pin every sender thread.
+                    limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
+                    pool = new JedisPooled(limits, url(), config.redisTimeoutMs());
                 }
                 current = pool;
             }

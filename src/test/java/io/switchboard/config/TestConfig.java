@@ -32,6 +32,7 @@ public final class TestConfig {
         config.redisUrl = Optional.empty();
         config.redisTimeoutMs = 2000;
         config.redisMaxBackoffMs = 5000;
+        config.redisPoolMaxTotal = 32;
         config.validate();
         return config;
     }
