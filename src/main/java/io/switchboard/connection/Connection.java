@@ -113,7 +113,8 @@ public final class Connection {
     }
 
     private void sendFailed(Throwable failure) {
-        LOG.log(Level.FINE, failure, () -> "Send to connection " + id + " failed; closing it");
+        LOG.log(Level.INFO, "Send to {0} failed ({1}); closing it", new Object[] {this, String.valueOf(failure)});
+        LOG.log(Level.FINE, "Send failure", failure);
         close(CloseCodes.GOING_AWAY, "send failed");
     }
 

@@ -89,7 +89,8 @@ public final class WsClient implements AutoCloseable {
         try {
             String frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
-                throw new AssertionError("No frame within " + TIMEOUT);
+                throw new AssertionError("No frame within " + TIMEOUT
+                        + (closed.isDone() ? "; the server closed the connection: " + closed.join() : ""));
             }
             return Json.createReader(new StringReader(frame)).readObject();
         } catch (InterruptedException e) {
