@@ -46,6 +46,14 @@ public class SwitchboardConfig {
     long sendQueueMaxBytes;
 
     @Inject
+    @ConfigProperty(name = "switchboard.send.timeout-ms", defaultValue = "10000")
+    long sendTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.send.threads", defaultValue = "32")
+    int sendThreads;
+
+    @Inject
     @ConfigProperty(name = "switchboard.broadcast.group", defaultValue = "broadcast")
     String broadcastGroup;
 
@@ -119,6 +127,8 @@ public class SwitchboardConfig {
         positive("switchboard.message.max-recipients", maxRecipients);
         positive("switchboard.send-queue.max-frames", sendQueueMaxFrames);
         positive("switchboard.send-queue.max-bytes", sendQueueMaxBytes);
+        positive("switchboard.send.timeout-ms", sendTimeoutMs);
+        positive("switchboard.send.threads", sendThreads);
         positive("switchboard.api.max-body-bytes", maxBodyBytes);
         positive("switchboard.dev.token-ttl-seconds", devTokenTtlSeconds);
         positive("switchboard.redis.timeout-ms", redisTimeoutMs);
@@ -169,6 +179,16 @@ public class SwitchboardConfig {
 
     public long sendQueueMaxBytes() {
         return sendQueueMaxBytes;
+    }
+
+    /** A single frame send taking longer than this cuts the connection as a slow consumer. */
+    public Duration sendTimeout() {
+        return Duration.ofMillis(sendTimeoutMs);
+    }
+
+    /** Threads that perform socket writes for all connections of this node. */
+    public int sendThreads() {
+        return sendThreads;
     }
 
     public String broadcastGroup() {

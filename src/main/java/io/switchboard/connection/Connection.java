@@ -2,6 +2,7 @@ package io.switchboard.connection;
 
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.security.Identity;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,19 +23,28 @@ public final class Connection {
     private final String id;
     private final Identity identity;
     private final FrameSink sink;
+    private final Executor writer;
     private final Outbox outbox;
     private final CloseListener closeListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
 
+    /** A connection whose sends run on the calling thread (for tests and sinks that never block). */
     public Connection(String id, Identity identity, FrameSink sink, SendQueueLimits limits,
+            CloseListener closeListener, long nowNanos) {
+        this(id, identity, sink, Runnable::run, limits, closeListener, nowNanos);
+    }
+
+    /** A connection whose sends (and pings) run on {@code writer}. */
+    public Connection(String id, Identity identity, FrameSink sink, Executor writer, SendQueueLimits limits,
             CloseListener closeListener, long nowNanos) {
         this.id = id;
         this.identity = identity;
         this.sink = sink;
+        this.writer = writer;
         this.closeListener = closeListener;
-        this.outbox = new Outbox(sink, limits.maxFrames(), limits.maxBytes(), this::sendFailed);
+        this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed);
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }
@@ -83,12 +93,21 @@ public final class Connection {
         return lastPingNanos;
     }
 
-    /** Sends a protocol ping unless data is queued (the ping would wait behind it); records the attempt. */
+    /**
+     * Sends a protocol ping (on the writer: a write can block) unless data is queued, since the ping
+     * would wait behind it; records the attempt.
+     */
     public void ping(long nowNanos) {
         lastPingNanos = nowNanos;
         if (!closed.get() && outbox.idle()) {
-            sink.sendPing();
+            writer.execute(sink::sendPing);
         }
+    }
+
+    /** How long the send in flight has been going, or 0 if none is. */
+    public long sendStalledNanos(long nowNanos) {
+        long since = outbox.sendingSinceNanos();
+        return since == 0 ? 0 : nowNanos - since;
     }
 
     public int queuedFrames() {

@@ -1,6 +1,7 @@
 package io.switchboard.connection;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,12 +12,15 @@ import java.util.function.Consumer;
  * order and stops a slow reader from growing memory without bound.
  *
  * <p>Threads: {@link #offer} is called from any thread (a sender's WebSocket thread, an HTTP request
- * thread, a timer); the next send starts either on the offering thread or on the container thread that
- * completes the previous send. Neither ever blocks: a full queue makes {@code offer} answer {@code FULL} and
- * the caller cuts the connection.
+ * thread, a timer) and never blocks: a full queue makes it answer {@code FULL} and the caller cuts the
+ * connection. The sends themselves run on the {@code writer} executor, because a container "async" send
+ * can still block its thread (Tyrus on Payara writes in blocking mode until it first finds the socket
+ * busy); a send stuck longer than the send timeout is found by the heartbeat sweep via
+ * {@link #sendingSinceNanos} and the connection is cut.
  */
 final class Outbox {
     private final FrameSink sink;
+    private final Executor writer;
     private final int maxFrames;
     private final long maxBytes;
     private final Consumer<Throwable> onSendFailure;
@@ -27,9 +31,12 @@ final class Outbox {
     /** True while one send is in flight; its owner starts the next one. */
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean closed;
+    /** When the send now in flight started (System.nanoTime), or 0 when none is. */
+    private volatile long sendingSince;
 
-    Outbox(FrameSink sink, int maxFrames, long maxBytes, Consumer<Throwable> onSendFailure) {
+    Outbox(FrameSink sink, Executor writer, int maxFrames, long maxBytes, Consumer<Throwable> onSendFailure) {
         this.sink = sink;
+        this.writer = writer;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.onSendFailure = onSendFailure;
@@ -57,7 +64,7 @@ final class Outbox {
         }
         queue.add(frame);
         if (sending.compareAndSet(false, true)) {
-            sendNext();
+            writer.execute(this::sendNext);
         }
         return Offer.QUEUED;
     }
@@ -71,17 +78,23 @@ final class Outbox {
         return queuedFrames.get();
     }
 
+    /** Start of the send in flight (System.nanoTime), 0 if none: the sweep cuts sends stuck too long. */
+    long sendingSinceNanos() {
+        return sendingSince;
+    }
+
     /** Drops whatever is queued; later offers are refused. */
     void close() {
         closed = true;
         queue.clear();
     }
 
-    /** Runs while this thread owns {@code sending}; loops instead of recursing when sends complete inline. */
+    /** Runs (on the writer) while this thread owns {@code sending}; loops instead of recursing when sends complete inline. */
     private void sendNext() {
         while (true) {
             String frame = closed ? null : queue.poll();
             if (frame == null) {
+                sendingSince = 0;
                 sending.set(false);
                 // An offer may have queued a frame after our poll but before we released the flag.
                 if (closed || queue.isEmpty() || !sending.compareAndSet(false, true)) {
@@ -90,12 +103,14 @@ final class Outbox {
                 continue;
             }
             InlineCompletion inline = new InlineCompletion();
+            sendingSince = System.nanoTime();
             sink.sendText(frame, failure -> {
                 queuedFrames.decrementAndGet();
                 queuedBytes.addAndGet(-(long) frame.length() * 2);
                 if (failure != null) {
                     closed = true;
                     queue.clear();
+                    sendingSince = 0;
                     sending.set(false);
                     onSendFailure.accept(failure);
                     return;

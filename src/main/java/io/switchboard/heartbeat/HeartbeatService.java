@@ -21,6 +21,8 @@ import java.util.logging.Logger;
 /**
  * Pings every connection each heartbeat interval and reaps the ones that stayed silent past interval +
  * timeout (close code {@link CloseCodes#HEARTBEAT_TIMEOUT}), removing them from the registry at once.
+ * Also cuts connections whose current send has been stuck longer than the send timeout (a peer that
+ * stopped reading; {@link CloseCodes#SLOW_CONSUMER}).
  * A non-persistent EJB interval timer drives the sweep; bean-managed concurrency, so nothing here is
  * serialized behind a container lock. The sweep runs on an EJB timer thread; it only enqueues pings and
  * hands closes to the managed executor, so it never blocks on a socket.
@@ -61,7 +63,12 @@ public class HeartbeatService {
         }
         try {
             long now = System.nanoTime();
+            long sendTimeout = config.sendTimeout().toNanos();
             for (Connection connection : registry.all()) {
+                if (connection.sendStalledNanos(now) > sendTimeout) {
+                    connection.close(CloseCodes.SLOW_CONSUMER, "slow consumer: send timed out");
+                    continue;
+                }
                 switch (policy.decide(now, connection.lastSeenNanos(), connection.lastPingNanos())) {
                     case REAP -> connection.close(CloseCodes.HEARTBEAT_TIMEOUT, "heartbeat timeout");
                     case PING -> connection.ping(now);

@@ -57,6 +57,9 @@ public class GatewayEndpoint {
     @Inject
     BareContextClassLoader bareContext;
 
+    @Inject
+    WriterPool writers;
+
     @OnOpen
     public void open(Session session) throws IOException {
         if (!(session.getUserPrincipal() instanceof Identity identity)) {
@@ -68,7 +71,7 @@ public class GatewayEndpoint {
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
         bareContext.run(() -> session.setMaxIdleTimeout(0)); // the heartbeat decides when a silent connection is dead
         Connection connection = new Connection(UUID.randomUUID().toString(), identity,
-                new SessionSink(session, executor, bareContext),
+                new SessionSink(session, executor, bareContext), writers,
                 new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
                 this::closed, System.nanoTime());
         session.getUserProperties().put(CONNECTION, connection);

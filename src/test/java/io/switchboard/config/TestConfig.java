@@ -17,6 +17,8 @@ public final class TestConfig {
         config.maxRecipients = 100;
         config.sendQueueMaxFrames = 1024;
         config.sendQueueMaxBytes = 8 * 1024 * 1024;
+        config.sendTimeoutMs = 10_000;
+        config.sendThreads = 32;
         config.broadcastGroup = "broadcast";
         config.backendGroup = "backend";
         config.apiKey = Optional.empty();

@@ -76,7 +76,7 @@ class ConnectionTest {
     @Test
     void keepsCountingBytesRightWhenTheFrameLimitRefusesAFrame() {
         RecordingSink sink = RecordingSink.stalled();
-        Outbox outbox = new Outbox(sink, 2, 100, failure -> { });
+        Outbox outbox = new Outbox(sink, Runnable::run, 2, 100, failure -> { });
         assertEquals(Outbox.Offer.QUEUED, outbox.offer("a".repeat(20))); // 40 bytes
         assertEquals(Outbox.Offer.QUEUED, outbox.offer("b".repeat(20))); // 80 bytes
         assertEquals(Outbox.Offer.FULL, outbox.offer("c")); // third frame
@@ -85,6 +85,27 @@ class ConnectionTest {
         assertEquals(0, outbox.queuedFrames());
         assertEquals(Outbox.Offer.FULL, outbox.offer("d".repeat(51)), "102 bytes exceed 100: the refusal left no drift");
         assertEquals(Outbox.Offer.QUEUED, outbox.offer("d".repeat(50)), "100 bytes fit exactly");
+    }
+
+    @Test
+    void writesOnTheWriterNotOnTheSendersThreadAndReportsStalledSends() {
+        RecordingSink sink = RecordingSink.stalled();
+        List<Runnable> writerTasks = new ArrayList<>();
+        Connection connection = new Connection("c1", new Identity("alice", Set.of(), 0), sink, writerTasks::add,
+                new SendQueueLimits(10, 1000), (c, code) -> closedWith.add(code), 0);
+        assertTrue(connection.send("a"));
+        assertTrue(sink.sent.isEmpty(), "the sender only enqueues");
+        assertEquals(0, connection.sendStalledNanos(System.nanoTime()));
+        writerTasks.remove(0).run();
+        assertEquals(List.of("a"), sink.sent);
+        long now = System.nanoTime();
+        assertTrue(connection.sendStalledNanos(now + 5_000_000_000L) >= 5_000_000_000L, "a send in flight ages");
+        sink.completeNext();
+        assertEquals(0, connection.sendStalledNanos(System.nanoTime()), "nothing in flight after completion");
+        connection.ping(now);
+        assertEquals(0, sink.pings, "pings go through the writer too");
+        writerTasks.remove(0).run();
+        assertEquals(1, sink.pings);
     }
 
     @Test
