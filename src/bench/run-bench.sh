@@ -9,7 +9,8 @@ cd "$root"
 cluster=false
 if [ "${1:-}" = "--cluster" ]; then cluster=true; shift; fi
 [ -f target/switchboard.war ] && [ -f target/payara-micro.jar ] || mvn -B -q package -DskipTests
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Node is one of the three tools the project assumes (Java, Maven, Node); python3 may be absent.
+free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 work="$root/target/bench"
 rm -rf "$work"; mkdir -p "$work"
 pids=()

@@ -41,12 +41,6 @@ public final class Frames {
                 .write("content", content).write("ts", ts));
     }
 
-    /** The sender's acknowledgement of a direct message. */
-    public static String messageAck(JsonValue requestId, String messageId, Map<String, Integer> delivered,
-            List<String> offline) {
-        return messageAck(requestId, messageId, delivered, offline, List.of(), false);
-    }
-
     /**
      * The sender's acknowledgement of a direct message; {@code undelivered} (online recipients that could
      * not be reached) and {@code "relay":"unavailable"} appear only when they apply.

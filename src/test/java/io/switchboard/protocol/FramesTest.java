@@ -20,7 +20,14 @@ class FramesTest {
         Map<String, Integer> delivered = new LinkedHashMap<>();
         delivered.put("bob", 2);
         assertEquals("{\"type\":\"ack\",\"id\":7,\"messageId\":\"m1\",\"delivered\":{\"bob\":2},\"offline\":[\"carol\"]}",
-                Frames.messageAck(Json.createValue(7), "m1", delivered, List.of("carol")));
+                Frames.messageAck(Json.createValue(7), "m1", delivered, List.of("carol"), List.of(), false));
+        assertEquals("{\"type\":\"ack\",\"messageId\":\"m2\",\"delivered\":{},\"offline\":[],"
+                + "\"undelivered\":[\"erin\"],\"relay\":\"unavailable\"}",
+                Frames.messageAck(null, "m2", Map.of(), List.of(), List.of("erin"), true));
+        assertEquals("{\"type\":\"ack\",\"id\":\"b\",\"messageId\":\"m3\",\"delivered\":4}",
+                Frames.broadcastAck(Json.createValue("b"), "m3", 4, false));
+        assertEquals("{\"type\":\"ack\",\"messageId\":\"m4\",\"delivered\":1,\"relay\":\"unavailable\"}",
+                Frames.broadcastAck(null, "m4", 1, true));
         assertEquals("{\"type\":\"error\",\"code\":403,\"reason\":\"forbidden\",\"message\":\"no\",\"id\":\"x\"}",
                 Frames.error(ErrorCode.FORBIDDEN, "no", Json.createValue("x")));
         assertEquals("{\"type\":\"pong\",\"ts\":9}", Frames.pong(null, 9));

@@ -120,10 +120,6 @@ public final class WsClient implements AutoCloseable {
         return closed.orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    public Closed awaitClose(Duration timeout) {
-        return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-    }
-
     public boolean isClosed() {
         return closed.isDone();
     }
