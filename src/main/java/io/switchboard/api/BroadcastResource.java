@@ -1,7 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.protocol.JsonFields;
-import io.switchboard.routing.BroadcastReport;
+import io.switchboard.routing.FanOutReport;
 import io.switchboard.routing.MessageRouter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -21,6 +21,10 @@ public class BroadcastResource {
 
     /** The reply: message id, connections it was handed to, {@code relay} only when the relay was down. */
     public record BroadcastAccepted(String messageId, int delivered, String relay) {
+        static BroadcastAccepted of(FanOutReport report) {
+            return new BroadcastAccepted(report.messageId(), report.connections(),
+                    report.relayUnavailable() ? "unavailable" : null);
+        }
     }
 
     @Inject
@@ -35,8 +39,6 @@ public class BroadcastResource {
     public BroadcastAccepted broadcast(InputStream body) {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
-        BroadcastReport report = router.broadcast(from, JsonFields.requiredValue(request, "content"));
-        return new BroadcastAccepted(report.messageId(), report.connections(),
-                report.relayUnavailable() ? "unavailable" : null);
+        return BroadcastAccepted.of(router.broadcast(from, JsonFields.requiredValue(request, "content")));
     }
 }

@@ -117,6 +117,30 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.redis.pool.max-total", defaultValue = "32")
     int redisPoolMaxTotal;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.max-per-connection", defaultValue = "100")
+    int roomsMaxPerConnection;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.max-listed-users", defaultValue = "100")
+    int roomsMaxListedUsers;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.join-claim", defaultValue = "rooms")
+    String roomsJoinClaim;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.publish-claim", defaultValue = "rooms_publish")
+    String roomsPublishClaim;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.default-join", defaultValue = "closed")
+    String roomsDefaultJoin;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.default-publish", defaultValue = "closed")
+    String roomsDefaultPublish;
+
     private String nodeId;
 
     @PostConstruct
@@ -134,6 +158,10 @@ public class SwitchboardConfig {
         positive("switchboard.redis.timeout-ms", redisTimeoutMs);
         positive("switchboard.redis.reconnect.max-backoff-ms", redisMaxBackoffMs);
         positive("switchboard.redis.pool.max-total", redisPoolMaxTotal);
+        positive("switchboard.rooms.max-per-connection", roomsMaxPerConnection);
+        positive("switchboard.rooms.max-listed-users", roomsMaxListedUsers);
+        openOrClosed("switchboard.rooms.default-join", roomsDefaultJoin);
+        openOrClosed("switchboard.rooms.default-publish", roomsDefaultPublish);
         if (jwtClockSkewSeconds < 0) {
             throw new IllegalStateException("mp.jwt.verify.clock.skew must be >= 0");
         }
@@ -143,6 +171,13 @@ public class SwitchboardConfig {
         }
         nodeId = configuredNodeId.filter(s -> !s.isBlank())
                 .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    private static boolean openOrClosed(String key, String value) {
+        if (!value.equals("open") && !value.equals("closed")) {
+            throw new IllegalStateException(key + " must be 'open' or 'closed', was '" + value + "'");
+        }
+        return value.equals("open");
     }
 
     private static void positive(String key, long value) {
@@ -256,5 +291,33 @@ public class SwitchboardConfig {
 
     public int jwtClockSkewSeconds() {
         return jwtClockSkewSeconds;
+    }
+
+    /** How many rooms one connection may be in at once. */
+    public int roomsMaxPerConnection() {
+        return roomsMaxPerConnection;
+    }
+
+    /** The longest user list a {@code joined} reply or room query returns (the count is always exact). */
+    public int roomsMaxListedUsers() {
+        return roomsMaxListedUsers;
+    }
+
+    public String roomsJoinClaim() {
+        return roomsJoinClaim;
+    }
+
+    public String roomsPublishClaim() {
+        return roomsPublishClaim;
+    }
+
+    /** Whether a token without the join claim may join any room. */
+    public boolean roomsOpenJoin() {
+        return openOrClosed("switchboard.rooms.default-join", roomsDefaultJoin);
+    }
+
+    /** Whether a token without the publish claim may publish to any room. */
+    public boolean roomsOpenPublish() {
+        return openOrClosed("switchboard.rooms.default-publish", roomsDefaultPublish);
     }
 }

@@ -22,4 +22,16 @@ public sealed interface ClientCommand {
     /** {@code {"type":"ping"}}: application-level ping for clients that cannot send protocol pings. */
     record Ping(JsonValue id) implements ClientCommand {
     }
+
+    /** {@code {"type":"join","room":"lobby"}}: this connection joins a room. */
+    record Join(JsonValue id, String room) implements ClientCommand {
+    }
+
+    /** {@code {"type":"leave","room":"lobby"}}: this connection leaves a room. */
+    record Leave(JsonValue id, String room) implements ClientCommand {
+    }
+
+    /** {@code {"type":"publish","room":"lobby","content":...,"echo":true}}: to every member connection of a room. */
+    record Publish(JsonValue id, String room, JsonValue content, boolean echo) implements ClientCommand {
+    }
 }

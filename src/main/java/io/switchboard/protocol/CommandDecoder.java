@@ -25,6 +25,10 @@ public final class CommandDecoder {
                         JsonFields.requiredValue(frame, "content"));
                 case "broadcast" -> new ClientCommand.Broadcast(id, JsonFields.requiredValue(frame, "content"));
                 case "ping" -> new ClientCommand.Ping(id);
+                case "join" -> new ClientCommand.Join(id, JsonFields.roomName(frame, "room"));
+                case "leave" -> new ClientCommand.Leave(id, JsonFields.roomName(frame, "room"));
+                case "publish" -> new ClientCommand.Publish(id, JsonFields.roomName(frame, "room"),
+                        JsonFields.requiredValue(frame, "content"), JsonFields.optionalBoolean(frame, "echo", true));
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "Unknown frame type '" + truncate(type) + "'");
             };
         } catch (ProtocolException e) {

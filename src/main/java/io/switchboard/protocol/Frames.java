@@ -66,14 +66,50 @@ public final class Frames {
         });
     }
 
-    /** The sender's acknowledgement of a broadcast: how many connections it was handed to. */
-    public static String broadcastAck(JsonValue requestId, String messageId, int delivered, boolean relayUnavailable) {
+    /** The sender's acknowledgement of a broadcast or room publish: how many connections it was handed to. */
+    public static String fanOutAck(JsonValue requestId, String messageId, int delivered, boolean relayUnavailable) {
         return write(g -> {
             g.write("type", "ack");
             writeId(g, requestId);
             g.write("messageId", messageId).write("delivered", delivered);
             writeRelay(g, relayUnavailable);
         });
+    }
+
+    /** The delivery of a room message, identical for every member connection. */
+    public static String roomMessage(String messageId, String room, String from, JsonValue content, long ts) {
+        return write(g -> g.write("type", "message").write("room", room).write("id", messageId).write("from", from)
+                .write("content", content).write("ts", ts));
+    }
+
+    /** The reply to {@code join}: the room's member count (users, gateway-wide) and up to a capped list of them. */
+    public static String joined(JsonValue requestId, String room, int members, List<String> users) {
+        return write(g -> {
+            g.write("type", "joined");
+            writeId(g, requestId);
+            g.write("room", room).write("members", members);
+            g.writeStartArray("users");
+            users.forEach(g::write);
+            g.writeEnd();
+        });
+    }
+
+    /** The reply to {@code leave}, or ({@code requestId} null, {@code reason} "kicked") notice of a kick. */
+    public static String left(JsonValue requestId, String room, String reason) {
+        return write(g -> {
+            g.write("type", "left");
+            writeId(g, requestId);
+            g.write("room", room);
+            if (reason != null) {
+                g.write("reason", reason);
+            }
+        });
+    }
+
+    /** A user's first connection joined ({@code event} "join") or last one left ("leave") a room. */
+    public static String presence(String room, String event, String user, int members) {
+        return write(g -> g.write("type", "presence").write("room", room).write("event", event)
+                .write("user", user).write("members", members));
     }
 
     private static void writeRelay(JsonGenerator g, boolean relayUnavailable) {

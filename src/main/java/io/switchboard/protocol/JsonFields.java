@@ -16,6 +16,8 @@ import java.util.Set;
 public final class JsonFields {
     /** User ids are opaque strings; this bound keeps one id from costing more than a frame's worth. */
     public static final int MAX_USER_ID_LENGTH = 256;
+    /** Room names are short identifiers; they appear in Redis keys and URL paths unescaped. */
+    public static final int MAX_ROOM_NAME_LENGTH = 128;
 
     private JsonFields() {
     }
@@ -51,6 +53,54 @@ public final class JsonFields {
                     "Field '" + field + "' must be a string, got " + describe(value));
         }
         return ((JsonString) value).getString();
+    }
+
+    /** A boolean field that may be absent (then {@code fallback}). */
+    public static boolean optionalBoolean(JsonObject object, String field, boolean fallback) {
+        JsonValue value = object.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.getValueType() == JsonValue.ValueType.TRUE) {
+            return true;
+        }
+        if (value.getValueType() == JsonValue.ValueType.FALSE) {
+            return false;
+        }
+        throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                "Field '" + field + "' must be a boolean, got " + describe(value));
+    }
+
+    /** A required string field holding a valid room name (see {@link #roomName(String, String)}). */
+    public static String roomName(JsonObject object, String field) {
+        return roomName(requiredString(object, field), field);
+    }
+
+    /**
+     * Checks a room name from any source (frame, body, path): 1 to {@value #MAX_ROOM_NAME_LENGTH} characters
+     * from {@code A-Z a-z 0-9 _ . : @ -}, so it is safe in Redis keys, URL paths and logs as is.
+     */
+    public static String roomName(String candidate, String where) {
+        if (candidate.isEmpty() || candidate.length() > MAX_ROOM_NAME_LENGTH) {
+            throw new ProtocolException(ErrorCode.INVALID_ROOM,
+                    "'" + where + "' must be a room name of 1 to " + MAX_ROOM_NAME_LENGTH + " characters");
+        }
+        for (int i = 0; i < candidate.length(); i++) {
+            if (!isRoomNameChar(candidate.charAt(i))) {
+                throw new ProtocolException(ErrorCode.INVALID_ROOM, "'" + where + "' may only contain"
+                        + " letters, digits and _ . : @ - (found '" + printable(candidate.charAt(i)) + "' at " + i + ")");
+            }
+        }
+        return candidate;
+    }
+
+    private static boolean isRoomNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '.' || c == ':' || c == '@' || c == '-';
+    }
+
+    private static String printable(char c) {
+        return Character.isISOControl(c) || Character.isWhitespace(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c);
     }
 
     /** A value that must be present but may be any JSON, {@code null} included. */

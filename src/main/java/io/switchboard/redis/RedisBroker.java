@@ -3,8 +3,14 @@ package io.switchboard.redis;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
-import io.switchboard.routing.BroadcastReport;
+import io.switchboard.routing.FanOutReport;
+import io.switchboard.registry.RoomRegistry;
 import io.switchboard.routing.ClusterBroker;
+import io.switchboard.routing.FanOutReport;
+import io.switchboard.routing.RoomChange;
+import io.switchboard.routing.RoomEnvelope;
+import io.switchboard.routing.RoomPage;
+import io.switchboard.routing.RoomSnapshot;
 import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.Envelope;
 import io.switchboard.routing.LocalDelivery;
@@ -18,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -26,7 +33,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@code PUBLISH} on its own channel carrying only its recipients, so nodes never see (or decode)
  * messages for users they do not hold. {@code PUBLISH} answers how many subscribers received it; a node
  * that missed it (subscriber reconnecting) makes its recipients {@code undelivered} in the ack instead
- * of silently counting them. Broadcasts go out on one channel all nodes subscribe to.
+ * of silently counting them. Broadcasts go out on one channel all nodes subscribe to. A room message
+ * goes, in one script ({@link RedisRooms#publish}), to the channel of each node run with members in
+ * the room, so nodes without members never see it.
  *
  * <p>While the relay is down ({@link RelayState}) only this node's connections are tried: the ack says
  * {@code relay: unavailable}, and a message that reached nobody is refused with 503 so its sender can
@@ -51,6 +60,9 @@ public class RedisBroker implements ClusterBroker {
 
     @Inject
     ClusterMember member;
+
+    @Inject
+    RedisRooms rooms;
 
     @Override
     public DeliveryReport publishDirect(Envelope envelope) {
@@ -79,7 +91,7 @@ public class RedisBroker implements ClusterBroker {
         for (Map.Entry<String, List<String>> target : recipientsByNode.entrySet()) {
             String node = target.getKey();
             seenRemotely.addAll(target.getValue());
-            if (publish(RedisKeys.memberChannel(node), target.getValue(), envelope.frame()) > 0) {
+            if (publish(RedisKeys.memberChannel(node), RelayCodec.Kind.USERS, target.getValue(), envelope.frame()) > 0) {
                 for (String user : target.getValue()) {
                     counts.merge(user, where.get(user).get(node), Integer::sum);
                     reachable.add(user);
@@ -103,27 +115,19 @@ public class RedisBroker implements ClusterBroker {
     }
 
     @Override
-    public BroadcastReport publishBroadcast(Envelope envelope) {
+    public FanOutReport publishBroadcast(Envelope envelope) {
         int local = localDelivery.deliver(envelope).getOrDefault(LocalDelivery.EVERYONE, 0);
-        if (!state.isUp() || publish(RedisKeys.BROADCAST_CHANNEL, List.of(), envelope.frame()) < 0) {
-            return new BroadcastReport(envelope.messageId(), local, true);
+        if (!state.isUp() || publish(RedisKeys.BROADCAST_CHANNEL, RelayCodec.Kind.EVERYONE, List.of(), envelope.frame()) < 0) {
+            return new FanOutReport(envelope.messageId(), local, true);
         }
-        return new BroadcastReport(envelope.messageId(), local + presence.remoteConnections(), false);
+        return new FanOutReport(envelope.messageId(), local + presence.remoteConnections(), false);
     }
 
     @Override
     public UserPresence presence(String user) {
-        if (!state.isUp()) {
-            throw unavailable();
-        }
-        try {
-            Map<String, Integer> byNode = presence.lookup(List.of(user)).get(user);
-            return new UserPresence(user, byNode.values().stream().mapToInt(Integer::intValue).sum(),
-                    byNode.keySet().stream().map(ClusterMember::nodeOf).distinct().toList());
-        } catch (JedisException e) {
-            state.commandFailed(e);
-            throw unavailable();
-        }
+        Map<String, Integer> byNode = query(() -> presence.lookup(List.of(user)).get(user));
+        return new UserPresence(user, byNode.values().stream().mapToInt(Integer::intValue).sum(),
+                byNode.keySet().stream().map(ClusterMember::nodeOf).distinct().toList());
     }
 
     @Override
@@ -136,10 +140,110 @@ public class RedisBroker implements ClusterBroker {
         presence.closed(connection);
     }
 
-    /** Subscribers that received the payload, or -1 if Redis failed. */
-    private long publish(String channel, List<String> recipients, String frame) {
+    // Rooms. Membership changes and queries need Redis: a join is refused (503) while it is down, since
+    // nobody else could see it; a leave is applied here at once and reconciled when the relay is back.
+
+    @Override
+    public RoomChange joined(Connection connection, String room, RoomRegistry.Change local) {
+        if (!state.isUp()) {
+            throw unavailable();
+        }
         try {
-            long receivers = redis.commands().publish(channel, RelayCodec.encode(member.id(), recipients, frame));
+            RoomChange change = rooms.join(connection.id(), connection.user(), room);
+            state.commandSucceeded();
+            return change;
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            throw unavailable();
+        }
+    }
+
+    @Override
+    public RoomChange left(Connection connection, String room, RoomRegistry.Change local) {
+        if (!state.isUp()) {
+            return RoomChange.SILENT;
+        }
+        try {
+            RoomChange change = rooms.leave(connection.id(), room);
+            state.commandSucceeded();
+            return change;
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            return RoomChange.SILENT;
+        }
+    }
+
+    @Override
+    public FanOutReport publishRoom(RoomEnvelope envelope) {
+        int local = localDelivery.deliver(envelope);
+        if (!state.isUp()) {
+            return new FanOutReport(envelope.messageId(), local, true);
+        }
+        String excluded = envelope.excludedConnection() == null ? "" : envelope.excludedConnection();
+        try {
+            long[] reached = rooms.publish(envelope.room(), RelayCodec.encode(member.id(), RelayCodec.Kind.ROOM,
+                    List.of(envelope.room(), excluded), envelope.frame()));
+            state.commandSucceeded();
+            return new FanOutReport(envelope.messageId(), local + (int) reached[0], false);
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            return new FanOutReport(envelope.messageId(), local, true);
+        }
+    }
+
+    @Override
+    public void kick(String room, String user) {
+        if (!state.isUp()) {
+            throw unavailable();
+        }
+        try {
+            rooms.publish(room, RelayCodec.encode(member.id(), RelayCodec.Kind.KICK, List.of(room, user), ""));
+            state.commandSucceeded();
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            throw unavailable();
+        }
+    }
+
+    @Override
+    public boolean inRoom(String room, String user) {
+        return query(() -> rooms.inRoom(room, user));
+    }
+
+    @Override
+    public RoomSnapshot room(String room, int maxUsers) {
+        return query(() -> rooms.room(room, maxUsers));
+    }
+
+    @Override
+    public RoomPage rooms(String after, int limit) {
+        return query(() -> rooms.rooms(after, limit));
+    }
+
+    @Override
+    public List<PresenceChange> reconcile(String room, Map<String, String> memberships) {
+        return query(() -> rooms.reconcile(room, memberships));
+    }
+
+    /** A read (or reconciliation) that needs Redis: 503 while the relay is down. */
+    private <T> T query(Supplier<T> read) {
+        if (!state.isUp()) {
+            throw unavailable();
+        }
+        try {
+            T result = read.get();
+            state.commandSucceeded();
+            return result;
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            throw unavailable();
+        }
+    }
+
+    /** Subscribers that received the payload, or -1 if Redis failed. */
+    private long publish(String channel, RelayCodec.Kind kind, List<String> recipients, String frame) {
+        try {
+            long receivers = redis.commands().publish(channel, RelayCodec.encode(member.id(), kind, recipients, frame));
             state.commandSucceeded();
             return receivers;
         } catch (JedisException e) {
@@ -169,6 +273,6 @@ public class RedisBroker implements ClusterBroker {
 
     private static ProtocolException unavailable() {
         return new ProtocolException(ErrorCode.RELAY_UNAVAILABLE,
-                "The cluster relay (Redis) is unreachable and no recipient is connected to this node; retry later");
+                "The cluster relay (Redis) is unreachable and this needs it; retry later");
     }
 }

@@ -8,6 +8,12 @@ final class RedisKeys {
     static final String NODE_CONNECTIONS = "sb:node-connections";
     /** Channel every node subscribes to for broadcasts. */
     static final String BROADCAST_CHANNEL = "sb:broadcast";
+    /** Sorted set (all scores 0, ordered by name): every room with at least one member. */
+    static final String ROOMS = "sb:rooms";
+    /** Prefix of a room's keys; room names cannot contain braces, so keys of two rooms never collide. */
+    static final String ROOM_PREFIX = "sb:room:{";
+    /** Prefix of the channel of each member (node run). */
+    static final String MEMBER_CHANNEL_PREFIX = "sb:node:";
 
     private RedisKeys() {
     }
@@ -19,6 +25,26 @@ final class RedisKeys {
 
     /** The channel a node run receives direct messages for its connections on. */
     static String memberChannel(String member) {
-        return "sb:node:" + member;
+        return MEMBER_CHANNEL_PREFIX + member;
+    }
+
+    /** Hash: user → how many connections the user has in the room, gateway-wide. */
+    static String roomUsers(String room) {
+        return ROOM_PREFIX + room + "}:users";
+    }
+
+    /** Hash: member → how many connections the member (node run) has in the room. */
+    static String roomNodes(String room) {
+        return ROOM_PREFIX + room + "}:nodes";
+    }
+
+    /** Hash: connection id → user, the room's connections on one member (node run). */
+    static String roomConnections(String room, String member) {
+        return ROOM_PREFIX + room + "}:on:" + member;
+    }
+
+    /** Set: the rooms a member (node run) has connections in, so its rooms can be cleaned when it dies. */
+    static String memberRooms(String member) {
+        return "sb:member-rooms:" + member;
     }
 }

@@ -3,6 +3,8 @@ package io.switchboard.redis;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.routing.Envelope;
 import io.switchboard.routing.LocalDelivery;
+import io.switchboard.routing.RoomEnvelope;
+import io.switchboard.routing.RoomService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -15,8 +17,9 @@ import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
-import java.util.UUID;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.Jedis;
@@ -41,6 +44,8 @@ public class RedisNode {
     static final long TICK_MILLIS = 1000;
     private static final Logger LOG = Logger.getLogger(RedisNode.class.getName());
     private static final long FIRST_BACKOFF_MILLIS = 100;
+    /** Message id of envelopes rebuilt from the relay: their frame already carries the real one. */
+    private static final String RELAYED = "relayed";
 
     @Inject
     SwitchboardConfig config;
@@ -60,12 +65,20 @@ public class RedisNode {
     @Inject
     ClusterMember member;
 
+    @Inject
+    RedisRooms rooms;
+
+    @Inject
+    RoomService roomService;
+
     @Resource
     ManagedThreadFactory threads;
 
     @Resource
     TimerService timerService;
 
+    private final AtomicBoolean roomsNeedReconciling = new AtomicBoolean();
+    private final AtomicBoolean maintaining = new AtomicBoolean();
     private volatile boolean running;
     private volatile JedisPubSub subscription;
     private Thread subscriber;
@@ -86,9 +99,34 @@ public class RedisNode {
         timerService.createIntervalTimer(0, TICK_MILLIS, new TimerConfig("switchboard-redis-heartbeat", false));
     }
 
+    /**
+     * Timer thread, once per {@link #TICK_MILLIS}: queues the liveness write, then (skipped while the relay
+     * is down or a previous tick is still at it) reconciles this node's rooms if needed and reaps dead
+     * members, announcing the users they took out of rooms. Blocks on Redis at most the command timeout.
+     */
     @Timeout
     void tick() {
         presence.tick();
+        if (!state.isUp() || !maintaining.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (presence.rejoinedSinceLastAsked() | roomsNeedReconciling.getAndSet(false)) {
+                roomsNeedReconciling.set(true); // until it succeeded
+                roomService.reconcile(rooms.roomsOfThisMember());
+                roomsNeedReconciling.set(false);
+            }
+            long now = System.currentTimeMillis();
+            for (String dead : rooms.expiredMembers(now)) {
+                if (!dead.equals(member.id())) {
+                    roomService.announceAll(rooms.reap(dead, now, false));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Room maintenance failed; retried next tick", e);
+        } finally {
+            maintaining.set(false);
+        }
     }
 
     @PreDestroy
@@ -105,6 +143,11 @@ public class RedisNode {
         presence.stopWriter();
         join(subscriber);
         join(writer);
+        try {
+            roomService.announceAll(rooms.reap(member.id(), System.currentTimeMillis(), true));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not leave rooms cleanly; other nodes reap this run after its liveness TTL", e);
+        }
         presence.leave();
     }
 
@@ -145,6 +188,7 @@ public class RedisNode {
                 redis.discardIdleConnections();
                 state.subscribed();
                 presence.resynchronise();
+                roomsNeedReconciling.set(true);
             }
         }
 
@@ -152,12 +196,17 @@ public class RedisNode {
         public void onMessage(String channel, String message) {
             try {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
-                if (RedisKeys.BROADCAST_CHANNEL.equals(channel)) {
-                    if (!relayed.origin().equals(member.id())) {
-                        localDelivery.deliver(Envelope.toEveryone(UUID.randomUUID().toString(), relayed.frame()));
+                List<String> targets = relayed.targets();
+                switch (relayed.kind()) {
+                    case EVERYONE -> {
+                        if (!relayed.origin().equals(member.id())) {
+                            localDelivery.deliver(Envelope.toEveryone(RELAYED, relayed.frame()));
+                        }
                     }
-                } else {
-                    localDelivery.deliver(Envelope.toUsers(UUID.randomUUID().toString(), relayed.recipients(), relayed.frame()));
+                    case USERS -> localDelivery.deliver(Envelope.toUsers(RELAYED, targets, relayed.frame()));
+                    case ROOM -> localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
+                            targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame()));
+                    case KICK -> roomService.kickHere(targets.get(0), targets.get(1));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);

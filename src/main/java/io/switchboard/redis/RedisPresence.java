@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
@@ -58,6 +59,7 @@ public class RedisPresence {
     private final BlockingQueue<Runnable> writes = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private volatile Map<String, Integer> connectionsByNode = Map.of();
     private volatile long lastFullRefresh;
+    private final AtomicBoolean rejoined = new AtomicBoolean();
 
     /** How long a node counts as alive after its last tick: the heartbeat timeout plus two missed ticks. */
     long nodeTtlMillis() {
@@ -86,6 +88,15 @@ public class RedisPresence {
     void resynchronise() {
         lastFullRefresh = 0;
         tick();
+    }
+
+    /**
+     * Whether, since last asked, this member's liveness write found it missing from the cluster (first
+     * tick, Redis lost its data, or other nodes presumed it dead and reaped it): its rooms must then be
+     * reconciled.
+     */
+    boolean rejoinedSinceLastAsked() {
+        return rejoined.getAndSet(false);
     }
 
     /** Other live nodes' connection counts as of their last tick (for broadcast acks). */
@@ -184,13 +195,17 @@ public class RedisPresence {
         boolean full = now - lastFullRefresh >= config.heartbeatInterval().toMillis();
         Response<Map<String, String>> counts;
         Response<List<String>> live;
+        Response<Long> added;
         try (AbstractPipeline pipeline = commands.pipelined()) {
-            pipeline.zadd(RedisKeys.NODES, now + nodeTtlMillis(), member.id());
-            pipeline.zremrangeByScore(RedisKeys.NODES, Double.NEGATIVE_INFINITY, now - nodeTtlMillis());
+            // Dead members stay in NODES until RedisNode's reaper removes them with their room memberships.
+            added = pipeline.zadd(RedisKeys.NODES, now + nodeTtlMillis(), member.id());
             pipeline.hset(RedisKeys.NODE_CONNECTIONS, member.id(), String.valueOf(registry.size()));
             counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             pipeline.sync();
+        }
+        if (added.get() == 1) {
+            rejoined.set(true);
         }
         if (full) {
             rewriteEntries(commands, now);

@@ -4,33 +4,61 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The relay payload on Redis channels: {@code origin \n recipients \n frame}, recipients separated by
+ * The relay payload on Redis channels: {@code origin \n kind targets \n frame}, targets separated by
  * U+001F. The frame is the finished JSON text, passed through untouched: a receiving node never parses
- * it. User ids cannot contain control characters (they are validated), so the separators are safe.
+ * it. User ids cannot contain control characters and room names are plain identifiers (both are
+ * validated), so the separators are safe.
  */
 final class RelayCodec {
     private static final char UNIT_SEPARATOR = '\u001f';
 
-    /** A relayed envelope: the node that sent it, the recipients (empty for a broadcast), the frame. */
-    record Relayed(String origin, List<String> recipients, String frame) {
+    /** What a relayed payload asks the receiving node to do. */
+    enum Kind {
+        /** Deliver the frame to every connection of the target users. */
+        USERS('@'),
+        /** Deliver the frame to every connection (no targets). */
+        EVERYONE('*'),
+        /** Deliver the frame to the members of room targets[0], except connection targets[1] ("" for none). */
+        ROOM('#'),
+        /** Remove user targets[1] from room targets[0] (no frame). */
+        KICK('!');
+
+        private final char tag;
+
+        Kind(char tag) {
+            this.tag = tag;
+        }
+
+        static Kind of(char tag) {
+            for (Kind kind : values()) {
+                if (kind.tag == tag) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("unknown relay kind '" + tag + "'");
+        }
+    }
+
+    /** A relayed payload: the member (node run) that sent it, what to do, with which targets, the frame. */
+    record Relayed(String origin, Kind kind, List<String> targets, String frame) {
     }
 
     private RelayCodec() {
     }
 
-    static String encode(String origin, List<String> recipients, String frame) {
-        return origin + '\n' + String.join(String.valueOf(UNIT_SEPARATOR), recipients) + '\n' + frame;
+    static String encode(String origin, Kind kind, List<String> targets, String frame) {
+        return origin + '\n' + kind.tag + String.join(String.valueOf(UNIT_SEPARATOR), targets) + '\n' + frame;
     }
 
     static Relayed decode(String payload) {
         int first = payload.indexOf('\n');
         int second = first < 0 ? -1 : payload.indexOf('\n', first + 1);
-        if (second < 0) {
+        if (second < 0 || second == first + 1) {
             throw new IllegalArgumentException("not a relay payload");
         }
-        String recipients = payload.substring(first + 1, second);
-        return new Relayed(payload.substring(0, first),
-                recipients.isEmpty() ? List.of() : Arrays.asList(recipients.split(String.valueOf(UNIT_SEPARATOR))),
+        String targets = payload.substring(first + 2, second);
+        return new Relayed(payload.substring(0, first), Kind.of(payload.charAt(first + 1)),
+                targets.isEmpty() ? List.of() : Arrays.asList(targets.split(String.valueOf(UNIT_SEPARATOR), -1)),
                 payload.substring(second + 1));
     }
 }

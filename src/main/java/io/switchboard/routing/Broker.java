@@ -1,6 +1,9 @@
 package io.switchboard.routing;
 
 import io.switchboard.connection.Connection;
+import io.switchboard.registry.RoomRegistry;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Carries envelopes to every node that has recipients and knows where users are connected.
@@ -15,7 +18,7 @@ public interface Broker {
     DeliveryReport publishDirect(Envelope envelope);
 
     /** Delivers a broadcast to every connection of the gateway. */
-    BroadcastReport publishBroadcast(Envelope envelope);
+    FanOutReport publishBroadcast(Envelope envelope);
 
     /** Where the user is connected, gateway-wide. */
     UserPresence presence(String user);
@@ -25,4 +28,39 @@ public interface Broker {
 
     /** A connection of this node closed: forget it gateway-wide. Must not block. */
     void connectionClosed(Connection connection);
+
+    /**
+     * Records gateway-wide that a connection of this node joined a room (it is already in this node's
+     * {@link RoomRegistry}; {@code local} is what that changed here). Says whether to announce the user.
+     */
+    RoomChange joined(Connection connection, String room, RoomRegistry.Change local);
+
+    /** Records gateway-wide that a connection of this node left a room; {@link RoomChange#SILENT} if unknown. */
+    RoomChange left(Connection connection, String room, RoomRegistry.Change local);
+
+    /** Delivers a frame to every member connection of a room, wherever they are. */
+    FanOutReport publishRoom(RoomEnvelope envelope);
+
+    /** Tells every other node to remove the user's connections from the room (this node does its own). */
+    void kick(String room, String user);
+
+    /** Whether the user has a connection in the room anywhere. */
+    boolean inRoom(String room, String user);
+
+    /** The room's exact user count and up to {@code maxUsers} users. */
+    RoomSnapshot room(String room, int maxUsers);
+
+    /** Rooms with members, in name order, after {@code after} (null: from the start). */
+    RoomPage rooms(String after, int limit);
+
+    /**
+     * Makes the gateway-wide record of one room match this node's members ({@code memberships}: connection
+     * id → user), after the relay was down or this node was presumed dead. Returns the users whose
+     * presence changed (user → "join" or "leave") and the member count after each, to announce.
+     */
+    List<PresenceChange> reconcile(String room, Map<String, String> memberships);
+
+    /** A user's presence in a room changed: "join" or "leave", and the member count after it. */
+    record PresenceChange(String room, String event, String user, int members) {
+    }
 }

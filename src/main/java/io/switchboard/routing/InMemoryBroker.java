@@ -3,10 +3,13 @@ package io.switchboard.routing;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The single-node broker: every envelope is delivered on this node, synchronously (enqueue only). */
 @ApplicationScoped
@@ -20,14 +23,18 @@ public class InMemoryBroker implements Broker {
     ConnectionRegistry registry;
 
     @Inject
+    RoomRegistry rooms;
+
+    @Inject
     SwitchboardConfig config;
 
     public InMemoryBroker() {
     }
 
-    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, SwitchboardConfig config) {
+    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, RoomRegistry rooms, SwitchboardConfig config) {
         this.localDelivery = localDelivery;
         this.registry = registry;
+        this.rooms = rooms;
         this.config = config;
     }
 
@@ -37,8 +44,8 @@ public class InMemoryBroker implements Broker {
     }
 
     @Override
-    public BroadcastReport publishBroadcast(Envelope envelope) {
-        return new BroadcastReport(envelope.messageId(),
+    public FanOutReport publishBroadcast(Envelope envelope) {
+        return new FanOutReport(envelope.messageId(),
                 localDelivery.deliver(envelope).getOrDefault(LocalDelivery.EVERYONE, 0), false);
     }
 
@@ -56,5 +63,54 @@ public class InMemoryBroker implements Broker {
     @Override
     public void connectionClosed(Connection connection) {
         // the registry is the whole truth on a single node
+    }
+
+    // Rooms: this node's RoomRegistry is the whole truth, and its changes are already atomic.
+
+    @Override
+    public RoomChange joined(Connection connection, String room, RoomRegistry.Change local) {
+        return new RoomChange(local.userChanged(), local.users());
+    }
+
+    @Override
+    public RoomChange left(Connection connection, String room, RoomRegistry.Change local) {
+        return new RoomChange(local.userChanged(), local.users());
+    }
+
+    @Override
+    public FanOutReport publishRoom(RoomEnvelope envelope) {
+        return new FanOutReport(envelope.messageId(), localDelivery.deliver(envelope), false);
+    }
+
+    @Override
+    public void kick(String room, String user) {
+        // no other node
+    }
+
+    @Override
+    public boolean inRoom(String room, String user) {
+        return !rooms.connectionsOf(room, user).isEmpty();
+    }
+
+    @Override
+    public RoomSnapshot room(String room, int maxUsers) {
+        return new RoomSnapshot(room, rooms.userCount(room), rooms.users(room, maxUsers));
+    }
+
+    @Override
+    public RoomPage rooms(String after, int limit) {
+        List<String> names = rooms.rooms().stream()
+                .filter(name -> after == null || name.compareTo(after) > 0)
+                .sorted().limit(limit + 1L).toList();
+        List<RoomPage.Entry> page = new ArrayList<>();
+        for (String name : names.subList(0, Math.min(limit, names.size()))) {
+            page.add(new RoomPage.Entry(name, rooms.userCount(name)));
+        }
+        return new RoomPage(page, names.size() > limit ? names.get(limit - 1) : null);
+    }
+
+    @Override
+    public List<PresenceChange> reconcile(String room, Map<String, String> memberships) {
+        return List.of(); // nothing to reconcile with
     }
 }

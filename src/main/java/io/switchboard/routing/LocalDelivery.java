@@ -2,6 +2,7 @@ package io.switchboard.routing;
 
 import io.switchboard.connection.Connection;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
@@ -19,11 +20,26 @@ public class LocalDelivery {
     @Inject
     ConnectionRegistry registry;
 
+    @Inject
+    RoomRegistry rooms;
+
     public LocalDelivery() {
     }
 
-    LocalDelivery(ConnectionRegistry registry) {
+    LocalDelivery(ConnectionRegistry registry, RoomRegistry rooms) {
         this.registry = registry;
+        this.rooms = rooms;
+    }
+
+    /** Hands a room frame to every member connection here but the excluded one; returns how many took it. */
+    public int deliver(RoomEnvelope envelope) {
+        int count = 0;
+        for (Connection connection : rooms.members(envelope.room())) {
+            if (!connection.id().equals(envelope.excludedConnection()) && connection.send(envelope.frame())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     public Map<String, Integer> deliver(Envelope envelope) {

@@ -37,7 +37,7 @@ public class MessageRouter {
     }
 
     /** Delivers to every connection of the gateway. */
-    public BroadcastReport broadcast(String from, JsonValue content) {
+    public FanOutReport broadcast(String from, JsonValue content) {
         String messageId = newMessageId();
         String frame = Frames.broadcast(messageId, from, content, clock.millis());
         return broker.publishBroadcast(Envelope.toEveryone(messageId, frame));

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.jwt.Claims;
@@ -101,10 +102,19 @@ public class TokenVerifier {
             if (claims.hasClaim(Claims.groups.name())) {
                 groups.addAll(claims.getStringListClaimValue(Claims.groups.name()));
             }
-            return new Identity(user, groups, claims.getExpirationTime().getValueInMillis());
+            return new Identity(user, groups, claims.getExpirationTime().getValueInMillis(),
+                    roomClaim(claims, config.roomsJoinClaim()), roomClaim(claims, config.roomsPublishClaim()));
         } catch (MalformedClaimException e) {
             throw new InvalidTokenException("Malformed claim: " + e.getMessage());
         }
+    }
+
+    /** A claim listing room names or prefixes; absent → empty (the default policy applies). */
+    private static Optional<RoomPatterns> roomClaim(JwtClaims claims, String name) throws MalformedClaimException {
+        if (!claims.hasClaim(name)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RoomPatterns(claims.getStringListClaimValue(name)));
     }
 
     private static String firstPresent(JwtClaims claims, String... names) throws MalformedClaimException {

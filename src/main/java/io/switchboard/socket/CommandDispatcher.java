@@ -7,9 +7,12 @@ import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.ProtocolException;
-import io.switchboard.routing.BroadcastReport;
 import io.switchboard.routing.DeliveryReport;
+import io.switchboard.routing.FanOutReport;
 import io.switchboard.routing.MessageRouter;
+import io.switchboard.routing.RoomService;
+import io.switchboard.routing.RoomSnapshot;
+import io.switchboard.security.RoomPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +35,12 @@ public class CommandDispatcher {
     @Inject
     MessageRouter router;
 
+    @Inject
+    RoomService rooms;
+
+    @Inject
+    RoomPolicy roomPolicy;
+
     private CommandDecoder decoder;
 
     @PostConstruct
@@ -43,12 +52,17 @@ public class CommandDispatcher {
         ClientCommand command;
         try {
             command = decoder.decode(text);
-            sender.send(execute(sender, command));
         } catch (ProtocolException e) {
             sender.send(Frames.error(e.code(), e.getMessage(), e.requestId()));
+            return;
+        }
+        try {
+            sender.send(execute(sender, command));
+        } catch (ProtocolException e) {
+            sender.send(Frames.error(e.code(), e.getMessage(), command.id()));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Command from " + sender + " failed", e);
-            sender.send(Frames.error(ErrorCode.INTERNAL, "Internal error", null));
+            sender.send(Frames.error(ErrorCode.INTERNAL, "Internal error", command.id()));
         }
     }
 
@@ -61,10 +75,29 @@ public class CommandDispatcher {
         if (command instanceof ClientCommand.Broadcast broadcast) {
             if (!sender.identity().inGroup(config.broadcastGroup())) {
                 throw new ProtocolException(ErrorCode.FORBIDDEN,
-                        "Broadcast needs group '" + config.broadcastGroup() + "' in the token", broadcast.id());
+                        "Broadcast needs group '" + config.broadcastGroup() + "' in the token");
             }
-            BroadcastReport report = router.broadcast(sender.user(), broadcast.content());
-            return Frames.broadcastAck(broadcast.id(), report.messageId(), report.connections(), report.relayUnavailable());
+            FanOutReport report = router.broadcast(sender.user(), broadcast.content());
+            return Frames.fanOutAck(broadcast.id(), report.messageId(), report.connections(), report.relayUnavailable());
+        }
+        if (command instanceof ClientCommand.Join join) {
+            if (!roomPolicy.mayJoin(sender.identity(), join.room())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN, "The token does not allow joining room '" + join.room() + "'");
+            }
+            RoomSnapshot room = rooms.join(sender, join.room());
+            return Frames.joined(join.id(), room.room(), room.members(), room.users());
+        }
+        if (command instanceof ClientCommand.Leave leave) {
+            rooms.leave(sender, leave.room());
+            return Frames.left(leave.id(), leave.room(), null);
+        }
+        if (command instanceof ClientCommand.Publish publish) {
+            if (!roomPolicy.mayPublish(sender.identity(), publish.room())) {
+                throw new ProtocolException(ErrorCode.FORBIDDEN,
+                        "The token does not allow publishing to room '" + publish.room() + "'");
+            }
+            FanOutReport report = rooms.publish(sender.user(), publish.room(), publish.content(), sender, publish.echo());
+            return Frames.fanOutAck(publish.id(), report.messageId(), report.connections(), report.relayUnavailable());
         }
         return Frames.pong(command.id(), System.currentTimeMillis());
     }

@@ -7,6 +7,7 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Frames;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.routing.Broker;
+import io.switchboard.routing.RoomService;
 import io.switchboard.security.Identity;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,6 +52,9 @@ public class GatewayEndpoint {
 
     @Inject
     Broker broker;
+
+    @Inject
+    RoomService rooms;
 
     @Resource
     ManagedExecutorService executor;
@@ -128,10 +133,20 @@ public class GatewayEndpoint {
         }
     }
 
-    /** The close listener of every connection: this node forgets it at once, then the gateway does. */
+    /**
+     * The close listener of every connection: this node forgets it at once, then the gateway does. It runs
+     * on whichever thread closed the connection, possibly one fanning out to a room under that room's lock,
+     * so leaving rooms (which takes room locks and talks to Redis) is handed to the managed executor.
+     */
     private void closed(Connection connection, int code) {
         registry.closed(connection, code);
         broker.connectionClosed(connection);
+        try {
+            executor.execute(() -> rooms.connectionClosed(connection));
+        } catch (RejectedExecutionException e) {
+            // shutting down: RedisNode removes this node from every room as it stops
+            LOG.log(Level.FINE, "Room cleanup of {0} not scheduled: {1}", new Object[] {connection, e});
+        }
     }
 
     private static Connection connection(Session session) {

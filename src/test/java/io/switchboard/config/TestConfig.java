@@ -35,7 +35,29 @@ public final class TestConfig {
         config.redisTimeoutMs = 2000;
         config.redisMaxBackoffMs = 5000;
         config.redisPoolMaxTotal = 32;
+        config.roomsMaxPerConnection = 100;
+        config.roomsMaxListedUsers = 100;
+        config.roomsJoinClaim = "rooms";
+        config.roomsPublishClaim = "rooms_publish";
+        config.roomsDefaultJoin = "closed";
+        config.roomsDefaultPublish = "closed";
         config.validate();
+        return config;
+    }
+
+    /** Defaults, with rooms open to every token that has no room claims. */
+    public static SwitchboardConfig openRooms() {
+        SwitchboardConfig config = defaults();
+        config.roomsDefaultJoin = "open";
+        config.roomsDefaultPublish = "open";
+        return config;
+    }
+
+    /** Defaults with a different room limit and user list cap. */
+    public static SwitchboardConfig roomLimits(int maxPerConnection, int maxListedUsers) {
+        SwitchboardConfig config = openRooms();
+        config.roomsMaxPerConnection = maxPerConnection;
+        config.roomsMaxListedUsers = maxListedUsers;
         return config;
     }
 

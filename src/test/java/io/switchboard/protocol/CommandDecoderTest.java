@@ -68,4 +68,33 @@ class CommandDecoderTest {
         assertEquals(ErrorCode.TOO_MANY_RECIPIENTS,
                 refused("{\"type\":\"message\",\"to\":[\"a\",\"b\",\"c\",\"d\"],\"content\":1}").code());
     }
+
+    @Test
+    void decodesRoomCommandsWithEchoOnByDefault() {
+        assertEquals(new ClientCommand.Join(Json.createValue(1), "chat:lobby-1"),
+                decoder.decode("{\"type\":\"join\",\"id\":1,\"room\":\"chat:lobby-1\"}"));
+        assertEquals(new ClientCommand.Leave(null, "a.b@c_d"), decoder.decode("{\"type\":\"leave\",\"room\":\"a.b@c_d\"}"));
+        ClientCommand.Publish echoed = assertInstanceOf(ClientCommand.Publish.class,
+                decoder.decode("{\"type\":\"publish\",\"room\":\"r\",\"content\":{\"x\":1}}"));
+        assertEquals(true, echoed.echo());
+        ClientCommand.Publish quiet = assertInstanceOf(ClientCommand.Publish.class,
+                decoder.decode("{\"type\":\"publish\",\"room\":\"r\",\"content\":1,\"echo\":false}"));
+        assertEquals(false, quiet.echo());
+    }
+
+    @Test
+    void refusesBadRoomNamesWithTheirOwnCode() {
+        ProtocolException slash = refused("{\"type\":\"join\",\"id\":\"j\",\"room\":\"a/b\"}");
+        assertEquals(ErrorCode.INVALID_ROOM, slash.code());
+        assertEquals(Json.createValue("j"), slash.requestId());
+        assertEquals("'room' may only contain letters, digits and _ . : @ - (found '/' at 1)", slash.getMessage());
+        assertEquals(ErrorCode.INVALID_ROOM, refused("{\"type\":\"join\",\"room\":\"\"}").code());
+        assertEquals(ErrorCode.INVALID_ROOM, refused("{\"type\":\"join\",\"room\":\"" + "r".repeat(129) + "\"}").code());
+        assertEquals(ErrorCode.INVALID_ROOM, refused("{\"type\":\"join\",\"room\":\"a{b}\"}").code());
+        assertEquals(ErrorCode.INVALID_ROOM, refused("{\"type\":\"leave\",\"room\":\"tab\\tname\"}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"join\",\"room\":7}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"join\"}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"publish\",\"room\":\"r\"}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"publish\",\"room\":\"r\",\"content\":1,\"echo\":\"no\"}").code());
+    }
 }

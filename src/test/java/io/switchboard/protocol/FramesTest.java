@@ -25,12 +25,24 @@ class FramesTest {
                 + "\"undelivered\":[\"erin\"],\"relay\":\"unavailable\"}",
                 Frames.messageAck(null, "m2", Map.of(), List.of(), List.of("erin"), true));
         assertEquals("{\"type\":\"ack\",\"id\":\"b\",\"messageId\":\"m3\",\"delivered\":4}",
-                Frames.broadcastAck(Json.createValue("b"), "m3", 4, false));
+                Frames.fanOutAck(Json.createValue("b"), "m3", 4, false));
         assertEquals("{\"type\":\"ack\",\"messageId\":\"m4\",\"delivered\":1,\"relay\":\"unavailable\"}",
-                Frames.broadcastAck(null, "m4", 1, true));
+                Frames.fanOutAck(null, "m4", 1, true));
         assertEquals("{\"type\":\"error\",\"code\":403,\"reason\":\"forbidden\",\"message\":\"no\",\"id\":\"x\"}",
                 Frames.error(ErrorCode.FORBIDDEN, "no", Json.createValue("x")));
         assertEquals("{\"type\":\"pong\",\"ts\":9}", Frames.pong(null, 9));
+    }
+
+    @Test
+    void encodesTheRoomFrames() {
+        assertEquals("{\"type\":\"message\",\"room\":\"lobby\",\"id\":\"m1\",\"from\":\"alice\",\"content\":[1],\"ts\":5}",
+                Frames.roomMessage("m1", "lobby", "alice", Json.createArrayBuilder().add(1).build(), 5));
+        assertEquals("{\"type\":\"joined\",\"id\":3,\"room\":\"lobby\",\"members\":2,\"users\":[\"amy\",\"bob\"]}",
+                Frames.joined(Json.createValue(3), "lobby", 2, List.of("amy", "bob")));
+        assertEquals("{\"type\":\"left\",\"id\":\"l\",\"room\":\"lobby\"}", Frames.left(Json.createValue("l"), "lobby", null));
+        assertEquals("{\"type\":\"left\",\"room\":\"lobby\",\"reason\":\"kicked\"}", Frames.left(null, "lobby", "kicked"));
+        assertEquals("{\"type\":\"presence\",\"room\":\"lobby\",\"event\":\"join\",\"user\":\"bob\",\"members\":3}",
+                Frames.presence("lobby", "join", "bob", 3));
     }
 
     @Test

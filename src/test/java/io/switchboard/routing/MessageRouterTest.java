@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.TestConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.RecordingSink;
 import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.registry.RoomRegistry;
 import io.switchboard.security.Identity;
 import jakarta.json.Json;
 import java.time.Clock;
@@ -20,7 +22,9 @@ import org.junit.jupiter.api.Test;
 
 class MessageRouterTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
-    private final MessageRouter router = new MessageRouter(new InMemoryBroker(new LocalDelivery(registry), registry, io.switchboard.config.TestConfig.defaults()),
+    private final RoomRegistry rooms = new RoomRegistry();
+    private final MessageRouter router = new MessageRouter(
+            new InMemoryBroker(new LocalDelivery(registry, rooms), registry, rooms, TestConfig.defaults()),
             Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC));
 
     private RecordingSink connect(String id, String user) {
@@ -62,7 +66,7 @@ class MessageRouterTest {
     void broadcastsToEveryConnection() {
         RecordingSink one = connect("c1", "bob");
         RecordingSink two = connect("c2", "amy");
-        BroadcastReport report = router.broadcast("ops", Json.createValue("x"));
+        FanOutReport report = router.broadcast("ops", Json.createValue("x"));
         assertEquals(2, report.connections());
         assertEquals(one.sent, two.sent);
         assertTrue(one.sent.get(0).startsWith("{\"type\":\"broadcast\""));

@@ -42,6 +42,16 @@ class TokenVerifierTest {
     }
 
     @Test
+    void readsRoomClaimsAndTellsAbsentFromEmpty() throws Exception {
+        Identity granted = verifier.verify(TestTokens.withRooms("amy", List.of("lobby", "team:*"), List.of()));
+        assertTrue(granted.joinableRooms().orElseThrow().allows("team:42"));
+        assertEquals(List.of(), granted.publishableRooms().orElseThrow().patterns());
+        Identity plain = verifier.verify(TestTokens.valid("amy"));
+        assertTrue(plain.joinableRooms().isEmpty());
+        assertTrue(plain.publishableRooms().isEmpty());
+    }
+
+    @Test
     void refusesEveryBadTokenWithAPreciseReason() {
         assertEquals("No bearer token", refusal(null));
         assertEquals("No bearer token", refusal(" "));

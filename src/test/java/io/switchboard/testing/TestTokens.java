@@ -29,6 +29,21 @@ public final class TestTokens {
         return sign(claims(user, ISSUER, 600, groups), key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
+    /**
+     * A valid token with room claims: {@code joinable} as the "rooms" claim and {@code publishable} as
+     * "rooms_publish"; a null list leaves that claim out.
+     */
+    public static String withRooms(String user, List<String> joinable, List<String> publishable) {
+        JwtClaims claims = claims(user, ISSUER, 600, new String[0]);
+        if (joinable != null) {
+            claims.setStringListClaim("rooms", joinable);
+        }
+        if (publishable != null) {
+            claims.setStringListClaim("rooms_publish", publishable);
+        }
+        return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
     public static String expired(String user) {
         JwtClaims claims = claims(user, ISSUER, -3600, new String[0]);
         claims.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() - 7200));

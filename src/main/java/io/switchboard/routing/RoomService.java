@@ -1,0 +1,210 @@
+package io.switchboard.routing;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.ProtocolException;
+import io.switchboard.registry.RoomRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonValue;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Rooms: join, leave, publish, kick, for clients and backends alike, on one node or many. Membership
+ * lives in this node's {@link RoomRegistry} and, gateway-wide, behind the {@link Broker}; presence events
+ * ({@code join} for a user's first connection in a room, {@code leave} for its last) go to the room's
+ * other members through the broker like any room message.
+ *
+ * <p>Threads: joins and leaves run on WebSocket threads, closes on the managed executor, kicks on request
+ * threads or the Redis subscriber. Per room, each change of membership, its gateway-wide record and its
+ * announcement happen under one lock (striped by room name), so a node announces a room's changes in
+ * the order they happened and reconciliation never races a join. Publishing takes no lock. Never called
+ * while holding a lock of another room, so locks cannot deadlock.
+ */
+@ApplicationScoped
+public class RoomService {
+    private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
+    private static final int LOCK_STRIPES = 256;
+    /** Reason of the {@code left} notice a kicked connection gets. */
+    public static final String KICKED = "kicked";
+
+    @Inject
+    RoomRegistry registry;
+
+    @Inject
+    Broker broker;
+
+    @Inject
+    SwitchboardConfig config;
+
+    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final Clock clock;
+
+    public RoomService() {
+        this(Clock.systemUTC());
+    }
+
+    RoomService(RoomRegistry registry, Broker broker, SwitchboardConfig config, Clock clock) {
+        this(clock);
+        this.registry = registry;
+        this.broker = broker;
+        this.config = config;
+    }
+
+    private RoomService(Clock clock) {
+        this.clock = clock;
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Adds the connection to the room gateway-wide, announces the user if this is its first connection
+     * there, and returns the room as the joiner should see it. Joining a room twice is harmless.
+     */
+    public RoomSnapshot join(Connection connection, String room) {
+        synchronized (lock(room)) {
+            RoomRegistry.Joined joined = registry.join(connection, room, config.roomsMaxPerConnection());
+            switch (joined.outcome()) {
+                case ROOM_LIMIT_REACHED -> throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS,
+                        "This connection is already in " + config.roomsMaxPerConnection() + " rooms, the limit");
+                case CLOSED -> throw new ProtocolException(ErrorCode.NOT_MEMBER, "The connection is closing");
+                case ALREADY_MEMBER -> {
+                    return broker.room(room, config.roomsMaxListedUsers());
+                }
+                case JOINED -> {
+                    RoomChange change;
+                    try {
+                        change = broker.joined(connection, room, joined.change());
+                    } catch (RuntimeException e) {
+                        registry.leave(connection, room); // not recorded gateway-wide: not joined at all
+                        throw e;
+                    }
+                    if (change.announce()) {
+                        announce(room, "join", connection.user(), change.members(), connection.id());
+                    }
+                }
+            }
+        }
+        return broker.room(room, config.roomsMaxListedUsers());
+    }
+
+    /** Removes the connection from the room and announces the user's leave if it was its last connection there. */
+    public void leave(Connection connection, String room) {
+        if (!leaveQuietly(connection, room)) {
+            throw new ProtocolException(ErrorCode.NOT_MEMBER, "This connection is not in room '" + room + "'");
+        }
+    }
+
+    /** A connection closed: it leaves every room it was in. Runs on the managed executor. */
+    public void connectionClosed(Connection connection) {
+        for (String room : registry.roomsOf(connection)) {
+            try {
+                leaveQuietly(connection, room);
+            } catch (RuntimeException e) {
+                // the gateway-wide record is reconciled when the relay is back or the node is reaped
+                LOG.log(Level.FINE, e, () -> "Could not record that " + connection + " left " + room);
+            }
+        }
+    }
+
+    /** Publishes a room message; {@code sender} (may be null for backends) is skipped when {@code echo} is off. */
+    public FanOutReport publish(String from, String room, JsonValue content, Connection sender, boolean echo) {
+        String messageId = UUID.randomUUID().toString();
+        String frame = Frames.roomMessage(messageId, room, from, content, clock.millis());
+        String excluded = sender != null && !echo ? sender.id() : null;
+        return broker.publishRoom(new RoomEnvelope(messageId, room, excluded, frame));
+    }
+
+    /** Removes every connection of the user from the room, on every node; false if the user was not in it. */
+    public boolean kick(String room, String user) {
+        boolean member = broker.inRoom(room, user);
+        int here = kickHere(room, user);
+        if (member || here > 0) {
+            broker.kick(room, user);
+        }
+        return member || here > 0;
+    }
+
+    /** This node's part of a kick: each of the user's connections here leaves and is told why. */
+    public int kickHere(String room, String user) {
+        int kicked = 0;
+        for (Connection connection : registry.connectionsOf(room, user)) {
+            if (leaveQuietly(connection, room)) {
+                connection.send(Frames.left(null, room, KICKED));
+                kicked++;
+            }
+        }
+        return kicked;
+    }
+
+    /**
+     * Makes the gateway-wide record of every room this node has (or had) members in match this node, and
+     * announces what that changed. Called when the relay comes back or this node finds it was presumed dead.
+     */
+    public void reconcile(List<String> roomsRecordedForThisNode) {
+        Set<String> rooms = new LinkedHashSet<>(roomsRecordedForThisNode);
+        rooms.addAll(registry.rooms());
+        for (String room : rooms) {
+            synchronized (lock(room)) {
+                for (Broker.PresenceChange change : broker.reconcile(room, registry.memberships(room))) {
+                    announce(room, change.event(), change.user(), change.members(), null);
+                }
+            }
+        }
+    }
+
+    /** Announces presence changes some other node's death caused (found by the reaper). */
+    public void announceAll(List<Broker.PresenceChange> changes) {
+        for (Broker.PresenceChange change : changes) {
+            synchronized (lock(change.room())) {
+                announce(change.room(), change.event(), change.user(), change.members(), null);
+            }
+        }
+    }
+
+    public RoomSnapshot room(String room) {
+        return broker.room(room, config.roomsMaxListedUsers());
+    }
+
+    public RoomPage rooms(String after, int limit) {
+        return broker.rooms(after, limit);
+    }
+
+    /** Leaves one room; false if the connection was not in it. */
+    private boolean leaveQuietly(Connection connection, String room) {
+        synchronized (lock(room)) {
+            RoomRegistry.Change local = registry.leave(connection, room);
+            if (local == null) {
+                return false;
+            }
+            RoomChange change = broker.left(connection, room, local);
+            if (change.announce()) {
+                announce(room, "leave", connection.user(), change.members(), null);
+            }
+            return true;
+        }
+    }
+
+    private void announce(String room, String event, String user, int members, String excludedConnection) {
+        broker.publishRoom(new RoomEnvelope(null, room, excludedConnection, Frames.presence(room, event, user, members)));
+    }
+
+    private Object lock(String room) {
+        return locks[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES];
+    }
+
+    /** Rooms this node's registry has members in, for callers outside the routing layer. */
+    public List<String> localRooms() {
+        return new ArrayList<>(registry.rooms());
+    }
+}

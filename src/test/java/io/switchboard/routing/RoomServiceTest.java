@@ -1,0 +1,158 @@
+package io.switchboard.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.TestConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.connection.RecordingSink;
+import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.ProtocolException;
+import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.registry.RoomRegistry;
+import io.switchboard.security.Identity;
+import jakarta.json.Json;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Room semantics on one node (in-memory broker): who is told what, and when. */
+class RoomServiceTest {
+    private final SwitchboardConfig config = TestConfig.roomLimits(2, 2);
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final RoomRegistry registry = new RoomRegistry();
+    private final RoomService rooms = new RoomService(registry,
+            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config), config,
+            Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC));
+
+    private record Client(Connection connection, RecordingSink sink) {
+        List<String> frames() {
+            return List.copyOf(sink.sent);
+        }
+    }
+
+    private Client connect(String id, String user) {
+        RecordingSink sink = RecordingSink.fast();
+        Connection connection = new Connection(id, new Identity(user, Set.of(), 0), sink, new SendQueueLimits(100, 100_000),
+                (closed, code) -> {
+                    connections.closed(closed, code);
+                    rooms.connectionClosed(closed);
+                }, 0);
+        connections.register(connection);
+        return new Client(connection, sink);
+    }
+
+    @Test
+    void announcesAUsersFirstConnectionToTheOtherMembersOnly() {
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "lobby");
+        Client bobPhone = connect("b1", "bob");
+        RoomSnapshot seen = rooms.join(bobPhone.connection(), "lobby");
+        assertEquals(2, seen.members());
+        assertEquals(Set.of("amy", "bob"), Set.copyOf(seen.users()));
+        assertEquals(List.of(Frames.presence("lobby", "join", "bob", 2)), amy.frames());
+        assertTrue(bobPhone.frames().isEmpty(), "the joiner gets the joined reply, not its own announcement");
+
+        Client bobLaptop = connect("b2", "bob");
+        rooms.join(bobLaptop.connection(), "lobby");
+        assertEquals(1, amy.frames().size(), "a second tab of bob is not announced again");
+    }
+
+    @Test
+    void announcesALeaveOnlyWhenTheUsersLastConnectionGoesIncludingByClosing() {
+        Client amy = connect("a1", "amy");
+        Client bobPhone = connect("b1", "bob");
+        Client bobLaptop = connect("b2", "bob");
+        rooms.join(amy.connection(), "lobby");
+        rooms.join(bobPhone.connection(), "lobby");
+        rooms.join(bobLaptop.connection(), "lobby");
+        amy.sink().sent.clear();
+        rooms.leave(bobPhone.connection(), "lobby");
+        assertTrue(amy.frames().isEmpty());
+        bobLaptop.connection().close(1000, "tab closed");
+        assertEquals(List.of(Frames.presence("lobby", "leave", "bob", 1)), amy.frames());
+        ProtocolException notIn = assertThrows(ProtocolException.class, () -> rooms.leave(bobPhone.connection(), "lobby"));
+        assertEquals(ErrorCode.NOT_MEMBER, notIn.code());
+    }
+
+    @Test
+    void publishesToEveryMemberConnectionWithEchoOnOrOff() {
+        Client amy = connect("a1", "amy");
+        Client bob = connect("b1", "bob");
+        Client outsider = connect("z1", "zed");
+        rooms.join(amy.connection(), "lobby");
+        rooms.join(bob.connection(), "lobby");
+        amy.sink().sent.clear();
+        FanOutReport echoed = rooms.publish("amy", "lobby", Json.createValue("hi"), amy.connection(), true);
+        assertEquals(2, echoed.connections());
+        String frame = "{\"type\":\"message\",\"room\":\"lobby\",\"id\":\"" + echoed.messageId()
+                + "\",\"from\":\"amy\",\"content\":\"hi\",\"ts\":42}";
+        assertEquals(List.of(frame), amy.frames());
+        assertEquals(frame, bob.frames().get(bob.frames().size() - 1));
+        FanOutReport quiet = rooms.publish("amy", "lobby", Json.createValue("again"), amy.connection(), false);
+        assertEquals(1, quiet.connections());
+        assertEquals(1, amy.frames().size(), "echo off skips the sender's connection");
+        assertTrue(outsider.frames().isEmpty());
+    }
+
+    @Test
+    void refusesJoiningMoreRoomsThanAllowed() {
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "one");
+        rooms.join(amy.connection(), "two");
+        ProtocolException refused = assertThrows(ProtocolException.class, () -> rooms.join(amy.connection(), "three"));
+        assertEquals(ErrorCode.TOO_MANY_ROOMS, refused.code());
+        assertEquals(List.of("amy"), rooms.join(amy.connection(), "two").users(), "re-joining a room it is in is fine");
+    }
+
+    @Test
+    void kickRemovesEveryConnectionOfTheUserAndTellsEveryone() {
+        Client amy = connect("a1", "amy");
+        Client bobPhone = connect("b1", "bob");
+        Client bobLaptop = connect("b2", "bob");
+        rooms.join(amy.connection(), "lobby");
+        rooms.join(bobPhone.connection(), "lobby");
+        rooms.join(bobLaptop.connection(), "lobby");
+        amy.sink().sent.clear();
+        assertTrue(rooms.kick("lobby", "bob"));
+        assertEquals(List.of(Frames.left(null, "lobby", RoomService.KICKED)), bobPhone.frames());
+        assertEquals(List.of(Frames.left(null, "lobby", RoomService.KICKED)), bobLaptop.frames());
+        assertEquals(List.of(Frames.presence("lobby", "leave", "bob", 1)), amy.frames());
+        assertEquals(List.of("amy"), rooms.room("lobby").users());
+        assertFalse(rooms.kick("lobby", "bob"), "not a member any more");
+    }
+
+    @Test
+    void capsTheListedUsersButCountsExactly() {
+        for (int i = 0; i < 5; i++) {
+            rooms.join(connect("c" + i, "user" + i).connection(), "big");
+        }
+        RoomSnapshot room = rooms.room("big");
+        assertEquals(5, room.members());
+        assertEquals(2, room.users().size());
+    }
+
+    @Test
+    void pagesThroughRoomsInNameOrder() {
+        Client amy = connect("a1", "amy");
+        Client bob = connect("b1", "bob");
+        rooms.join(amy.connection(), "c");
+        rooms.join(amy.connection(), "a");
+        rooms.join(bob.connection(), "b");
+        rooms.join(bob.connection(), "a");
+        RoomPage first = rooms.rooms(null, 2);
+        assertEquals(List.of(new RoomPage.Entry("a", 2), new RoomPage.Entry("b", 1)), first.rooms());
+        assertEquals("b", first.next());
+        RoomPage second = rooms.rooms(first.next(), 2);
+        assertEquals(List.of(new RoomPage.Entry("c", 1)), second.rooms());
+        assertEquals(null, second.next());
+    }
+}
