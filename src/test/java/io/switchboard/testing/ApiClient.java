@@ -53,6 +53,17 @@ public final class ApiClient {
         return send(request.build());
     }
 
+    /** GETs with the test API key. */
+    public Reply getApi(String path) {
+        return get(path, "X-Api-Key", API_KEY);
+    }
+
+    /** DELETEs with the test API key. */
+    public Reply deleteApi(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).DELETE()
+                .header("X-Api-Key", API_KEY).build());
+    }
+
     /** Connections the user has on the gateway, from the presence API. */
     public int connectionsOf(String user) {
         return get("api/users/" + user + "/presence", "X-Api-Key", API_KEY).json().getInt("connections");
