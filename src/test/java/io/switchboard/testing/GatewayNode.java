@@ -45,7 +45,7 @@ public final class GatewayNode implements AutoCloseable {
         return new GatewayNode(builder.start(), URI.create("http://127.0.0.1:" + port + "/"), log);
     }
 
-    /** Environment for a node that trusts the test keys, with 1 s heartbeats and the test API key. */
+    /** Environment for a node that trusts the test keys, with 1 s heartbeats, the test API key and open rooms. */
     public static Map<String, String> testEnvironment(String nodeId) {
         String keys = System.getProperty("switchboard.testKeys", "src/test/resources/test-keys");
         return Map.of(
@@ -54,7 +54,9 @@ public final class GatewayNode implements AutoCloseable {
                 "SWITCHBOARD_NODE_ID", nodeId,
                 "SWITCHBOARD_HEARTBEAT_INTERVAL_MS", "1000",
                 "SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "1000",
-                "SWITCHBOARD_API_KEY", ApiClient.API_KEY);
+                "SWITCHBOARD_API_KEY", ApiClient.API_KEY,
+                "SWITCHBOARD_ROOMS_DEFAULT_JOIN", "open",
+                "SWITCHBOARD_ROOMS_DEFAULT_PUBLISH", "open");
     }
 
     /** Waits until the application answers (deployed at /), failing early if the process died. */
