@@ -3,7 +3,8 @@
 #
 #   payara/launch.sh [--dev] [--port N] [--war FILE] [--bind ADDRESS] [--workdir DIR]
 #
-# --dev      enables the dev token endpoint with a key pair generated on first start (never in production)
+# --dev      enables the dev token endpoint with a key pair generated on first start, and opens every
+#            room to tokens without room claims (never in production)
 # --port     HTTP port (default 8080)
 # --war      the WAR to deploy (default target/switchboard.war)
 # --bind     listen address (default 127.0.0.1 with --dev, else all interfaces)
@@ -50,6 +51,9 @@ opts=(${JAVA_OPTS:--Xmx256m})
 opts+=("-Djava.io.tmpdir=$workdir/tmp")
 if $dev; then
   opts+=("-Dswitchboard.dev.tokens.enabled=true")
+  # dev tokens carry no room claims: let them join and publish anywhere (unless set otherwise)
+  [ -n "${SWITCHBOARD_ROOMS_DEFAULT_JOIN:-}" ] || opts+=("-Dswitchboard.rooms.default-join=open")
+  [ -n "${SWITCHBOARD_ROOMS_DEFAULT_PUBLISH:-}" ] || opts+=("-Dswitchboard.rooms.default-publish=open")
   [ -n "${SWITCHBOARD_DEV_KEY_DIR:-}" ] || opts+=("-Dswitchboard.dev.key-dir=${HOME}/.switchboard/dev-keys")
   cat <<MSG
 Switchboard (dev) starting on http://$bind:$port — ready when Payara prints "Payara Micro ... ready".

@@ -65,6 +65,9 @@ public final class GatewayBench {
         int broadcastConnections = 1000;
         int broadcasts = 200;
         int httpPushes = 5000;
+        int roomMembers = 500;
+        int roomMessages = 400;
+        int roomRate = 50;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--url" -> url = args[i + 1];
@@ -75,6 +78,9 @@ public final class GatewayBench {
                 case "--broadcast-connections" -> broadcastConnections = Integer.parseInt(args[i + 1]);
                 case "--broadcasts" -> broadcasts = Integer.parseInt(args[i + 1]);
                 case "--http" -> httpPushes = Integer.parseInt(args[i + 1]);
+                case "--room-members" -> roomMembers = Integer.parseInt(args[i + 1]);
+                case "--room-messages" -> roomMessages = Integer.parseInt(args[i + 1]);
+                case "--room-rate" -> roomRate = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -97,6 +103,56 @@ public final class GatewayBench {
         bench.directMessages(100, 2, 4, 10, directMessages, 64);
         bench.broadcast(broadcastConnections, broadcasts, 8);
         bench.httpPush(httpPushes, 8);
+        bench.roomFanOut(roomMembers, roomMessages, roomRate);
+    }
+
+    /**
+     * Room fan-out: {@code members} connections (alternating between the nodes) join one room; a publisher
+     * outside it sends {@code messages} room messages, first at a fixed {@code rate} per second (latency at
+     * moderate load), then as fast as a window of 8 un-acked messages allows.
+     */
+    private void roomFanOut(int members, int messages, int rate) throws Exception {
+        String room = "bench-room-" + System.nanoTime();
+        List<Client> listeners = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            Client member = connect("member-" + i, "[]");
+            member.socket.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}", true).join();
+            listeners.add(member);
+        }
+        for (Client member : listeners) {
+            if (!member.joined.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a member did not get its joined reply");
+            }
+        }
+        Thread.sleep(2000); // let the presence events of the joins drain
+        Client publisher = connect("publisher", "[]");
+        for (int phase = 0; phase < 2; phase++) {
+            boolean paced = phase == 0;
+            listeners.forEach(Client::reset);
+            AtomicLong expected = new AtomicLong();
+            long cpuBefore = serverCpuMs();
+            long start = System.nanoTime();
+            java.util.function.IntFunction<String> frame = i -> "{\"type\":\"publish\",\"room\":\"" + room
+                    + "\",\"content\":{\"t\":" + System.nanoTime() + "}}";
+            java.util.function.Consumer<String> acks = ack -> {
+                Matcher m = DELIVERED_TOTAL.matcher(ack);
+                if (m.find()) {
+                    expected.addAndGet(Long.parseLong(m.group(1)));
+                }
+            };
+            if (paced) {
+                publisher.sendPaced(messages, rate, frame, acks);
+            } else {
+                publisher.sendWindowed(messages, 8, frame, acks);
+            }
+            awaitDeliveries(listeners, expected.get());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            report(String.format(Locale.ROOT, "room fan-out: %d messages to %d members over %d node(s), %s", messages, members,
+                    nodes.size(), paced ? rate + " messages/s" : "max rate (window 8)"), messages, seconds, expected.get(),
+                    listeners, serverCpuMs() - cpuBefore);
+        }
+        closeAll(listeners);
+        publisher.close();
     }
 
     /** Memory: RSS of the node before and after opening {@code count} idle connections. */
@@ -392,6 +448,7 @@ public final class GatewayBench {
     private static final class Client implements WebSocket.Listener {
         WebSocket socket;
         final CountDownLatch welcomed = new CountDownLatch(1);
+        final CountDownLatch joined = new CountDownLatch(1);
         final AtomicLong received = new AtomicLong();
         final List<Long> latencies = new ArrayList<>();
         private final StringBuilder partial = new StringBuilder();
@@ -412,6 +469,35 @@ public final class GatewayBench {
             }
         }
 
+        /** Sends {@code count} frames at {@code rate} per second (open loop, however fast the acks come). */
+        void sendPaced(int count, int rate, java.util.function.IntFunction<String> frame, java.util.function.Consumer<String> acks) {
+            window = new Semaphore(count);
+            onAck = acks;
+            long start = System.nanoTime();
+            try {
+                for (int i = 0; i < count; i++) {
+                    long due = start + i * 1_000_000_000L / rate;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    window.acquire();
+                    socket.sendText(frame.apply(i), true).join();
+                }
+                window.acquire(count);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Forgets what was received so far (between phases of one scenario). */
+        void reset() {
+            received.set(0);
+            synchronized (latencies) {
+                latencies.clear();
+            }
+        }
+
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
@@ -428,6 +514,8 @@ public final class GatewayBench {
             long now = System.nanoTime();
             if (frame.startsWith("{\"type\":\"welcome\"")) {
                 welcomed.countDown();
+            } else if (frame.startsWith("{\"type\":\"joined\"")) {
+                joined.countDown();
             } else if (frame.startsWith("{\"type\":\"ack\"")) {
                 onAck.accept(frame);
                 window.release();

@@ -2,6 +2,7 @@ package io.switchboard.api;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -16,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 public class StatsResource {
 
     /** A snapshot of this node's counters. */
-    public record Stats(String node, int connections, int users, long slowConsumerCuts, long heartbeatReaps) {
+    public record Stats(String node, int connections, int users, int rooms, long slowConsumerCuts, long heartbeatReaps) {
     }
 
     @Inject
@@ -25,10 +26,13 @@ public class StatsResource {
     @Inject
     ConnectionRegistry registry;
 
+    @Inject
+    RoomRegistry rooms;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Stats stats() {
-        return new Stats(config.nodeId(), registry.size(), registry.userCount(), registry.slowConsumerCuts(),
+        return new Stats(config.nodeId(), registry.size(), registry.userCount(), rooms.rooms().size(), registry.slowConsumerCuts(),
                 registry.heartbeatReaps());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.DeployedGatewayIT;
+import io.switchboard.testing.RawWsClient;
 import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -108,6 +109,24 @@ class RoomsIT extends DeployedGatewayIT {
     }
 
     @Test
+    void announcesTheLeaveOfAConnectionTheHeartbeatReaps() throws Exception {
+        String room = unique("reaped");
+        String silent = unique("silent");
+        try (WsClient watcher = open(unique("watcher"));
+                RawWsClient dead = RawWsClient.connect(base(), TestTokens.valid(silent), 0)) {
+            join(watcher, room);
+            dead.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+            assertEquals(silent, watcher.next("presence").getString("user"));
+            long silentSince = System.nanoTime();
+            JsonObject leave = watcher.next("presence"); // it never answers pings: reaped after interval + timeout
+            assertEquals("leave", leave.getString("event"));
+            assertEquals(silent, leave.getString("user"));
+            assertEquals(1, leave.getInt("members"));
+            assertTrue(Duration.ofNanos(System.nanoTime() - silentSince).toMillis() >= 1500, "not before the heartbeat gave up");
+        }
+    }
+
+    @Test
     void refusesJoinAndPublishTheTokenDoesNotAllowAndDeliversNothing() throws Exception {
         String open = unique("team") + ":open";
         String secret = unique("secret");
@@ -194,6 +213,7 @@ class RoomsIT extends DeployedGatewayIT {
             assertEquals("leave", leave.getString("event"));
             assertEquals(bob, leave.getString("user"));
             assertEquals(1, api.getApi("api/rooms/" + room).json().getInt("members"));
+            assertTrue(api.stat("rooms") >= 1, "stats count this node's rooms");
 
             ApiClient.Reply again = api.deleteApi("api/rooms/" + room + "/members/" + bob);
             assertEquals(404, again.status());

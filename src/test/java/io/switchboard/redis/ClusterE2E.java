@@ -204,6 +204,51 @@ class ClusterE2E {
 
     @Test
     @Order(4)
+    void keepsRoomCountsExactThroughConcurrentChurnOnBothNodes() throws Exception {
+        String room = unique("churn");
+        List<WsClient> clients = new java.util.ArrayList<>();
+        try {
+            List<CompletableFuture<WsClient>> joining = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                GatewayNode node = i % 2 == 0 ? nodeA : nodeB;
+                String user = "churner-" + (i / 2) + "-" + room; // 12 users with two connections each, one per node
+                joining.add(CompletableFuture.supplyAsync(() -> {
+                    WsClient client = open(node, user);
+                    join(client, room);
+                    return client;
+                }));
+            }
+            for (CompletableFuture<WsClient> client : joining) {
+                clients.add(client.get());
+            }
+            assertEquals(12, roomSeenFrom(nodeA, room).getInt("members"));
+            // half the users lose both connections, a quarter one of two, at the same time, on both nodes
+            List<CompletableFuture<Void>> leaving = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                int user = i / 2;
+                if (user < 6 || (user < 9 && i % 2 == 0)) {
+                    WsClient client = clients.get(i);
+                    leaving.add(CompletableFuture.runAsync(client::close));
+                }
+            }
+            CompletableFuture.allOf(leaving.toArray(CompletableFuture[]::new)).get();
+            try {
+                Eventually.within(Duration.ofSeconds(10), "6 users left in the room",
+                        () -> roomSeenFrom(nodeB, room).getInt("members") == 6);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; room: " + roomSeenFrom(nodeB, room) + "; redis: "
+                        + redis.command("HGETALL sb:room:{" + room + "}:users") + " / "
+                        + redis.command("HGETALL sb:room:{" + room + "}:nodes"), e);
+            }
+            Thread.sleep(500);
+            assertEquals(6, roomSeenFrom(nodeA, room).getInt("members"), "and it stays exact");
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    @Order(5)
     void neverAcknowledgesAMessageItsNodeMissedWhileResubscribing() throws Exception {
         String alice = unique("alice");
         String erin = unique("erin");
@@ -235,7 +280,7 @@ class ClusterE2E {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void keepsLocalDeliveryThroughARedisOutageAndRecoversWithoutRestart() throws Exception {
         String alice = unique("alice");
         String bob = unique("bob");
@@ -280,7 +325,7 @@ class ClusterE2E {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aKilledNodesUsersGoOfflineAndLeaveTheirRoomsOnceWithinTwoHeartbeatTimeouts() throws Exception {
         String room = unique("crash");
         String carol = unique("carol");
