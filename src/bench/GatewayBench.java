@@ -68,6 +68,7 @@ public final class GatewayBench {
         int roomMembers = 500;
         int roomMessages = 400;
         int roomRate = 50;
+        String only = "";
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--url" -> url = args[i + 1];
@@ -81,6 +82,7 @@ public final class GatewayBench {
                 case "--room-members" -> roomMembers = Integer.parseInt(args[i + 1]);
                 case "--room-messages" -> roomMessages = Integer.parseInt(args[i + 1]);
                 case "--room-rate" -> roomRate = Integer.parseInt(args[i + 1]);
+                case "--only" -> only = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -97,13 +99,23 @@ public final class GatewayBench {
         GatewayBench bench = new GatewayBench(nodes, pids, apiKey);
         System.out.printf(Locale.ROOT, "Switchboard benchmark against %s (%d node(s), %d cores, Java %s); clients alternate between nodes%n",
                 url, nodes.size(), Runtime.getRuntime().availableProcessors(), Runtime.version());
-        bench.idleConnections(idle);
-        bench.connectRate(Math.min(idle, 1000));
-        bench.directMessages(100, 2, 1, 10, Math.max(1, directMessages / 10), 1);
-        bench.directMessages(100, 2, 4, 10, directMessages, 64);
-        bench.broadcast(broadcastConnections, broadcasts, 8);
-        bench.httpPush(httpPushes, 8);
-        bench.roomFanOut(roomMembers, roomMessages, roomRate);
+        if (only.isEmpty() || only.equals("idle")) {
+            bench.idleConnections(idle);
+            bench.connectRate(Math.min(idle, 1000));
+        }
+        if (only.isEmpty() || only.equals("direct")) {
+            bench.directMessages(100, 2, 1, 10, Math.max(1, directMessages / 10), 1);
+            bench.directMessages(100, 2, 4, 10, directMessages, 64);
+        }
+        if (only.isEmpty() || only.equals("broadcast")) {
+            bench.broadcast(broadcastConnections, broadcasts, 8);
+        }
+        if (only.isEmpty() || only.equals("http")) {
+            bench.httpPush(httpPushes, 8);
+        }
+        if (only.isEmpty() || only.equals("room")) {
+            bench.roomFanOut(roomMembers, roomMessages, roomRate);
+        }
     }
 
     /**
