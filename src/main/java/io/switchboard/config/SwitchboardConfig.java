@@ -126,6 +126,10 @@ public class SwitchboardConfig {
     int roomsMaxListedUsers;
 
     @Inject
+    @ConfigProperty(name = "switchboard.rooms.presence-events.max-members", defaultValue = "1000")
+    int roomsPresenceEventsMaxMembers;
+
+    @Inject
     @ConfigProperty(name = "switchboard.rooms.join-claim", defaultValue = "rooms")
     String roomsJoinClaim;
 
@@ -160,6 +164,9 @@ public class SwitchboardConfig {
         positive("switchboard.redis.pool.max-total", redisPoolMaxTotal);
         positive("switchboard.rooms.max-per-connection", roomsMaxPerConnection);
         positive("switchboard.rooms.max-listed-users", roomsMaxListedUsers);
+        if (roomsPresenceEventsMaxMembers < 0) {
+            throw new IllegalStateException("switchboard.rooms.presence-events.max-members must be >= 0");
+        }
         openOrClosed("switchboard.rooms.default-join", roomsDefaultJoin);
         openOrClosed("switchboard.rooms.default-publish", roomsDefaultPublish);
         if (jwtClockSkewSeconds < 0) {
@@ -301,6 +308,14 @@ public class SwitchboardConfig {
     /** The longest user list a {@code joined} reply or room query returns (the count is always exact). */
     public int roomsMaxListedUsers() {
         return roomsMaxListedUsers;
+    }
+
+    /**
+     * Rooms with more members than this do not announce joins and leaves: each announcement goes to every
+     * member, so in a big room they would outweigh the messages. 0 turns presence events off.
+     */
+    public int roomsPresenceEventsMaxMembers() {
+        return roomsPresenceEventsMaxMembers;
     }
 
     public String roomsJoinClaim() {

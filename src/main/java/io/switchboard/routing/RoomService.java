@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -195,7 +194,11 @@ public class RoomService {
         }
     }
 
+    /** Tells the room's other members; not in rooms above {@code switchboard.rooms.presence-events.max-members}. */
     private void announce(String room, String event, String user, int members, String excludedConnection) {
+        if (members > config.roomsPresenceEventsMaxMembers() || config.roomsPresenceEventsMaxMembers() == 0) {
+            return;
+        }
         broker.publishRoom(new RoomEnvelope(null, room, excludedConnection, Frames.presence(room, event, user, members)));
     }
 
@@ -203,8 +206,4 @@ public class RoomService {
         return locks[(room.hashCode() & 0x7fffffff) % LOCK_STRIPES];
     }
 
-    /** Rooms this node's registry has members in, for callers outside the routing layer. */
-    public List<String> localRooms() {
-        return new ArrayList<>(registry.rooms());
-    }
 }

@@ -37,6 +37,7 @@ public final class TestConfig {
         config.redisPoolMaxTotal = 32;
         config.roomsMaxPerConnection = 100;
         config.roomsMaxListedUsers = 100;
+        config.roomsPresenceEventsMaxMembers = 1000;
         config.roomsJoinClaim = "rooms";
         config.roomsPublishClaim = "rooms_publish";
         config.roomsDefaultJoin = "closed";
@@ -53,11 +54,12 @@ public final class TestConfig {
         return config;
     }
 
-    /** Defaults with a different room limit and user list cap. */
-    public static SwitchboardConfig roomLimits(int maxPerConnection, int maxListedUsers) {
+    /** Open rooms with a different room limit, user list cap and presence-event cap. */
+    public static SwitchboardConfig roomLimits(int maxPerConnection, int maxListedUsers, int presenceEventsMaxMembers) {
         SwitchboardConfig config = openRooms();
         config.roomsMaxPerConnection = maxPerConnection;
         config.roomsMaxListedUsers = maxListedUsers;
+        config.roomsPresenceEventsMaxMembers = presenceEventsMaxMembers;
         return config;
     }
 

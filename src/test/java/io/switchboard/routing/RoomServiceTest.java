@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Room semantics on one node (in-memory broker): who is told what, and when. */
 class RoomServiceTest {
-    private final SwitchboardConfig config = TestConfig.roomLimits(2, 2);
+    private final SwitchboardConfig config = TestConfig.roomLimits(2, 2, 3);
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final RoomRegistry registry = new RoomRegistry();
     private final RoomService rooms = new RoomService(registry,
@@ -128,6 +128,17 @@ class RoomServiceTest {
         assertEquals(List.of(Frames.presence("lobby", "leave", "bob", 1)), amy.frames());
         assertEquals(List.of("amy"), rooms.room("lobby").users());
         assertFalse(rooms.kick("lobby", "bob"), "not a member any more");
+    }
+
+    @Test
+    void stopsAnnouncingInRoomsAboveThePresenceEventCap() {
+        Client first = connect("c0", "user0");
+        rooms.join(first.connection(), "big");
+        for (int i = 1; i < 5; i++) {
+            rooms.join(connect("c" + i, "user" + i).connection(), "big");
+        }
+        assertEquals(List.of(Frames.presence("big", "join", "user1", 2), Frames.presence("big", "join", "user2", 3)),
+                first.frames(), "joins up to 3 members are announced, beyond that not");
     }
 
     @Test
