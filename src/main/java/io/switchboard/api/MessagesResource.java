@@ -7,7 +7,9 @@ import io.switchboard.routing.MessageRouter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import io.switchboard.protocol.ErrorCode;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,7 +18,11 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /api/messages}: a backend sends a direct message to users, as a client would. */
+/**
+ * {@code POST /api/messages}: a backend sends a direct message to users, as a client would. 200 means
+ * stored (inbox on) and handed to every online recipient's connections; with Redis unreachable it is
+ * 503 and nothing is stored, so the backend retries, with an {@code Idempotency-Key} to be safe.
+ */
 @Path("messages")
 @RequestScoped
 @BackendOnly
@@ -27,8 +33,11 @@ public class MessagesResource {
      * and {@code relay} only when some online recipients could not be reached (null fields are omitted).
      */
     public record MessageAccepted(String messageId, Map<String, Integer> delivered, List<String> offline,
-            List<String> undelivered, String relay) {
+            List<String> undelivered, String relay, Boolean duplicate) {
     }
+
+    /** Longest {@code Idempotency-Key} accepted (it becomes part of a Redis key). */
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
     @Inject
     SwitchboardConfig config;
@@ -42,13 +51,30 @@ public class MessagesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public MessageAccepted send(InputStream body) {
+    public MessageAccepted send(@HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body) {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
         List<String> to = JsonFields.userList(request, "to", config.maxRecipients());
-        DeliveryReport report = router.sendDirect(from, to, JsonFields.requiredValue(request, "content"));
+        DeliveryReport report = router.sendDirect(from, to, JsonFields.requiredValue(request, "content"),
+                checkedIdempotencyKey(idempotencyKey));
         return new MessageAccepted(report.messageId(), report.delivered(), report.offline(),
                 report.undelivered().isEmpty() ? null : report.undelivered(),
-                report.relayUnavailable() ? "unavailable" : null);
+                report.relayUnavailable() ? "unavailable" : null, report.duplicate() ? Boolean.TRUE : null);
+    }
+
+    /** Null when absent; else 1–200 printable ASCII characters (it is kept in Redis as part of a key). */
+    private String checkedIdempotencyKey(String key) {
+        if (key == null) {
+            return null;
+        }
+        if (!config.inboxEnabled()) {
+            throw new ApiException(ErrorCode.INVALID_FRAME, "Idempotency-Key needs the inbox (switchboard.inbox.enabled)");
+        }
+        boolean printable = key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !printable) {
+            throw new ApiException(ErrorCode.INVALID_FRAME,
+                    "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " printable ASCII characters");
+        }
+        return key;
     }
 }

@@ -145,6 +145,22 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.rooms.default-publish", defaultValue = "closed")
     String roomsDefaultPublish;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.inbox.enabled", defaultValue = "true")
+    boolean inboxEnabled;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.inbox.max-entries", defaultValue = "1000")
+    int inboxMaxEntries;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.inbox.max-age-ms", defaultValue = "604800000")
+    long inboxMaxAgeMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.api.idempotency-window-ms", defaultValue = "86400000")
+    long idempotencyWindowMs;
+
     private String nodeId;
 
     @PostConstruct
@@ -164,6 +180,9 @@ public class SwitchboardConfig {
         positive("switchboard.redis.pool.max-total", redisPoolMaxTotal);
         positive("switchboard.rooms.max-per-connection", roomsMaxPerConnection);
         positive("switchboard.rooms.max-listed-users", roomsMaxListedUsers);
+        positive("switchboard.inbox.max-entries", inboxMaxEntries);
+        positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
+        positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
         if (roomsPresenceEventsMaxMembers < 0) {
             throw new IllegalStateException("switchboard.rooms.presence-events.max-members must be >= 0");
         }
@@ -334,5 +353,25 @@ public class SwitchboardConfig {
     /** Whether a token without the publish claim may publish to any room. */
     public boolean roomsOpenPublish() {
         return openOrClosed("switchboard.rooms.default-publish", roomsDefaultPublish);
+    }
+
+    /** Whether direct messages are stored in each recipient's inbox before they are acknowledged. */
+    public boolean inboxEnabled() {
+        return inboxEnabled;
+    }
+
+    /** Most messages kept per user (trimmed approximately in Redis, exactly on one node). */
+    public int inboxMaxEntries() {
+        return inboxMaxEntries;
+    }
+
+    /** How long a stored message is kept at most. */
+    public Duration inboxMaxAge() {
+        return Duration.ofMillis(inboxMaxAgeMs);
+    }
+
+    /** How long an {@code Idempotency-Key} of the HTTP API is remembered. */
+    public Duration idempotencyWindow() {
+        return Duration.ofMillis(idempotencyWindowMs);
     }
 }

@@ -1,7 +1,10 @@
 package io.switchboard.connection;
 
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.security.Identity;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -21,14 +24,23 @@ public final class Connection {
     }
 
     private final String id;
+    private final String device;
     private final Identity identity;
     private final FrameSink sink;
     private final Executor writer;
     private final Outbox outbox;
     private final CloseListener closeListener;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final SendQueueLimits limits;
+    private final Object replayLock = new Object();
+    /** Live deliveries held back while stored messages are replayed; null when not replaying. */
+    private volatile List<Held> heldBack;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
+
+    /** A live delivery that arrived during a replay: its stored id (null if not stored) and frame. */
+    private record Held(MessageId id, String frame) {
+    }
 
     /** A connection whose sends run on the calling thread (for tests and sinks that never block). */
     public Connection(String id, Identity identity, FrameSink sink, SendQueueLimits limits,
@@ -36,10 +48,18 @@ public final class Connection {
         this(id, identity, sink, Runnable::run, limits, closeListener, nowNanos);
     }
 
-    /** A connection whose sends (and pings) run on {@code writer}. */
+    /** A connection whose sends (and pings) run on {@code writer}; its device is its id. */
     public Connection(String id, Identity identity, FrameSink sink, Executor writer, SendQueueLimits limits,
             CloseListener closeListener, long nowNanos) {
+        this(id, id, identity, sink, writer, limits, closeListener, nowNanos);
+    }
+
+    /** A connection whose client named its device (acks are recorded per user and device). */
+    public Connection(String id, String device, Identity identity, FrameSink sink, Executor writer, SendQueueLimits limits,
+            CloseListener closeListener, long nowNanos) {
         this.id = id;
+        this.device = device;
+        this.limits = limits;
         this.identity = identity;
         this.sink = sink;
         this.writer = writer;
@@ -55,6 +75,11 @@ public final class Connection {
 
     public String user() {
         return identity.user();
+    }
+
+    /** The device the client named at connect ({@code device} query parameter), else the connection id. */
+    public String device() {
+        return device;
     }
 
     public Identity identity() {
@@ -78,6 +103,58 @@ public final class Connection {
             close(CloseCodes.SLOW_CONSUMER, "slow consumer: send queue full");
         }
         return offer == Outbox.Offer.QUEUED;
+    }
+
+    /**
+     * Delivers a message frame (fan-out path): sent at once, or held back while a replay of stored
+     * messages is running, so that the client sees stored and live messages in id order. {@code storedId}
+     * is the message's id in the inbox, or null for frames that are not stored (broadcasts, rooms).
+     */
+    public boolean deliver(MessageId storedId, String frame) {
+        if (heldBack != null) {
+            synchronized (replayLock) {
+                List<Held> held = heldBack;
+                if (held != null) {
+                    if (held.size() >= limits.maxFrames()) {
+                        close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
+                        return false;
+                    }
+                    held.add(new Held(storedId, frame));
+                    return isOpen();
+                }
+            }
+        }
+        return send(frame);
+    }
+
+    /** Starts holding back live deliveries: a replay of stored messages follows. Call before the connection is visible. */
+    public void beginReplay() {
+        synchronized (replayLock) {
+            heldBack = new ArrayList<>();
+        }
+    }
+
+    /**
+     * Ends a replay whose last stored message was {@code lastReplayed}: sends the held-back deliveries in
+     * arrival order, dropping stored ones the replay already sent, then lets deliveries through again.
+     */
+    public void endReplay(MessageId lastReplayed) {
+        synchronized (replayLock) {
+            List<Held> held = heldBack;
+            heldBack = null;
+            if (held != null) {
+                for (Held delivery : held) {
+                    if (delivery.id() == null || delivery.id().isAfter(lastReplayed)) {
+                        send(delivery.frame());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether {@code frames} more frames fit in the send queue's first half (replays pace themselves by it). */
+    public boolean hasRoomFor(int frames) {
+        return outbox.queuedFrames() + frames <= Math.max(1, limits.maxFrames() / 2);
     }
 
     /** Records that the client showed it is alive (any frame or pong). */

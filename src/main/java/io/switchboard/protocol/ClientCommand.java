@@ -34,4 +34,8 @@ public sealed interface ClientCommand {
     /** {@code {"type":"publish","room":"lobby","content":...,"echo":true}}: to every member connection of a room. */
     record Publish(JsonValue id, String room, JsonValue content, boolean echo) implements ClientCommand {
     }
+
+    /** {@code {"type":"ack","upTo":"<message id>"}}: this device has processed stored messages up to that id. */
+    record Acknowledge(JsonValue id, MessageId upTo) implements ClientCommand {
+    }
 }

@@ -25,6 +25,8 @@ public final class CommandDecoder {
                         JsonFields.requiredValue(frame, "content"));
                 case "broadcast" -> new ClientCommand.Broadcast(id, JsonFields.requiredValue(frame, "content"));
                 case "ping" -> new ClientCommand.Ping(id);
+                case "ack" -> new ClientCommand.Acknowledge(id,
+                        MessageId.parse(JsonFields.requiredString(frame, "upTo"), "upTo"));
                 case "join" -> new ClientCommand.Join(id, JsonFields.roomName(frame, "room"));
                 case "leave" -> new ClientCommand.Leave(id, JsonFields.roomName(frame, "room"));
                 case "publish" -> new ClientCommand.Publish(id, JsonFields.roomName(frame, "room"),

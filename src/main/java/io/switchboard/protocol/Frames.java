@@ -13,15 +13,49 @@ import java.util.function.Consumer;
  */
 public final class Frames {
 
+    /** How every direct message frame starts, up to its id's value. */
+    private static final String MESSAGE_ID_PREFIX = "{\"type\":\"message\",\"id\":\"";
+
     private Frames() {
     }
 
-    public static String welcome(String connectionId, String user, String node, long heartbeatMs) {
-        return write(g -> g.write("type", "welcome")
-                .write("connectionId", connectionId)
-                .write("user", user)
-                .write("node", node)
-                .write("heartbeatMs", heartbeatMs));
+    /**
+     * The first frame of every connection. {@code device} is what its acks are recorded under;
+     * {@code recovered} (omitted when nothing is stored) is false when messages the client asked to resume
+     * from were already removed by retention: it must reload its state.
+     */
+    public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
+            Boolean recovered) {
+        return write(g -> {
+            g.write("type", "welcome")
+                    .write("connectionId", connectionId)
+                    .write("user", user)
+                    .write("node", node)
+                    .write("heartbeatMs", heartbeatMs)
+                    .write("device", device);
+            if (recovered != null) {
+                g.write("recovered", recovered);
+            }
+        });
+    }
+
+    /** A direct message whose id the store assigns: {@link #message} with the id left out. */
+    public static FrameTemplate messageTemplate(String from, List<String> to, JsonValue content, long ts) {
+        String frame = message("", from, to, content, ts);
+        int idStart = MESSAGE_ID_PREFIX.length();
+        if (!frame.startsWith(MESSAGE_ID_PREFIX) || frame.charAt(idStart) != '"') {
+            throw new IllegalStateException("unexpected message frame layout: " + frame);
+        }
+        return new FrameTemplate(MESSAGE_ID_PREFIX, frame.substring(idStart));
+    }
+
+    /** The reply to a client's {@code ack}: the device's recorded position. */
+    public static String acked(JsonValue requestId, MessageId upTo) {
+        return write(g -> {
+            g.write("type", "acked");
+            writeId(g, requestId);
+            g.write("upTo", upTo.toString());
+        });
     }
 
     /** The delivery of a direct message, identical for every recipient connection. */

@@ -1,5 +1,6 @@
 package io.switchboard.redis;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
@@ -64,6 +65,9 @@ public class RedisBroker implements ClusterBroker {
     @Inject
     RedisRooms rooms;
 
+    @Inject
+    SwitchboardConfig config;
+
     @Override
     public DeliveryReport publishDirect(Envelope envelope) {
         if (!state.isUp()) {
@@ -114,6 +118,57 @@ public class RedisBroker implements ClusterBroker {
         return new DeliveryReport(envelope.messageId(), delivered, offline, undelivered, false);
     }
 
+    /**
+     * One {@link InboxScripts#STORE} call: id, inboxes and the per-node {@code PUBLISH}es in one atomic
+     * step, so every node's subscriber gets each user's messages in inbox order (this node's connections
+     * too, through its own channel). Refused with 503 while Redis is unreachable: nothing is stored then.
+     */
+    @Override
+    public DeliveryReport publishStored(StoredDirect message) {
+        if (!state.isUp()) {
+            throw unavailable();
+        }
+        List<String> args = new ArrayList<>(List.of(
+                String.valueOf(config.inboxMaxEntries()), String.valueOf(config.inboxMaxAge().toMillis()),
+                message.idempotencyKey() == null ? "" : message.idempotencyKey(),
+                String.valueOf(config.idempotencyWindow().toMillis()),
+                message.frame().prefix(), message.frame().suffix(), member.id(), RedisKeys.MEMBER_CHANNEL_PREFIX,
+                RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX));
+        args.addAll(message.recipients());
+        List<?> reply;
+        try {
+            reply = (List<?>) InboxScripts.STORE.run(redis.commands(), List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args);
+            state.commandSucceeded();
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            throw unavailable();
+        }
+        String id = (String) reply.get(1);
+        if ("dup".equals(reply.get(0))) {
+            return DeliveryReport.duplicateOf(id);
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        List<?> flat = (List<?>) reply.get(2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            counts.put((String) flat.get(i), ((Number) flat.get(i + 1)).intValue());
+        }
+        Set<String> undelivered = new LinkedHashSet<>();
+        ((List<?>) reply.get(3)).forEach(user -> undelivered.add((String) user));
+        Map<String, Integer> delivered = new LinkedHashMap<>();
+        List<String> offline = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        for (String user : message.recipients()) {
+            if (counts.containsKey(user)) {
+                delivered.put(user, counts.get(user));
+            } else if (undelivered.contains(user)) {
+                missed.add(user);
+            } else {
+                offline.add(user);
+            }
+        }
+        return new DeliveryReport(id, delivered, offline, missed, false);
+    }
+
     @Override
     public FanOutReport publishBroadcast(Envelope envelope) {
         int local = localDelivery.deliver(envelope).getOrDefault(LocalDelivery.EVERYONE, 0);
@@ -130,9 +185,17 @@ public class RedisBroker implements ClusterBroker {
                 byNode.keySet().stream().map(ClusterMember::nodeOf).distinct().toList());
     }
 
+    /**
+     * With stored messages on, the presence entry is written before this returns: the connection's replay
+     * reads the inbox next, and every message stored after that entry exists is routed to it live.
+     */
     @Override
     public void connectionOpened(Connection connection) {
-        presence.opened(connection);
+        if (config.inboxEnabled() && state.isUp()) {
+            presence.openedNow(connection);
+        } else {
+            presence.opened(connection);
+        }
     }
 
     @Override

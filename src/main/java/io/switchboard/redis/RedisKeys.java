@@ -15,12 +15,38 @@ final class RedisKeys {
     /** Prefix of the channel of each member (node run). */
     static final String MEMBER_CHANNEL_PREFIX = "sb:node:";
 
+    /** String: the newest message id handed out, so ids only grow across all nodes. */
+    static final String LAST_ID = "sb:last-id";
+    /** Prefix of each user's inbox stream. */
+    static final String INBOX_PREFIX = "sb:inbox:";
+    /** Prefix of each user's presence hash. */
+    static final String PRESENCE_PREFIX = "sb:presence:";
+    /** Prefix of each user's newest delivered id. */
+    static final String SEEN_PREFIX = "sb:seen:";
+    /** The stream field holding a stored message's frame. */
+    static final String FRAME_FIELD = "f";
+
     private RedisKeys() {
+    }
+
+    /** Stream: the user's stored direct messages, id = message id, field {@value #FRAME_FIELD} = frame. */
+    static String inbox(String user) {
+        return INBOX_PREFIX + user;
+    }
+
+    /** Hash: device → the last message id it acknowledged. */
+    static String cursors(String user) {
+        return "sb:cursor:" + user;
+    }
+
+    /** String: the newest message id delivered to any connection of the user. */
+    static String seen(String user) {
+        return SEEN_PREFIX + user;
     }
 
     /** Hash: connection id → "member|expiresAtMillis", one per user. */
     static String presence(String user) {
-        return "sb:presence:" + user;
+        return PRESENCE_PREFIX + user;
     }
 
     /** The channel a node run receives direct messages for its connections on. */

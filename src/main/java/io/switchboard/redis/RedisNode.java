@@ -1,6 +1,7 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.routing.Envelope;
 import io.switchboard.routing.LocalDelivery;
 import io.switchboard.routing.RoomEnvelope;
@@ -204,6 +205,8 @@ public class RedisNode {
                         }
                     }
                     case USERS -> localDelivery.deliver(Envelope.toUsers(RELAYED, targets, relayed.frame()));
+                    case STORED -> localDelivery.deliver(Envelope.stored(MessageId.parse(targets.get(0), "relay"),
+                            targets.subList(1, targets.size()), relayed.frame()));
                     case ROOM -> localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
                             targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame()));
                     case KICK -> roomService.kickHere(targets.get(0), targets.get(1));

@@ -75,6 +75,17 @@ public class RedisPresence {
         enqueue(() -> write(connection));
     }
 
+    /** Writes the connection's entry on the caller's thread; if Redis fails, queues it like {@link #opened}. */
+    void openedNow(Connection connection) {
+        try {
+            write(connection);
+            state.commandSucceeded();
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            opened(connection);
+        }
+    }
+
     void closed(Connection connection) {
         enqueue(() -> redis.commands().hdel(RedisKeys.presence(connection.user()), connection.id()));
     }

@@ -16,6 +16,8 @@ final class RelayCodec {
     enum Kind {
         /** Deliver the frame to every connection of the target users. */
         USERS('@'),
+        /** Deliver stored message targets[0] (its id) to every connection of users targets[1..]. */
+        STORED('$'),
         /** Deliver the frame to every connection (no targets). */
         EVERYONE('*'),
         /** Deliver the frame to the members of room targets[0], except connection targets[1] ("" for none). */

@@ -17,6 +17,20 @@ public interface Broker {
     /** Delivers a direct message to every connection of its recipients, wherever they are. */
     DeliveryReport publishDirect(Envelope envelope);
 
+    /**
+     * Stores a direct message in each recipient's inbox (the store assigns its id, rendered into the
+     * frame), then delivers it to every connection of its recipients, in id order per connection. Fails
+     * with 503 {@code RELAY_UNAVAILABLE} rather than accept a message it cannot store.
+     */
+    DeliveryReport publishStored(StoredDirect message);
+
+    /** A direct message to store and deliver; {@code idempotencyKey} may be null. */
+    record StoredDirect(List<String> recipients, io.switchboard.protocol.FrameTemplate frame, String idempotencyKey) {
+        public StoredDirect {
+            recipients = List.copyOf(recipients);
+        }
+    }
+
     /** Delivers a broadcast to every connection of the gateway. */
     FanOutReport publishBroadcast(Envelope envelope);
 

@@ -11,10 +11,21 @@ import java.util.Map;
  * order. {@code offline}: recipients with no connection anywhere. {@code undelivered}: recipients that
  * are online but whose connections could not be reached (their node missed the relay, or the relay is
  * down). {@code relayUnavailable}: the cluster relay was down, so only this node's connections were
- * tried. Immutable.
+ * tried. {@code duplicate}: a retry with an {@code Idempotency-Key} already seen; nothing was stored
+ * or delivered again and {@code messageId} is the original's. Immutable.
  */
 public record DeliveryReport(String messageId, Map<String, Integer> delivered, List<String> offline,
-        List<String> undelivered, boolean relayUnavailable) {
+        List<String> undelivered, boolean relayUnavailable, boolean duplicate) {
+
+    public DeliveryReport(String messageId, Map<String, Integer> delivered, List<String> offline,
+            List<String> undelivered, boolean relayUnavailable) {
+        this(messageId, delivered, offline, undelivered, relayUnavailable, false);
+    }
+
+    /** The answer to a retried request: the original message id, nothing delivered now. */
+    public static DeliveryReport duplicateOf(String messageId) {
+        return new DeliveryReport(messageId, Map.of(), List.of(), List.of(), false, true);
+    }
 
     public DeliveryReport {
         delivered = Collections.unmodifiableMap(new LinkedHashMap<>(delivered));

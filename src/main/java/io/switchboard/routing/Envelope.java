@@ -1,12 +1,15 @@
 package io.switchboard.routing;
 
+import io.switchboard.protocol.MessageId;
 import java.util.List;
 
 /**
  * A message on its way to connections: an already encoded frame and who should get it. Immutable, so
- * it can cross threads (and, later, nodes) as is. {@code recipients} is empty for a broadcast.
+ * it can cross threads (and nodes) as is. {@code recipients} is empty for a broadcast; {@code storedId}
+ * is the inbox id of a stored direct message (null otherwise), which lets a connection that is replaying
+ * stored messages drop the live copy of one it already replayed.
  */
-public record Envelope(String messageId, List<String> recipients, boolean broadcast, String frame) {
+public record Envelope(String messageId, List<String> recipients, boolean broadcast, String frame, MessageId storedId) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
@@ -16,10 +19,15 @@ public record Envelope(String messageId, List<String> recipients, boolean broadc
     }
 
     public static Envelope toUsers(String messageId, List<String> recipients, String frame) {
-        return new Envelope(messageId, recipients, false, frame);
+        return new Envelope(messageId, recipients, false, frame, null);
+    }
+
+    /** A stored direct message: its message id is its inbox id. */
+    public static Envelope stored(MessageId id, List<String> recipients, String frame) {
+        return new Envelope(id.toString(), recipients, false, frame, id);
     }
 
     public static Envelope toEveryone(String messageId, String frame) {
-        return new Envelope(messageId, List.of(), true, frame);
+        return new Envelope(messageId, List.of(), true, frame, null);
     }
 }

@@ -2,6 +2,9 @@ package io.switchboard.routing;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.inbox.InMemoryInbox;
+import io.switchboard.inbox.StoredMessage;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,14 +31,46 @@ public class InMemoryBroker implements Broker {
     @Inject
     SwitchboardConfig config;
 
+    @Inject
+    InMemoryInbox inbox;
+
+    /** One order for ids, inboxes and deliveries: a connection sees stored messages in id order. */
+    private final Object storeLock = new Object();
+
     public InMemoryBroker() {
     }
 
-    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, RoomRegistry rooms, SwitchboardConfig config) {
+    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, RoomRegistry rooms, SwitchboardConfig config,
+            InMemoryInbox inbox) {
         this.localDelivery = localDelivery;
         this.registry = registry;
         this.rooms = rooms;
         this.config = config;
+        this.inbox = inbox;
+    }
+
+    @Override
+    public DeliveryReport publishStored(StoredDirect message) {
+        synchronized (storeLock) {
+            MessageId id = inbox.nextId();
+            if (message.idempotencyKey() != null) {
+                var earlier = inbox.claim(message.idempotencyKey(), id);
+                if (earlier.isPresent()) {
+                    return DeliveryReport.duplicateOf(earlier.get().toString());
+                }
+            }
+            String frame = message.frame().render(id);
+            for (String user : message.recipients()) {
+                inbox.append(user, new StoredMessage(id, frame));
+            }
+            Map<String, Integer> counts = localDelivery.deliver(Envelope.stored(id, message.recipients(), frame));
+            counts.forEach((user, count) -> {
+                if (count > 0) {
+                    inbox.markSeen(user, id);
+                }
+            });
+            return DeliveryReport.of(id.toString(), message.recipients(), counts);
+        }
     }
 
     @Override

@@ -35,7 +35,7 @@ public class LocalDelivery {
     public int deliver(RoomEnvelope envelope) {
         int count = 0;
         for (Connection connection : rooms.members(envelope.room())) {
-            if (!connection.id().equals(envelope.excludedConnection()) && connection.send(envelope.frame())) {
+            if (!connection.id().equals(envelope.excludedConnection()) && connection.deliver(null, envelope.frame())) {
                 count++;
             }
         }
@@ -46,7 +46,7 @@ public class LocalDelivery {
         if (envelope.broadcast()) {
             int count = 0;
             for (Connection connection : registry.all()) {
-                if (connection.send(envelope.frame())) {
+                if (connection.deliver(null, envelope.frame())) {
                     count++;
                 }
             }
@@ -56,7 +56,7 @@ public class LocalDelivery {
         for (String user : envelope.recipients()) {
             int count = 0;
             for (Connection connection : registry.connectionsOf(user)) {
-                if (connection.send(envelope.frame())) {
+                if (connection.deliver(envelope.storedId(), envelope.frame())) {
                     count++;
                 }
             }

@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Frames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,22 +19,33 @@ public class MessageRouter {
     @Inject
     Broker broker;
 
+    @Inject
+    SwitchboardConfig config;
+
     private final Clock clock;
 
     public MessageRouter() {
         this.clock = Clock.systemUTC();
     }
 
-    MessageRouter(Broker broker, Clock clock) {
+    MessageRouter(Broker broker, SwitchboardConfig config, Clock clock) {
         this.broker = broker;
+        this.config = config;
         this.clock = clock;
     }
 
-    /** Delivers to every connection of each recipient; {@code from} must already be authenticated. */
-    public DeliveryReport sendDirect(String from, List<String> to, JsonValue content) {
+    /**
+     * Delivers to every connection of each recipient; {@code from} must already be authenticated. With the
+     * inbox on (default) the message is first stored for each recipient, and its id is the inbox id;
+     * {@code idempotencyKey} (may be null) makes a retry within the window a no-op.
+     */
+    public DeliveryReport sendDirect(String from, List<String> to, JsonValue content, String idempotencyKey) {
+        long ts = clock.millis();
+        if (config.inboxEnabled()) {
+            return broker.publishStored(new Broker.StoredDirect(to, Frames.messageTemplate(from, to, content, ts), idempotencyKey));
+        }
         String messageId = newMessageId();
-        String frame = Frames.message(messageId, from, to, content, clock.millis());
-        return broker.publishDirect(Envelope.toUsers(messageId, to, frame));
+        return broker.publishDirect(Envelope.toUsers(messageId, to, Frames.message(messageId, from, to, content, ts)));
     }
 
     /** Delivers to every connection of the gateway. */

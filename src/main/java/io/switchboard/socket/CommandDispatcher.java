@@ -2,6 +2,7 @@ package io.switchboard.socket;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.inbox.Inbox;
 import io.switchboard.protocol.ClientCommand;
 import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
@@ -41,6 +42,9 @@ public class CommandDispatcher {
     @Inject
     RoomPolicy roomPolicy;
 
+    @Inject
+    Inbox inbox;
+
     private CommandDecoder decoder;
 
     @PostConstruct
@@ -68,7 +72,7 @@ public class CommandDispatcher {
 
     private String execute(Connection sender, ClientCommand command) {
         if (command instanceof ClientCommand.SendMessage message) {
-            DeliveryReport report = router.sendDirect(sender.user(), message.to(), message.content());
+            DeliveryReport report = router.sendDirect(sender.user(), message.to(), message.content(), null);
             return Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),
                     report.undelivered(), report.relayUnavailable());
         }
@@ -79,6 +83,10 @@ public class CommandDispatcher {
             }
             FanOutReport report = router.broadcast(sender.user(), broadcast.content());
             return Frames.fanOutAck(broadcast.id(), report.messageId(), report.connections(), report.relayUnavailable());
+        }
+        if (command instanceof ClientCommand.Acknowledge ack) {
+            inbox.saveCursor(sender.user(), sender.device(), ack.upTo());
+            return Frames.acked(ack.id(), ack.upTo());
         }
         if (command instanceof ClientCommand.Join join) {
             if (!roomPolicy.mayJoin(sender.identity(), join.room())) {

@@ -3,8 +3,10 @@ package io.switchboard.socket;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.inbox.ResumeService;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.routing.Broker;
 import io.switchboard.routing.RoomService;
@@ -23,6 +25,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -65,6 +68,9 @@ public class GatewayEndpoint {
     @Inject
     WriterPool writers;
 
+    @Inject
+    ResumeService resumer;
+
     @OnOpen
     public void open(Session session) throws IOException {
         if (!(session.getUserPrincipal() instanceof Identity identity)) {
@@ -75,15 +81,43 @@ public class GatewayEndpoint {
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
         bareContext.run(() -> session.setMaxIdleTimeout(0)); // the heartbeat decides when a silent connection is dead
-        Connection connection = new Connection(UUID.randomUUID().toString(), identity,
+        ResumeParameters resume = ResumeParameters.from(name -> first(session.getRequestParameterMap().get(name)));
+        String id = UUID.randomUUID().toString();
+        Connection connection = new Connection(id, resume.device().orElse(id), identity,
                 new SessionSink(session, executor, bareContext), writers,
                 new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
                 this::closed, System.nanoTime());
+        boolean stored = config.inboxEnabled();
+        if (stored) {
+            connection.beginReplay(); // before it is visible: live deliveries wait behind the replay
+        }
         session.getUserProperties().put(CONNECTION, connection);
         registry.register(connection);
         broker.connectionOpened(connection);
-        connection.send(Frames.welcome(connection.id(), identity.user(), config.nodeId(),
-                config.heartbeatInterval().toMillis()));
+        if (!stored) {
+            connection.send(welcome(connection, null));
+            return;
+        }
+        ResumeService.Plan plan;
+        try {
+            plan = resumer.plan(identity.user(), connection.device(), resume.since());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot read stored messages for " + connection + "; it starts with live traffic", e);
+            connection.send(welcome(connection, false));
+            connection.endReplay(MessageId.ZERO);
+            return;
+        }
+        connection.send(welcome(connection, plan.recovered()));
+        resumer.replay(connection, plan);
+    }
+
+    private String welcome(Connection connection, Boolean recovered) {
+        return Frames.welcome(connection.id(), connection.user(), config.nodeId(), config.heartbeatInterval().toMillis(),
+                connection.device(), recovered);
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @OnMessage

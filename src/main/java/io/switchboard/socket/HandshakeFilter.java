@@ -2,6 +2,7 @@ package io.switchboard.socket;
 
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProblemJson;
+import io.switchboard.protocol.ProtocolException;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
 import io.switchboard.security.TokenVerifier;
@@ -38,14 +39,24 @@ public class HandshakeFilter extends HttpFilter {
         try {
             identity = verifier.verify(bearerToken(request));
         } catch (InvalidTokenException e) {
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            response.setContentType(ProblemJson.MEDIA_TYPE);
-            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getWriter().write(ProblemJson.of(ErrorCode.UNAUTHORIZED, e.getMessage()));
+            refuse(response, ErrorCode.UNAUTHORIZED, e.getMessage());
+            return;
+        }
+        try {
+            ResumeParameters.from(request::getParameter);
+        } catch (ProtocolException e) {
+            refuse(response, e.code(), e.getMessage());
             return;
         }
         chain.doFilter(new AuthenticatedRequest(request, identity), response);
+    }
+
+    private static void refuse(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
+        response.setStatus(code.status());
+        response.setContentType(ProblemJson.MEDIA_TYPE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(ProblemJson.of(code, detail));
     }
 
     /** The header token if there is one, else the query token, else null. */

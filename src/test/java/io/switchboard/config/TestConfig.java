@@ -42,6 +42,10 @@ public final class TestConfig {
         config.roomsPublishClaim = "rooms_publish";
         config.roomsDefaultJoin = "closed";
         config.roomsDefaultPublish = "closed";
+        config.inboxEnabled = true;
+        config.inboxMaxEntries = 1000;
+        config.inboxMaxAgeMs = 604_800_000L;
+        config.idempotencyWindowMs = 86_400_000L;
         config.validate();
         return config;
     }
@@ -84,6 +88,13 @@ public final class TestConfig {
         SwitchboardConfig config = defaults();
         config.devTokensEnabled = true;
         config.devKeyDir = Optional.of(dir);
+        return config;
+    }
+
+    /** Defaults with inboxes kept to {@code maxEntries} messages. */
+    public static SwitchboardConfig inboxOf(int maxEntries) {
+        SwitchboardConfig config = defaults();
+        config.inboxMaxEntries = maxEntries;
         return config;
     }
 }

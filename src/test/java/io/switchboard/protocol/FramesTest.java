@@ -12,8 +12,14 @@ class FramesTest {
 
     @Test
     void encodesTheWireContract() {
-        assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":25000}",
-                Frames.welcome("c1", "alice", "n1", 25000));
+        assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":25000,"
+                + "\"device\":\"phone\",\"recovered\":false}", Frames.welcome("c1", "alice", "n1", 25000, "phone", false));
+        assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":5,"
+                + "\"device\":\"c1\"}", Frames.welcome("c1", "alice", "n1", 5, "c1", null));
+        FrameTemplate template = Frames.messageTemplate("alice", List.of("bob"), Json.createValue("x"), 7);
+        assertEquals(Frames.message("17-3", "alice", List.of("bob"), Json.createValue("x"), 7),
+                template.render(new MessageId(17, 3)));
+        assertEquals("{\"type\":\"acked\",\"id\":1,\"upTo\":\"5-0\"}", Frames.acked(Json.createValue(1), new MessageId(5, 0)));
         assertEquals("{\"type\":\"message\",\"id\":\"m1\",\"from\":\"alice\",\"to\":[\"bob\",\"carol\"],"
                 + "\"content\":{\"t\":\"hé 👋\"},\"ts\":5}",
                 Frames.message("m1", "alice", List.of("bob", "carol"), Json.createObjectBuilder().add("t", "hé 👋").build(), 5));

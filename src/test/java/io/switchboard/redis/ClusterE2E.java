@@ -281,7 +281,7 @@ class ClusterE2E {
 
     @Test
     @Order(6)
-    void keepsLocalDeliveryThroughARedisOutageAndRecoversWithoutRestart() throws Exception {
+    void refusesWhatItCannotStoreDuringARedisOutageKeepsRoomsLocalAndRecoversWithoutRestart() throws Exception {
         String alice = unique("alice");
         String bob = unique("bob");
         String farAway = unique("far");
@@ -300,16 +300,20 @@ class ClusterE2E {
             assertEquals(503, relayed.status(), relayed.body());
             assertEquals("relay-unavailable", relayed.json().getString("code"));
 
+            // a direct message cannot be stored, so it is refused even for a recipient on this node
             aliceOnA.send("{\"type\":\"message\",\"id\":1,\"to\":[\"" + bob + "\"],\"content\":\"local\"}");
-            JsonObject ack = aliceOnA.next();
-            assertEquals(1, ack.getJsonObject("delivered").getInt(bob));
-            assertEquals("unavailable", ack.getString("relay"));
-            assertEquals("local", bobOnA.next().getString("content"));
-
-            aliceOnA.send("{\"type\":\"message\",\"id\":2,\"to\":[\"" + farAway + "\"],\"content\":\"far\"}");
             JsonObject refused = aliceOnA.next();
             assertEquals("error", refused.getString("type"));
             assertEquals(503, refused.getInt("code"));
+            assertEquals("relay-unavailable", refused.getString("reason"));
+
+            // room messages are not stored: this node's members still get them, and the ack says so
+            bobOnA.send("{\"type\":\"publish\",\"id\":2,\"room\":\"" + room + "\",\"content\":\"local\"}");
+            assertEquals("local", bobOnA.next("message").getString("content"));
+            JsonObject ack = bobOnA.next("ack");
+            assertEquals(1, ack.getInt("delivered"));
+            assertEquals("unavailable", ack.getString("relay"));
+            assertNull(aliceOnA.pollQuietly(Duration.ofMillis(300)), "nothing reached the would-be recipient");
 
             redis.restart();
             Eventually.within(Duration.ofSeconds(20), "readiness UP again", () -> ready(nodeA) && ready(nodeB));

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
+import io.switchboard.inbox.InMemoryInbox;
+import io.switchboard.inbox.StoredMessage;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.RecordingSink;
 import io.switchboard.connection.SendQueueLimits;
@@ -21,11 +25,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MessageRouterTest {
+    private final Clock clock = Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC);
+    private final SwitchboardConfig config = TestConfig.defaults();
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final RoomRegistry rooms = new RoomRegistry();
+    private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
     private final MessageRouter router = new MessageRouter(
-            new InMemoryBroker(new LocalDelivery(registry, rooms), registry, rooms, TestConfig.defaults()),
-            Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC));
+            new InMemoryBroker(new LocalDelivery(registry, rooms), registry, rooms, config, inbox), config, clock);
 
     private RecordingSink connect(String id, String user) {
         RecordingSink sink = RecordingSink.fast();
@@ -40,7 +46,7 @@ class MessageRouterTest {
         RecordingSink bobLaptop = connect("c2", "bob");
         RecordingSink amy = connect("c3", "amy");
         RecordingSink bystander = connect("c4", "zed");
-        DeliveryReport report = router.sendDirect("alice", List.of("bob", "carol", "amy"), Json.createValue("hi"));
+        DeliveryReport report = router.sendDirect("alice", List.of("bob", "carol", "amy"), Json.createValue("hi"), null);
         assertEquals(Map.of("bob", 2, "amy", 1), report.delivered());
         assertEquals(List.of("bob", "amy"), List.copyOf(report.delivered().keySet()), "recipient order kept");
         assertEquals(List.of("carol"), report.offline());
@@ -57,7 +63,7 @@ class MessageRouterTest {
         RecordingSink first = connect("c1", "bob");
         RecordingSink second = connect("c2", "bob");
         RecordingSink third = connect("c3", "amy");
-        router.sendDirect("alice", List.of("bob", "amy"), Json.createValue(1));
+        router.sendDirect("alice", List.of("bob", "amy"), Json.createValue(1), null);
         assertSame(first.sent.get(0), second.sent.get(0));
         assertSame(first.sent.get(0), third.sent.get(0));
     }
@@ -78,6 +84,35 @@ class MessageRouterTest {
         Connection closed = registry.connectionsOf("bob").get(0);
         connect("c2", "bob");
         closed.close(1000, "bye");
-        assertEquals(Map.of("bob", 1), router.sendDirect("alice", List.of("bob"), Json.createValue(1)).delivered());
+        assertEquals(Map.of("bob", 1), router.sendDirect("alice", List.of("bob"), Json.createValue(1), null).delivered());
+    }
+
+    @Test
+    void storesEveryMessageForEachRecipientInIdOrderBeforeAcknowledging() {
+        RecordingSink bob = connect("c1", "bob");
+        DeliveryReport first = router.sendDirect("alice", List.of("bob", "carol"), Json.createValue(1), null);
+        DeliveryReport second = router.sendDirect("alice", List.of("carol"), Json.createValue(2), null);
+        assertEquals("1234-0", first.messageId(), "ids come from the inbox: clock millis and a sequence");
+        assertEquals("1234-1", second.messageId());
+        List<StoredMessage> carols = inbox.read("carol", MessageId.ZERO, 10);
+        assertEquals(List.of(new MessageId(1234, 0), new MessageId(1234, 1)), carols.stream().map(StoredMessage::id).toList());
+        assertEquals(bob.sent.get(0), carols.get(0).frame(), "the stored frame is the delivered frame");
+        assertTrue(carols.get(0).frame().contains("\"id\":\"1234-0\""));
+        assertEquals(List.of(new MessageId(1234, 1)), inbox.read("carol", new MessageId(1234, 0), 10).stream()
+                .map(StoredMessage::id).toList());
+        assertEquals(new MessageId(1234, 0), inbox.seen("bob").orElseThrow(), "bob's connection got it live");
+        assertTrue(inbox.seen("carol").isEmpty(), "carol was offline");
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyIsNotStoredOrDeliveredAgain() {
+        RecordingSink bob = connect("c1", "bob");
+        DeliveryReport original = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), "key-1");
+        DeliveryReport retry = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), "key-1");
+        assertTrue(retry.duplicate());
+        assertEquals(original.messageId(), retry.messageId());
+        assertEquals(1, bob.sent.size());
+        assertEquals(1, inbox.read("bob", MessageId.ZERO, 10).size());
+        assertTrue(!router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), "key-2").duplicate());
     }
 }

@@ -30,7 +30,7 @@ class RoomServiceTest {
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final RoomRegistry registry = new RoomRegistry();
     private final RoomService rooms = new RoomService(registry,
-            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config), config,
+            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, null), config,
             Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC));
 
     private record Client(Connection connection, RecordingSink sink) {

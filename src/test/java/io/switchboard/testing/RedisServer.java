@@ -16,18 +16,41 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
+    private final boolean appendOnly;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, boolean appendOnly) {
         this.port = port;
         this.dir = dir;
+        this.appendOnly = appendOnly;
     }
 
+    /** A server that keeps nothing on disk: a restart comes back empty. */
     public static RedisServer start(Path dir) throws IOException {
-        RedisServer server = new RedisServer(freePort(), dir);
+        return start(dir, false);
+    }
+
+    /**
+     * A server with the persistence the docs recommend when {@code appendOnly}: AOF, fsync every second,
+     * so a restart reloads what was written more than a second before. {@code dir} starts empty.
+     */
+    public static RedisServer start(Path dir, boolean appendOnly) throws IOException {
+        RedisServer server = new RedisServer(freePort(), dir, appendOnly);
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+            }
+        }
         Files.createDirectories(dir);
         server.startProcess();
         return server;
+    }
+
+    /** Kills the server with SIGKILL, as a crash would, and waits for it to exit. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     public String url() {
@@ -44,7 +67,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Starts again on the same port (empty: nothing is persisted). */
+    /** Starts again on the same port (empty unless it was started append-only). */
     public void restart() throws IOException {
         startProcess();
     }
@@ -65,7 +88,8 @@ public final class RedisServer implements AutoCloseable {
 
     private void startProcess() throws IOException {
         process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString())
+                "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
+                "--dir", dir.toAbsolutePath().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "redis.log")))
                 .start();

@@ -58,6 +58,28 @@ public final class WsClient implements AutoCloseable {
         return new WsClient(socket, frames, closed);
     }
 
+    /** Connects with the token in the query and more query parameters ({@code "since=...&device=..."}). */
+    public static WsClient connect(URI base, String token, String extraQuery) {
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        CompletableFuture<Closed> closed = new CompletableFuture<>();
+        URI uri = URI.create(wsUri(base, token) + "&" + extraQuery);
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT)
+                .buildAsync(uri, new Listener(frames, closed)).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return new WsClient(socket, frames, closed);
+    }
+
+    /** Attempts a handshake with extra query parameters that should fail; returns its HTTP status. */
+    public static int refusedStatus(URI base, String token, String extraQuery) {
+        try (WsClient unexpected = connect(base, token, extraQuery)) {
+            throw new AssertionError("Handshake was accepted");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                return refused.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
     /** Attempts a handshake that should fail, returning the HTTP status it failed with. */
     public static int refusedStatus(URI base, String token, TokenIn where) {
         try (WsClient unexpected = connect(base, token, where)) {

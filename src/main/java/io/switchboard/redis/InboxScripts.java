@@ -1,0 +1,128 @@
+package io.switchboard.redis;
+
+/**
+ * The Lua scripts of stored direct messages. {@link #STORE} does in one atomic step what must not be
+ * split: take the next id, store the message in every recipient's inbox, and publish it to the nodes
+ * holding the recipients. Because every store runs in Redis' single script order, each node's
+ * subscriber receives a user's messages in id order, the order of the inbox; a connection replaying the
+ * inbox can therefore drop live copies by id without ever skipping one.
+ */
+final class InboxScripts {
+
+    private InboxScripts() {
+    }
+
+    /**
+     * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
+     * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
+     * presence key prefix, seen key prefix, then the recipients.
+     * Returns {"dup", id} for a repeated idempotency key, else {"ok", id, {user, connections, ...},
+     * {undelivered users...}}: connections counts only members whose subscriber took the PUBLISH;
+     * undelivered users were online on a member that missed it.
+     */
+    static final RedisScript STORE = new RedisScript("""
+            local idem = ARGV[3]
+            if idem ~= '' then
+              local earlier = redis.call('GET', 'sb:idem:' .. idem)
+              if earlier then return {'dup', earlier} end
+            end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local ms, seq = now, 0
+            local last = redis.call('GET', KEYS[1])
+            if last then
+              local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
+              lms, lseq = tonumber(lms), tonumber(lseq)
+              if lms >= now then ms, seq = lms, lseq + 1 end
+            end
+            local id = string.format('%d-%d', ms, seq)
+            redis.call('SET', KEYS[1], id)
+            if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id, 'PX', ARGV[4]) end
+            local frame = ARGV[5] .. id .. ARGV[6]
+            local minid = string.format('%d-0', now - tonumber(ARGV[2]))
+            local alive = {}
+            local members = {}
+            local order = {}
+            local connections = {}
+            for i = 12, #ARGV do
+              local user = ARGV[i]
+              local inbox = ARGV[9] .. user
+              redis.call('XADD', inbox, 'MAXLEN', '~', ARGV[1], id, 'f', frame)
+              redis.call('XTRIM', inbox, 'MINID', '~', minid)
+              redis.call('PEXPIRE', inbox, ARGV[2])
+              connections[user] = {}
+              for _, entry in ipairs(redis.call('HVALS', ARGV[10] .. user)) do
+                local member, expires = string.match(entry, '^(.*)|(%d+)$')
+                if member and tonumber(expires) > now then
+                  if alive[member] == nil then
+                    local score = redis.call('ZSCORE', KEYS[2], member)
+                    alive[member] = score ~= false and tonumber(score) >= now
+                  end
+                  if alive[member] then
+                    if not members[member] then members[member] = {}; table.insert(order, member) end
+                    local list = members[member]
+                    if connections[user][member] == nil then table.insert(list, user) end
+                    connections[user][member] = (connections[user][member] or 0) + 1
+                  end
+                end
+              end
+            end
+            local delivered = {}
+            local missed = {}
+            for _, member in ipairs(order) do
+              local users = members[member]
+              local payload = ARGV[7] .. '\\n$' .. id .. '\\31' .. table.concat(users, '\\31') .. '\\n' .. frame
+              local took = redis.call('PUBLISH', ARGV[8] .. member, payload) > 0
+              for _, user in ipairs(users) do
+                if took then
+                  delivered[user] = (delivered[user] or 0) + connections[user][member]
+                else
+                  missed[user] = true
+                end
+              end
+            end
+            local counts = {}
+            local undelivered = {}
+            for i = 12, #ARGV do
+              local user = ARGV[i]
+              if delivered[user] then
+                table.insert(counts, user); table.insert(counts, delivered[user])
+                redis.call('SET', ARGV[11] .. user, id, 'PX', ARGV[2])
+              elseif missed[user] then
+                table.insert(undelivered, user)
+              end
+            end
+            return {'ok', id, counts, undelivered}
+            """);
+
+    /**
+     * Sets a key (or, with a field, a hash field) to an id unless it already holds a later one; refreshes
+     * the key's expiry. KEYS: key. ARGV: id, ttl ms, field ("" for a plain key).
+     */
+    static final RedisScript MAX_ID = new RedisScript("""
+            local current
+            if ARGV[3] == '' then current = redis.call('GET', KEYS[1]) else current = redis.call('HGET', KEYS[1], ARGV[3]) end
+            local function parts(id)
+              local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+              return tonumber(ms), tonumber(seq)
+            end
+            if current then
+              local cms, cseq = parts(current)
+              local nms, nseq = parts(ARGV[1])
+              if cms > nms or (cms == nms and cseq >= nseq) then return 0 end
+            end
+            if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[3], ARGV[1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """);
+
+    /** The newest id retention removed from a stream, "0-0" if none or no stream. KEYS: stream. */
+    static final RedisScript TRIMMED_UP_TO = new RedisScript("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return '0-0' end
+            local info = redis.call('XINFO', 'STREAM', KEYS[1])
+            for i = 1, #info, 2 do
+              if info[i] == 'max-deleted-entry-id' then return info[i + 1] end
+            end
+            return '0-0'
+            """);
+}

@@ -1,0 +1,98 @@
+package io.switchboard.redis;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.inbox.ClusterInbox;
+import io.switchboard.inbox.StoredMessage;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.MessageId;
+import io.switchboard.protocol.ProtocolException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Stored direct messages in Redis: one stream per user ({@code sb:inbox:<user>}, field {@code f} = the
+ * frame), trimmed by count ({@code MAXLEN ~}) and age ({@code MINID ~}) on every store and expiring
+ * with its last message; device cursors ({@code sb:cursor:<user>} hash) and the user's newest delivered id
+ * ({@code sb:seen:<user>}). Messages are written by {@link InboxScripts#STORE} in {@link RedisBroker}.
+ * Runs on the caller's thread; fails with 503 {@code relay-unavailable} when Redis cannot answer.
+ */
+@ApplicationScoped
+@Typed({RedisInbox.class, ClusterInbox.class})
+public class RedisInbox implements ClusterInbox {
+
+    @Inject
+    RedisClient redis;
+
+    @Inject
+    RelayState state;
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Override
+    public List<StoredMessage> read(String user, MessageId after, int limit) {
+        return call(() -> {
+            List<StoredMessage> page = new ArrayList<>();
+            for (StreamEntry entry : redis.commands().xrange(RedisKeys.inbox(user), "(" + after, "+", limit)) {
+                page.add(new StoredMessage(new MessageId(entry.getID().getTime(), entry.getID().getSequence()),
+                        entry.getFields().get(RedisKeys.FRAME_FIELD)));
+            }
+            return page;
+        });
+    }
+
+    @Override
+    public MessageId trimmedUpTo(String user) {
+        return call(() -> MessageId.parse(String.valueOf(InboxScripts.TRIMMED_UP_TO.run(redis.commands(),
+                List.of(RedisKeys.inbox(user)), List.of())), "max-deleted-entry-id"));
+    }
+
+    @Override
+    public Optional<MessageId> cursor(String user, String device) {
+        return call(() -> Optional.ofNullable(redis.commands().hget(RedisKeys.cursors(user), device))
+                .map(id -> MessageId.parse(id, "cursor")));
+    }
+
+    @Override
+    public void saveCursor(String user, String device, MessageId upTo) {
+        call(() -> InboxScripts.MAX_ID.run(redis.commands(), List.of(RedisKeys.cursors(user)),
+                List.of(upTo.toString(), String.valueOf(config.inboxMaxAge().toMillis()), device)));
+    }
+
+    @Override
+    public Optional<MessageId> seen(String user) {
+        return call(() -> Optional.ofNullable(redis.commands().get(RedisKeys.seen(user)))
+                .map(id -> MessageId.parse(id, "seen")));
+    }
+
+    @Override
+    public void markSeen(String user, MessageId id) {
+        call(() -> InboxScripts.MAX_ID.run(redis.commands(), List.of(RedisKeys.seen(user)),
+                List.of(id.toString(), String.valueOf(config.inboxMaxAge().toMillis()), "")));
+    }
+
+    private <T> T call(Supplier<T> command) {
+        if (!state.isUp()) {
+            throw unavailable();
+        }
+        try {
+            T result = command.get();
+            state.commandSucceeded();
+            return result;
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            throw unavailable();
+        }
+    }
+
+    private static ProtocolException unavailable() {
+        return new ProtocolException(ErrorCode.RELAY_UNAVAILABLE, "Stored messages are unreachable (Redis); retry later");
+    }
+}
