@@ -27,8 +27,8 @@ class DevNodeE2E {
     @BeforeAll
     static void startNode() throws Exception {
         node = GatewayNode.start(WORK, true,
-                Map.of("SWITCHBOARD_DEV_KEY_DIR", WORK.resolve("dev-keys").toAbsolutePath().toString()))
-                .awaitReady();
+                Map.of("SWITCHBOARD_DEV_KEY_DIR", WORK.resolve("dev-keys").toAbsolutePath().toString()));
+        node.awaitReady(); // assigned first, so @AfterAll stops it even if it never gets ready
     }
 
     @AfterAll

@@ -158,6 +158,14 @@ public class SwitchboardConfig {
     long inboxMaxAgeMs;
 
     @Inject
+    @ConfigProperty(name = "switchboard.rooms.history.max-entries", defaultValue = "100")
+    int roomHistoryMaxEntries;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.history.max-age-ms", defaultValue = "86400000")
+    long roomHistoryMaxAgeMs;
+
+    @Inject
     @ConfigProperty(name = "switchboard.api.idempotency-window-ms", defaultValue = "86400000")
     long idempotencyWindowMs;
 
@@ -183,6 +191,8 @@ public class SwitchboardConfig {
         positive("switchboard.inbox.max-entries", inboxMaxEntries);
         positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
         positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
+        positive("switchboard.rooms.history.max-entries", roomHistoryMaxEntries);
+        positive("switchboard.rooms.history.max-age-ms", roomHistoryMaxAgeMs);
         if (roomsPresenceEventsMaxMembers < 0) {
             throw new IllegalStateException("switchboard.rooms.presence-events.max-members must be >= 0");
         }
@@ -373,5 +383,15 @@ public class SwitchboardConfig {
     /** How long an {@code Idempotency-Key} of the HTTP API is remembered. */
     public Duration idempotencyWindow() {
         return Duration.ofMillis(idempotencyWindowMs);
+    }
+
+    /** Most messages kept per room for {@code history} and {@code join} with {@code since}. */
+    public int roomHistoryMaxEntries() {
+        return roomHistoryMaxEntries;
+    }
+
+    /** How long a room message is kept in its history at most. */
+    public Duration roomHistoryMaxAge() {
+        return Duration.ofMillis(roomHistoryMaxAgeMs);
     }
 }

@@ -152,9 +152,21 @@ public final class Connection {
         }
     }
 
-    /** Whether {@code frames} more frames fit in the send queue's first half (replays pace themselves by it). */
-    public boolean hasRoomFor(int frames) {
-        return outbox.queuedFrames() + frames <= Math.max(1, limits.maxFrames() / 2);
+    /**
+     * Waits until the send queue is at most half full, so a replay of stored messages paces itself
+     * instead of overflowing it; gives up after {@code timeout} (a stuck client is cut by the heartbeat
+     * sweep) or when the connection closes. Blocks the calling thread: only for replays.
+     */
+    public void awaitSendRoom(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (outbox.queuedFrames() >= Math.max(1, limits.maxFrames() / 2) && isOpen() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Records that the client showed it is alive (any frame or pong). */

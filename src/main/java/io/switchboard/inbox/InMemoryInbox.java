@@ -28,16 +28,26 @@ public class InMemoryInbox implements Inbox {
     SwitchboardConfig config;
 
     private final Clock clock;
-    private final Map<String, UserInbox> inboxes = new ConcurrentHashMap<>();
+    /** Streams by key: {@code u:<user>} streams and {@code r:<room>} histories. */
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Map<String, Map<String, MessageId>> cursors = new ConcurrentHashMap<>();
     private final Map<String, MessageId> seen = new ConcurrentHashMap<>();
     private final Map<String, Claimed> idempotencyKeys = new ConcurrentHashMap<>();
     private MessageId lastId = MessageId.ZERO;
+    private static final String USER = "u:";
+    private static final String ROOM = "r:";
 
-    /** One user's messages and the newest id retention removed. */
-    private static final class UserInbox {
+    /** One stream's messages, its retention and the newest id retention removed. */
+    private static final class Stream {
         final Deque<StoredMessage> messages = new ArrayDeque<>();
+        final int maxEntries;
+        final long maxAgeMillis;
         MessageId trimmedUpTo = MessageId.ZERO;
+
+        Stream(int maxEntries, long maxAgeMillis) {
+            this.maxEntries = maxEntries;
+            this.maxAgeMillis = maxAgeMillis;
+        }
     }
 
     private record Claimed(MessageId id, long expiresAtMillis) {
@@ -75,7 +85,16 @@ public class InMemoryInbox implements Inbox {
 
     /** Appends a message to the user's inbox and trims it by count and age. */
     public void append(String user, StoredMessage message) {
-        UserInbox inbox = inboxes.computeIfAbsent(user, u -> new UserInbox());
+        append(USER + user, message, config.inboxMaxEntries(), config.inboxMaxAge().toMillis());
+    }
+
+    /** Appends a message to the room's history and trims it by count and age. */
+    public void appendToRoom(String room, StoredMessage message) {
+        append(ROOM + room, message, config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis());
+    }
+
+    private void append(String key, StoredMessage message, int maxEntries, long maxAgeMillis) {
+        Stream inbox = streams.computeIfAbsent(key, k -> new Stream(maxEntries, maxAgeMillis));
         synchronized (inbox) {
             inbox.messages.addLast(message);
             trim(inbox);
@@ -84,7 +103,34 @@ public class InMemoryInbox implements Inbox {
 
     @Override
     public List<StoredMessage> read(String user, MessageId after, int limit) {
-        UserInbox inbox = inboxes.get(user);
+        return readStream(USER + user, after, limit);
+    }
+
+    @Override
+    public List<StoredMessage> readRoom(String room, MessageId after, int limit) {
+        return readStream(ROOM + room, after, limit);
+    }
+
+    @Override
+    public List<StoredMessage> latestOfRoom(String room, int limit) {
+        Stream history = streams.get(ROOM + room);
+        if (history == null) {
+            return List.of();
+        }
+        synchronized (history) {
+            trim(history);
+            List<StoredMessage> all = new ArrayList<>(history.messages);
+            return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
+        }
+    }
+
+    @Override
+    public MessageId roomTrimmedUpTo(String room) {
+        return trimmedUpToOf(ROOM + room);
+    }
+
+    private List<StoredMessage> readStream(String key, MessageId after, int limit) {
+        Stream inbox = streams.get(key);
         if (inbox == null) {
             return List.of();
         }
@@ -105,7 +151,11 @@ public class InMemoryInbox implements Inbox {
 
     @Override
     public MessageId trimmedUpTo(String user) {
-        UserInbox inbox = inboxes.get(user);
+        return trimmedUpToOf(USER + user);
+    }
+
+    private MessageId trimmedUpToOf(String key) {
+        Stream inbox = streams.get(key);
         if (inbox == null) {
             return MessageId.ZERO;
         }
@@ -136,9 +186,9 @@ public class InMemoryInbox implements Inbox {
         seen.merge(user, id, InMemoryInbox::max);
     }
 
-    private void trim(UserInbox inbox) {
-        long oldestKept = clock.millis() - config.inboxMaxAge().toMillis();
-        while (!inbox.messages.isEmpty() && (inbox.messages.size() > config.inboxMaxEntries()
+    private void trim(Stream inbox) {
+        long oldestKept = clock.millis() - inbox.maxAgeMillis;
+        while (!inbox.messages.isEmpty() && (inbox.messages.size() > inbox.maxEntries
                 || inbox.messages.peekFirst().id().millis() < oldestKept)) {
             inbox.trimmedUpTo = inbox.messages.removeFirst().id();
         }

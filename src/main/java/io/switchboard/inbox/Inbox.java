@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The read side of stored direct messages, and where each device got to. Writing happens with delivery,
+ * The read side of stored messages (users' inboxes, rooms' histories), and where each device got to. Writing happens with delivery,
  * in the broker, so that a message is stored before it is acknowledged and delivered in id order.
  * Implementations: {@link InMemoryInbox} (one node) and the Redis inbox (a cluster). Called from
  * WebSocket threads (resume on connect, client acks); Redis calls are bounded by the Redis timeout.
@@ -20,6 +20,15 @@ public interface Inbox {
      * that resumes from an older id has missed messages for good.
      */
     MessageId trimmedUpTo(String user);
+
+    /** Up to {@code limit} of the room's stored messages after {@code after}, oldest first. */
+    List<StoredMessage> readRoom(String room, MessageId after, int limit);
+
+    /** The room's newest {@code limit} stored messages, oldest first. */
+    List<StoredMessage> latestOfRoom(String room, int limit);
+
+    /** The newest id retention removed from the room's history ({@link MessageId#ZERO} if none). */
+    MessageId roomTrimmedUpTo(String room);
 
     /** The last message a device acknowledged, if it ever did. */
     Optional<MessageId> cursor(String user, String device);

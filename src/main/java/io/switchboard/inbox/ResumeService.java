@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -71,7 +70,7 @@ public class ResumeService {
             while (connection.isOpen()) {
                 List<StoredMessage> page = inbox.read(connection.user(), last, BATCH);
                 for (StoredMessage message : page) {
-                    awaitRoom(connection);
+                    connection.awaitSendRoom(config.sendTimeout());
                     connection.send(message.frame());
                     last = message.id();
                 }
@@ -89,19 +88,6 @@ public class ResumeService {
                 inbox.markSeen(connection.user(), last);
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Could not record what " + connection + " was sent", e);
-            }
-        }
-    }
-
-    /** Waits (bounded by the send timeout) until the send queue has room; a stuck client is cut by the heartbeat. */
-    private void awaitRoom(Connection connection) {
-        long deadline = System.nanoTime() + config.sendTimeout().toNanos();
-        while (!connection.hasRoomFor(1) && connection.isOpen() && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
         }
     }

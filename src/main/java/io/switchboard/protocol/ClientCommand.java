@@ -2,6 +2,8 @@ package io.switchboard.protocol;
 
 import jakarta.json.JsonValue;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** A decoded, validated client → server frame. Immutable; {@code id} is echoed in the reply (may be null). */
 public sealed interface ClientCommand {
@@ -23,8 +25,15 @@ public sealed interface ClientCommand {
     record Ping(JsonValue id) implements ClientCommand {
     }
 
-    /** {@code {"type":"join","room":"lobby"}}: this connection joins a room. */
-    record Join(JsonValue id, String room) implements ClientCommand {
+    /**
+     * {@code {"type":"join","room":"lobby","since":"<id>"}}: this connection joins a room; with
+     * {@code since}, the room's stored messages after that id follow the reply.
+     */
+    record Join(JsonValue id, String room, Optional<MessageId> since) implements ClientCommand {
+    }
+
+    /** {@code {"type":"history","room":"lobby","since":"<id>","limit":50}}: stored room messages. */
+    record History(JsonValue id, String room, Optional<MessageId> since, OptionalInt limit) implements ClientCommand {
     }
 
     /** {@code {"type":"leave","room":"lobby"}}: this connection leaves a room. */

@@ -2,6 +2,7 @@ package io.switchboard.protocol;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.util.Optional;
 
 /** Turns a client text frame into a {@link ClientCommand}, or throws a {@link ProtocolException}. Stateless. */
 public final class CommandDecoder {
@@ -27,7 +28,9 @@ public final class CommandDecoder {
                 case "ping" -> new ClientCommand.Ping(id);
                 case "ack" -> new ClientCommand.Acknowledge(id,
                         MessageId.parse(JsonFields.requiredString(frame, "upTo"), "upTo"));
-                case "join" -> new ClientCommand.Join(id, JsonFields.roomName(frame, "room"));
+                case "join" -> new ClientCommand.Join(id, JsonFields.roomName(frame, "room"), optionalId(frame, "since"));
+                case "history" -> new ClientCommand.History(id, JsonFields.roomName(frame, "room"), optionalId(frame, "since"),
+                        JsonFields.optionalPositiveInt(frame, "limit"));
                 case "leave" -> new ClientCommand.Leave(id, JsonFields.roomName(frame, "room"));
                 case "publish" -> new ClientCommand.Publish(id, JsonFields.roomName(frame, "room"),
                         JsonFields.requiredValue(frame, "content"), JsonFields.optionalBoolean(frame, "echo", true));
@@ -36,6 +39,12 @@ public final class CommandDecoder {
         } catch (ProtocolException e) {
             throw e.withRequestId(id);
         }
+    }
+
+    private static Optional<MessageId> optionalId(JsonObject frame, String field) {
+        return frame.containsKey(field)
+                ? Optional.of(MessageId.parse(JsonFields.requiredString(frame, field), field))
+                : Optional.empty();
     }
 
     private static boolean isValidId(JsonValue id) {

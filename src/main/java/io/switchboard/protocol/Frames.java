@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  */
 public final class Frames {
 
-    /** How every direct message frame starts, up to its id's value. */
-    private static final String MESSAGE_ID_PREFIX = "{\"type\":\"message\",\"id\":\"";
+    /** An id field left empty, where a template's id goes. */
+    private static final String EMPTY_ID = "\"id\":\"\"";
 
     private Frames() {
     }
@@ -41,12 +41,36 @@ public final class Frames {
 
     /** A direct message whose id the store assigns: {@link #message} with the id left out. */
     public static FrameTemplate messageTemplate(String from, List<String> to, JsonValue content, long ts) {
-        String frame = message("", from, to, content, ts);
-        int idStart = MESSAGE_ID_PREFIX.length();
-        if (!frame.startsWith(MESSAGE_ID_PREFIX) || frame.charAt(idStart) != '"') {
-            throw new IllegalStateException("unexpected message frame layout: " + frame);
+        return templateOf(message("", from, to, content, ts));
+    }
+
+    /** A room message whose id the store assigns: {@link #roomMessage} with the id left out. */
+    public static FrameTemplate roomMessageTemplate(String room, String from, JsonValue content, long ts) {
+        return templateOf(roomMessage("", room, from, content, ts));
+    }
+
+    /** Splits a frame written with an empty id around it: the first {@code "id":""} is ours (it precedes content). */
+    private static FrameTemplate templateOf(String frame) {
+        int at = frame.indexOf(EMPTY_ID);
+        if (at < 0) {
+            throw new IllegalStateException("no empty id in " + frame);
         }
-        return new FrameTemplate(MESSAGE_ID_PREFIX, frame.substring(idStart));
+        int idStart = at + EMPTY_ID.length() - 1;
+        return new FrameTemplate(frame.substring(0, idStart), frame.substring(idStart));
+    }
+
+    /**
+     * The reply to {@code history}: stored room messages, oldest first, each exactly as it was delivered;
+     * {@code recovered} false when messages after {@code since} were already removed by retention.
+     */
+    public static String history(JsonValue requestId, String room, List<String> frames, boolean recovered) {
+        String head = write(g -> {
+            g.write("type", "history");
+            writeId(g, requestId);
+            g.write("room", room).write("recovered", recovered);
+        });
+        // the stored frames are finished JSON objects: spliced in as they are, not parsed again
+        return head.substring(0, head.length() - 1) + ",\"messages\":[" + String.join(",", frames) + "]}";
     }
 
     /** The reply to a client's {@code ack}: the device's recorded position. */
@@ -118,6 +142,11 @@ public final class Frames {
 
     /** The reply to {@code join}: the room's member count (users, gateway-wide) and up to a capped list of them. */
     public static String joined(JsonValue requestId, String room, int members, List<String> users) {
+        return joined(requestId, room, members, users, null);
+    }
+
+    /** {@link #joined} for a join with {@code since}: {@code recovered} says whether its history is complete. */
+    public static String joined(JsonValue requestId, String room, int members, List<String> users, Boolean recovered) {
         return write(g -> {
             g.write("type", "joined");
             writeId(g, requestId);
@@ -125,6 +154,9 @@ public final class Frames {
             g.writeStartArray("users");
             users.forEach(g::write);
             g.writeEnd();
+            if (recovered != null) {
+                g.write("recovered", recovered);
+            }
         });
     }
 

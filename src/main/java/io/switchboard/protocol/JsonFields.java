@@ -71,6 +71,19 @@ public final class JsonFields {
                 "Field '" + field + "' must be a boolean, got " + describe(value));
     }
 
+    /** An integer field ≥ 1 that may be absent. */
+    public static java.util.OptionalInt optionalPositiveInt(JsonObject object, String field) {
+        JsonValue value = object.get(field);
+        if (value == null) {
+            return java.util.OptionalInt.empty();
+        }
+        if (value.getValueType() != JsonValue.ValueType.NUMBER || !((jakarta.json.JsonNumber) value).isIntegral()
+                || ((jakarta.json.JsonNumber) value).longValue() < 1 || ((jakarta.json.JsonNumber) value).longValue() > Integer.MAX_VALUE) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME, "Field '" + field + "' must be a whole number from 1");
+        }
+        return java.util.OptionalInt.of(((jakarta.json.JsonNumber) value).intValue());
+    }
+
     /** A required string field holding a valid room name (see {@link #roomName(String, String)}). */
     public static String roomName(JsonObject object, String field) {
         return roomName(requiredString(object, field), field);

@@ -13,6 +13,27 @@ final class InboxScripts {
     }
 
     /**
+     * Lua: the next message id after the one in {@code lastKey}, at Redis' clock, stored back; returns
+     * the id and now in ms. Every stored message, direct or room, takes its id here, so ids only grow.
+     */
+    static final String NEXT_ID = """
+            local function next_id(lastKey)
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+              local ms, seq = now, 0
+              local last = redis.call('GET', lastKey)
+              if last then
+                local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
+                lms, lseq = tonumber(lms), tonumber(lseq)
+                if lms >= now then ms, seq = lms, lseq + 1 end
+              end
+              local id = string.format('%d-%d', ms, seq)
+              redis.call('SET', lastKey, id)
+              return id, now
+            end
+            """;
+
+    /**
      * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
      * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
      * presence key prefix, seen key prefix, then the recipients.
@@ -20,23 +41,13 @@ final class InboxScripts {
      * {undelivered users...}}: connections counts only members whose subscriber took the PUBLISH;
      * undelivered users were online on a member that missed it.
      */
-    static final RedisScript STORE = new RedisScript("""
+    static final RedisScript STORE = new RedisScript(NEXT_ID + """
             local idem = ARGV[3]
             if idem ~= '' then
               local earlier = redis.call('GET', 'sb:idem:' .. idem)
               if earlier then return {'dup', earlier} end
             end
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            local ms, seq = now, 0
-            local last = redis.call('GET', KEYS[1])
-            if last then
-              local lms, lseq = string.match(last, '^(%d+)-(%d+)$')
-              lms, lseq = tonumber(lms), tonumber(lseq)
-              if lms >= now then ms, seq = lms, lseq + 1 end
-            end
-            local id = string.format('%d-%d', ms, seq)
-            redis.call('SET', KEYS[1], id)
+            local id, now = next_id(KEYS[1])
             if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id, 'PX', ARGV[4]) end
             local frame = ARGV[5] .. id .. ARGV[6]
             local minid = string.format('%d-0', now - tonumber(ARGV[2]))
@@ -93,6 +104,30 @@ final class InboxScripts {
               end
             end
             return {'ok', id, counts, undelivered}
+            """);
+
+    /**
+     * Stores a room message in the room's history and publishes it to every member (node run) with
+     * connections in the room, this node included, so each node gets a room's messages in id order.
+     * KEYS: last-id, room nodes hash, history stream. ARGV: max entries, max age ms, frame prefix, frame
+     * suffix, origin member, member channel prefix, room, excluded connection ("" for none).
+     * Returns {id, connections reached}.
+     */
+    static final RedisScript ROOM_STORE = new RedisScript(NEXT_ID + """
+            local id, now = next_id(KEYS[1])
+            local frame = ARGV[3] .. id .. ARGV[4]
+            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id, 'f', frame)
+            redis.call('XTRIM', KEYS[3], 'MINID', '~', string.format('%d-0', now - tonumber(ARGV[2])))
+            redis.call('PEXPIRE', KEYS[3], ARGV[2])
+            local payload = ARGV[5] .. '\\n#' .. ARGV[7] .. '\\31' .. ARGV[8] .. '\\31' .. id .. '\\n' .. frame
+            local reached = 0
+            local nodes = redis.call('HGETALL', KEYS[2])
+            for i = 1, #nodes, 2 do
+              if redis.call('PUBLISH', ARGV[6] .. nodes[i], payload) > 0 then
+                reached = reached + tonumber(nodes[i + 1])
+              end
+            end
+            return {id, reached}
             """);
 
     /**

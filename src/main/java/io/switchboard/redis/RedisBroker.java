@@ -254,6 +254,32 @@ public class RedisBroker implements ClusterBroker {
         }
     }
 
+    /**
+     * One {@link InboxScripts#ROOM_STORE} call: id, history, and a {@code PUBLISH} to each node with
+     * members, this one included (so every node delivers a room's messages in id order). While Redis is
+     * down the message is neither stored nor relayed: this node's members get it, with a plain id.
+     */
+    @Override
+    public FanOutReport publishRoomStored(String room, io.switchboard.protocol.FrameTemplate template, String excludedConnection) {
+        if (state.isUp()) {
+            try {
+                List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(redis.commands(),
+                        List.of(RedisKeys.LAST_ID, RedisKeys.roomNodes(room), RedisKeys.roomHistory(room)),
+                        List.of(String.valueOf(config.roomHistoryMaxEntries()), String.valueOf(config.roomHistoryMaxAge().toMillis()),
+                                template.prefix(), template.suffix(), member.id(), RedisKeys.MEMBER_CHANNEL_PREFIX, room,
+                                excludedConnection == null ? "" : excludedConnection));
+                state.commandSucceeded();
+                int reached = ((Number) reply.get(1)).intValue();
+                return new FanOutReport((String) reply.get(0), Math.max(0, reached - (excludedConnection == null ? 0 : 1)), false);
+            } catch (JedisException e) {
+                state.commandFailed(e);
+            }
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        String frame = template.prefix() + id + template.suffix();
+        return new FanOutReport(id, localDelivery.deliver(new RoomEnvelope(id, room, excludedConnection, frame)), true);
+    }
+
     @Override
     public void kick(String room, String user) {
         if (!state.isUp()) {

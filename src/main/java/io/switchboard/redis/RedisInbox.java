@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -38,20 +39,45 @@ public class RedisInbox implements ClusterInbox {
 
     @Override
     public List<StoredMessage> read(String user, MessageId after, int limit) {
-        return call(() -> {
-            List<StoredMessage> page = new ArrayList<>();
-            for (StreamEntry entry : redis.commands().xrange(RedisKeys.inbox(user), "(" + after, "+", limit)) {
-                page.add(new StoredMessage(new MessageId(entry.getID().getTime(), entry.getID().getSequence()),
-                        entry.getFields().get(RedisKeys.FRAME_FIELD)));
-            }
-            return page;
-        });
+        return call(() -> messages(redis.commands().xrange(RedisKeys.inbox(user), "(" + after, "+", limit)));
     }
 
     @Override
     public MessageId trimmedUpTo(String user) {
+        return trimmedUpToOf(RedisKeys.inbox(user));
+    }
+
+    @Override
+    public List<StoredMessage> readRoom(String room, MessageId after, int limit) {
+        return call(() -> messages(redis.commands().xrange(RedisKeys.roomHistory(room), "(" + after, "+", limit)));
+    }
+
+    @Override
+    public List<StoredMessage> latestOfRoom(String room, int limit) {
+        return call(() -> {
+            List<StoredMessage> newestFirst = messages(redis.commands().xrevrange(RedisKeys.roomHistory(room), "+", "-", limit));
+            Collections.reverse(newestFirst);
+            return newestFirst;
+        });
+    }
+
+    @Override
+    public MessageId roomTrimmedUpTo(String room) {
+        return trimmedUpToOf(RedisKeys.roomHistory(room));
+    }
+
+    private MessageId trimmedUpToOf(String stream) {
         return call(() -> MessageId.parse(String.valueOf(InboxScripts.TRIMMED_UP_TO.run(redis.commands(),
-                List.of(RedisKeys.inbox(user)), List.of())), "max-deleted-entry-id"));
+                List.of(stream), List.of())), "max-deleted-entry-id"));
+    }
+
+    private static List<StoredMessage> messages(List<StreamEntry> entries) {
+        List<StoredMessage> page = new ArrayList<>(entries.size());
+        for (StreamEntry entry : entries) {
+            page.add(new StoredMessage(new MessageId(entry.getID().getTime(), entry.getID().getSequence()),
+                    entry.getFields().get(RedisKeys.FRAME_FIELD)));
+        }
+        return page;
     }
 
     @Override

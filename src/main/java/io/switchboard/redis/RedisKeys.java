@@ -34,6 +34,11 @@ final class RedisKeys {
         return INBOX_PREFIX + user;
     }
 
+    /** Stream: the room's stored messages (its history), same layout as an inbox. */
+    static String roomHistory(String room) {
+        return ROOM_PREFIX + room + "}:history";
+    }
+
     /** Hash: device → the last message id it acknowledged. */
     static String cursors(String user) {
         return "sb:cursor:" + user;

@@ -208,7 +208,8 @@ public class RedisNode {
                     case STORED -> localDelivery.deliver(Envelope.stored(MessageId.parse(targets.get(0), "relay"),
                             targets.subList(1, targets.size()), relayed.frame()));
                     case ROOM -> localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
-                            targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame()));
+                            targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(),
+                            targets.size() > 2 ? MessageId.parse(targets.get(2), "relay") : null));
                     case KICK -> roomService.kickHere(targets.get(0), targets.get(1));
                 }
             } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Whether this node can relay through Redis right now: its subscriber is subscribed and its last
@@ -42,7 +43,15 @@ public class RelayState {
         }
     }
 
+    /**
+     * A command failed. A Lua script error is a bug of ours, not an outage: it is logged as such and the
+     * relay stays up for everything else (the failed request itself is refused).
+     */
     void commandFailed(Exception cause) {
+        if (cause instanceof JedisDataException && String.valueOf(cause.getMessage()).contains("script")) {
+            LOG.log(Level.SEVERE, "A Redis script failed (a bug, not an outage): " + cause.getMessage(), cause);
+            return;
+        }
         commandsOk.set(false);
         update(cause);
     }

@@ -52,8 +52,14 @@ public interface Broker {
     /** Records gateway-wide that a connection of this node left a room; {@link RoomChange#SILENT} if unknown. */
     RoomChange left(Connection connection, String room, RoomRegistry.Change local);
 
-    /** Delivers a frame to every member connection of a room, wherever they are. */
+    /** Delivers a frame to every member connection of a room, wherever they are (not stored). */
     FanOutReport publishRoom(RoomEnvelope envelope);
+
+    /**
+     * Stores a room message in the room's history (the store assigns its id, rendered into the frame),
+     * then delivers it to every member connection but {@code excludedConnection} (may be null).
+     */
+    FanOutReport publishRoomStored(String room, io.switchboard.protocol.FrameTemplate frame, String excludedConnection);
 
     /** Tells every other node to remove the user's connections from the room (this node does its own). */
     void kick(String room, String user);

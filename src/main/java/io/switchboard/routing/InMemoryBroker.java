@@ -118,6 +118,17 @@ public class InMemoryBroker implements Broker {
     }
 
     @Override
+    public FanOutReport publishRoomStored(String room, io.switchboard.protocol.FrameTemplate template, String excludedConnection) {
+        synchronized (storeLock) {
+            MessageId id = inbox.nextId();
+            String frame = template.render(id);
+            inbox.appendToRoom(room, new StoredMessage(id, frame));
+            return new FanOutReport(id.toString(),
+                    localDelivery.deliver(new RoomEnvelope(id.toString(), room, excludedConnection, frame, id)), false);
+        }
+    }
+
+    @Override
     public void kick(String room, String user) {
         // no other node
     }

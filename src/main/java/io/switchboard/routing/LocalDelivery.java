@@ -35,7 +35,7 @@ public class LocalDelivery {
     public int deliver(RoomEnvelope envelope) {
         int count = 0;
         for (Connection connection : rooms.members(envelope.room())) {
-            if (!connection.id().equals(envelope.excludedConnection()) && connection.deliver(null, envelope.frame())) {
+            if (!connection.id().equals(envelope.excludedConnection()) && connection.deliver(envelope.storedId(), envelope.frame())) {
                 count++;
             }
         }

@@ -2,8 +2,11 @@ package io.switchboard.routing;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.inbox.Inbox;
+import io.switchboard.inbox.StoredMessage;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +15,8 @@ import jakarta.json.JsonValue;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,6 +48,9 @@ public class RoomService {
     @Inject
     SwitchboardConfig config;
 
+    @Inject
+    Inbox inbox;
+
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final Clock clock;
 
@@ -52,11 +58,12 @@ public class RoomService {
         this(Clock.systemUTC());
     }
 
-    RoomService(RoomRegistry registry, Broker broker, SwitchboardConfig config, Clock clock) {
+    RoomService(RoomRegistry registry, Broker broker, SwitchboardConfig config, Inbox inbox, Clock clock) {
         this(clock);
         this.registry = registry;
         this.broker = broker;
         this.config = config;
+        this.inbox = inbox;
     }
 
     private RoomService(Clock clock) {
@@ -116,12 +123,72 @@ public class RoomService {
         }
     }
 
-    /** Publishes a room message; {@code sender} (may be null for backends) is skipped when {@code echo} is off. */
+    /**
+     * Publishes a room message, stored in the room's history first; {@code sender} (may be null for
+     * backends) is skipped when {@code echo} is off.
+     */
     public FanOutReport publish(String from, String room, JsonValue content, Connection sender, boolean echo) {
-        String messageId = UUID.randomUUID().toString();
-        String frame = Frames.roomMessage(messageId, room, from, content, clock.millis());
         String excluded = sender != null && !echo ? sender.id() : null;
-        return broker.publishRoom(new RoomEnvelope(messageId, room, excluded, frame));
+        return broker.publishRoomStored(room, Frames.roomMessageTemplate(room, from, content, clock.millis()), excluded);
+    }
+
+    /** Room messages after {@code since} (or the newest ones), at most {@code limit}, and whether none were lost. */
+    public record History(List<String> frames, boolean recovered) {
+    }
+
+    /** The stored messages of a room: after {@code since} when given, else the newest; at most the history size. */
+    public History history(String room, Optional<MessageId> since, int limit) {
+        int count = Math.min(limit, config.roomHistoryMaxEntries());
+        if (since.isEmpty()) {
+            return new History(inbox.latestOfRoom(room, count).stream().map(StoredMessage::frame).toList(), true);
+        }
+        return new History(inbox.readRoom(room, since.get(), count).stream().map(StoredMessage::frame).toList(),
+                historyRecovered(room, since.get()));
+    }
+
+    /**
+     * Joins and, with {@code since}, holds back live room traffic until {@link #replayHistory} has sent
+     * what the client missed: call {@code replayHistory} after sending the reply (it ends the hold-back).
+     * The snapshot's {@code recovered} is null without {@code since}.
+     */
+    public JoinedRoom join(Connection connection, String room, Optional<MessageId> since) {
+        if (since.isEmpty()) {
+            return new JoinedRoom(join(connection, room), null);
+        }
+        connection.beginReplay();
+        try {
+            RoomSnapshot snapshot = join(connection, room);
+            return new JoinedRoom(snapshot, historyRecovered(room, since.get()));
+        } catch (RuntimeException e) {
+            connection.endReplay(MessageId.ZERO);
+            throw e;
+        }
+    }
+
+    /** A join's result: the room as the joiner sees it; {@code recovered} for a join with {@code since}. */
+    public record JoinedRoom(RoomSnapshot snapshot, Boolean recovered) {
+    }
+
+    /** Sends the room's stored messages after {@code since} (paced by the send queue), then live traffic again. */
+    public void replayHistory(Connection connection, String room, MessageId since) {
+        MessageId last = since;
+        try {
+            for (StoredMessage message : inbox.readRoom(room, since, config.roomHistoryMaxEntries())) {
+                connection.awaitSendRoom(config.sendTimeout());
+                connection.send(message.frame());
+                last = message.id();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "History of " + room + " to " + connection + " stopped at " + last, e);
+        } finally {
+            connection.endReplay(last);
+        }
+    }
+
+    /** False when retention removed messages after {@code since}, or it is older than the history's age. */
+    private boolean historyRecovered(String room, MessageId since) {
+        long oldestKept = clock.millis() - config.roomHistoryMaxAge().toMillis();
+        return !inbox.roomTrimmedUpTo(room).isAfter(since) && (since.equals(MessageId.ZERO) || since.millis() >= oldestKept);
     }
 
     /** Removes every connection of the user from the room, on every node; false if the user was not in it. */

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class CommandDispatcher {
     private static final Logger LOG = Logger.getLogger(CommandDispatcher.class.getName());
+    /** Messages a {@code history} request returns without a {@code limit}. */
+    private static final int DEFAULT_HISTORY = 50;
 
     @Inject
     SwitchboardConfig config;
@@ -61,12 +63,31 @@ public class CommandDispatcher {
             return;
         }
         try {
+            if (command instanceof ClientCommand.Join join) {
+                join(sender, join); // its reply must go out between hold-back and history
+                return;
+            }
             sender.send(execute(sender, command));
         } catch (ProtocolException e) {
             sender.send(Frames.error(e.code(), e.getMessage(), command.id()));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Command from " + sender + " failed", e);
             sender.send(Frames.error(ErrorCode.INTERNAL, "Internal error", command.id()));
+        }
+    }
+
+    /** Joins; with {@code since}, the reply is followed by the missed room messages, then live ones. */
+    private void join(Connection sender, ClientCommand.Join join) {
+        checkMayJoin(sender, join.room());
+        RoomService.JoinedRoom joined = rooms.join(sender, join.room(), join.since());
+        RoomSnapshot room = joined.snapshot();
+        sender.send(Frames.joined(join.id(), room.room(), room.members(), room.users(), joined.recovered()));
+        join.since().ifPresent(since -> rooms.replayHistory(sender, join.room(), since));
+    }
+
+    private void checkMayJoin(Connection sender, String room) {
+        if (!roomPolicy.mayJoin(sender.identity(), room)) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN, "The token does not allow joining room '" + room + "'");
         }
     }
 
@@ -88,12 +109,10 @@ public class CommandDispatcher {
             inbox.saveCursor(sender.user(), sender.device(), ack.upTo());
             return Frames.acked(ack.id(), ack.upTo());
         }
-        if (command instanceof ClientCommand.Join join) {
-            if (!roomPolicy.mayJoin(sender.identity(), join.room())) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN, "The token does not allow joining room '" + join.room() + "'");
-            }
-            RoomSnapshot room = rooms.join(sender, join.room());
-            return Frames.joined(join.id(), room.room(), room.members(), room.users());
+        if (command instanceof ClientCommand.History history) {
+            checkMayJoin(sender, history.room());
+            RoomService.History found = rooms.history(history.room(), history.since(), history.limit().orElse(DEFAULT_HISTORY));
+            return Frames.history(history.id(), history.room(), found.frames(), found.recovered());
         }
         if (command instanceof ClientCommand.Leave leave) {
             rooms.leave(sender, leave.room());

@@ -225,6 +225,44 @@ class RoomsIT extends DeployedGatewayIT {
     }
 
     @Test
+    void keepsRoomHistoryForHistoryRequestsAndJoinsWithSince() throws Exception {
+        String room = unique("history");
+        try (WsClient amy = open(unique("amy"))) {
+            join(amy, room);
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                amy.send("{\"type\":\"publish\",\"room\":\"" + room + "\",\"content\":" + i + ",\"echo\":false}");
+                ids.add(amy.next("ack").getString("messageId"));
+            }
+            amy.send("{\"type\":\"history\",\"id\":\"h\",\"room\":\"" + room + "\",\"since\":\"" + ids.get(1) + "\"}");
+            JsonObject history = amy.next("history");
+            assertEquals("h", history.getString("id"));
+            assertTrue(history.getBoolean("recovered"));
+            assertEquals(List.of(2, 3), history.getJsonArray("messages").stream()
+                    .map(m -> m.asJsonObject().getInt("content")).toList());
+            assertEquals(ids.get(3), history.getJsonArray("messages").getJsonObject(1).getString("id"));
+
+            try (WsClient bob = open(unique("bob"))) {
+                bob.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":\"" + ids.get(0) + "\"}");
+                JsonObject joined = bob.next();
+                assertEquals("joined", joined.getString("type"));
+                assertTrue(joined.getBoolean("recovered"));
+                for (int i = 1; i < 4; i++) {
+                    assertEquals(i, bob.next("message").getInt("content"), "missed messages after the reply, in order");
+                }
+                amy.send("{\"type\":\"publish\",\"room\":\"" + room + "\",\"content\":4}");
+                assertEquals(4, bob.next("message").getInt("content"));
+                assertNull(bob.pollQuietly(QUIET), "nothing twice");
+            }
+        }
+        try (WsClient outsider = WsClient.connect(base(), TestTokens.withRooms(unique("eve"), List.of("other"), List.of()))) {
+            outsider.next("welcome");
+            outsider.send("{\"type\":\"history\",\"room\":\"" + room + "\"}");
+            assertEquals(403, outsider.next("error").getInt("code"), "history needs the right to join");
+        }
+    }
+
+    @Test
     void pagesThroughRoomsWithACursor() {
         String prefix = unique("page");
         try (WsClient client = open(unique("amy"))) {

@@ -46,6 +46,8 @@ public final class TestConfig {
         config.inboxMaxEntries = 1000;
         config.inboxMaxAgeMs = 604_800_000L;
         config.idempotencyWindowMs = 86_400_000L;
+        config.roomHistoryMaxEntries = 100;
+        config.roomHistoryMaxAgeMs = 86_400_000L;
         config.validate();
         return config;
     }

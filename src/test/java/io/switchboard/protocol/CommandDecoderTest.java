@@ -71,7 +71,7 @@ class CommandDecoderTest {
 
     @Test
     void decodesRoomCommandsWithEchoOnByDefault() {
-        assertEquals(new ClientCommand.Join(Json.createValue(1), "chat:lobby-1"),
+        assertEquals(new ClientCommand.Join(Json.createValue(1), "chat:lobby-1", java.util.Optional.empty()),
                 decoder.decode("{\"type\":\"join\",\"id\":1,\"room\":\"chat:lobby-1\"}"));
         assertEquals(new ClientCommand.Leave(null, "a.b@c_d"), decoder.decode("{\"type\":\"leave\",\"room\":\"a.b@c_d\"}"));
         ClientCommand.Publish echoed = assertInstanceOf(ClientCommand.Publish.class,
@@ -80,6 +80,20 @@ class CommandDecoderTest {
         ClientCommand.Publish quiet = assertInstanceOf(ClientCommand.Publish.class,
                 decoder.decode("{\"type\":\"publish\",\"room\":\"r\",\"content\":1,\"echo\":false}"));
         assertEquals(false, quiet.echo());
+    }
+
+    @Test
+    void decodesStoredMessageCommands() {
+        assertEquals(new ClientCommand.Acknowledge(null, new MessageId(17, 2)), decoder.decode("{\"type\":\"ack\",\"upTo\":\"17-2\"}"));
+        assertEquals(new ClientCommand.Join(null, "r", java.util.Optional.of(new MessageId(5, 0))),
+                decoder.decode("{\"type\":\"join\",\"room\":\"r\",\"since\":\"5\"}"));
+        assertEquals(new ClientCommand.History(null, "r", java.util.Optional.empty(), java.util.OptionalInt.of(10)),
+                decoder.decode("{\"type\":\"history\",\"room\":\"r\",\"limit\":10}"));
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"ack\",\"upTo\":\"x-1\"}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"ack\"}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"history\",\"room\":\"r\",\"limit\":0}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"history\",\"room\":\"r\",\"limit\":1.5}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"join\",\"room\":\"r\",\"since\":7}").code());
     }
 
     @Test

@@ -167,7 +167,9 @@ class ClusterE2E {
             assertEquals(3, roomSeenFrom(nodeB, room).getInt("members"));
 
             bobOnB.send("{\"type\":\"publish\",\"id\":\"p\",\"room\":\"" + room + "\",\"content\":\"hello\",\"echo\":false}");
-            assertEquals(3, bobOnB.next("ack").getInt("delivered"), "amy and carol's two devices, across both nodes");
+            JsonObject helloAck = bobOnB.next("ack");
+            assertEquals(3, helloAck.getInt("delivered"), "amy and carol's two devices, across both nodes");
+            String helloId = helloAck.getString("messageId");
             for (WsClient member : List.of(amyOnA, carolOnA, carolOnB)) {
                 JsonObject message = member.next("message");
                 assertEquals("hello", message.getString("content"));
@@ -199,6 +201,12 @@ class ClusterE2E {
             assertEquals(1, bobLeft.getInt("members"));
             assertNull(amyOnA.pollQuietly(Duration.ofMillis(500)), "one leave for the kick");
             assertEquals(List.of(amy), roomSeenFrom(nodeB, room).getJsonArray("users").getValuesAs(jakarta.json.JsonString::getString));
+
+            try (WsClient late = open(nodeB, unique("late"))) {
+                late.send("{\"type\":\"join\",\"room\":\"" + room + "\",\"since\":\"" + helloId + "\"}");
+                assertTrue(late.next("joined").getBoolean("recovered"));
+                assertEquals("api", late.next("message").getString("content"), "room history is shared by the nodes");
+            }
         }
     }
 

@@ -10,6 +10,8 @@ import io.switchboard.config.TestConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.RecordingSink;
 import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.inbox.InMemoryInbox;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.ProtocolException;
@@ -29,9 +31,11 @@ class RoomServiceTest {
     private final SwitchboardConfig config = TestConfig.roomLimits(2, 2, 3);
     private final ConnectionRegistry connections = new ConnectionRegistry();
     private final RoomRegistry registry = new RoomRegistry();
+    private final Clock clock = Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC);
+    private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
     private final RoomService rooms = new RoomService(registry,
-            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, null), config,
-            Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC));
+            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, inbox), config,
+            inbox, clock);
 
     private record Client(Connection connection, RecordingSink sink) {
         List<String> frames() {
@@ -93,8 +97,8 @@ class RoomServiceTest {
         amy.sink().sent.clear();
         FanOutReport echoed = rooms.publish("amy", "lobby", Json.createValue("hi"), amy.connection(), true);
         assertEquals(2, echoed.connections());
-        String frame = "{\"type\":\"message\",\"room\":\"lobby\",\"id\":\"" + echoed.messageId()
-                + "\",\"from\":\"amy\",\"content\":\"hi\",\"ts\":42}";
+        assertEquals("42-0", echoed.messageId(), "room messages take stored ids");
+        String frame = "{\"type\":\"message\",\"room\":\"lobby\",\"id\":\"42-0\",\"from\":\"amy\",\"content\":\"hi\",\"ts\":42}";
         assertEquals(List.of(frame), amy.frames());
         assertEquals(frame, bob.frames().get(bob.frames().size() - 1));
         FanOutReport quiet = rooms.publish("amy", "lobby", Json.createValue("again"), amy.connection(), false);
@@ -165,5 +169,31 @@ class RoomServiceTest {
         RoomPage second = rooms.rooms(first.next(), 2);
         assertEquals(List.of(new RoomPage.Entry("c", 1)), second.rooms());
         assertEquals(null, second.next());
+    }
+
+    @Test
+    void keepsRoomMessagesForHistoryAndJoinWithSince() {
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "lobby");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(rooms.publish("amy", "lobby", Json.createValue(i), amy.connection(), true).messageId());
+        }
+        RoomService.History latest = rooms.history("lobby", java.util.Optional.empty(), 2);
+        assertEquals(2, latest.frames().size());
+        assertTrue(latest.frames().get(1).contains("\"id\":\"" + ids.get(2) + "\""), "oldest first, newest last");
+        RoomService.History after = rooms.history("lobby", java.util.Optional.of(MessageId.parse(ids.get(0), "id")), 10);
+        assertEquals(2, after.frames().size());
+        assertTrue(after.recovered());
+
+        Client bob = connect("b1", "bob");
+        RoomService.JoinedRoom joined = rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.parse(ids.get(0), "id")));
+        assertEquals(Boolean.TRUE, joined.recovered());
+        rooms.publish("amy", "lobby", Json.createValue("live"), amy.connection(), true);
+        assertTrue(bob.frames().isEmpty(), "live traffic waits for the history");
+        rooms.replayHistory(bob.connection(), "lobby", MessageId.parse(ids.get(0), "id"));
+        assertEquals(3, bob.frames().size());
+        assertTrue(bob.frames().get(0).contains(ids.get(1)));
+        assertTrue(bob.frames().get(2).contains("\"live\""));
     }
 }

@@ -63,6 +63,7 @@ public final class GatewayNode implements AutoCloseable {
     public GatewayNode awaitReady() throws InterruptedException {
         ApiClient api = new ApiClient(base);
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        long notFoundSince = 0;
         while (true) {
             if (!process.isAlive()) {
                 throw new AssertionError("node exited during start-up; see " + log);
@@ -71,8 +72,14 @@ public final class GatewayNode implements AutoCloseable {
                 throw new AssertionError("node not ready within 180 s; see " + log);
             }
             try {
-                if (api.get("api/stats").status() == 401) {
+                int status = api.get("api/stats").status();
+                if (status == 401) {
                     return this;
+                }
+                // Payara answers 404 while the WAR deploys, and for good when its deployment failed
+                notFoundSince = status != 404 ? 0 : notFoundSince == 0 ? System.nanoTime() : notFoundSince;
+                if (notFoundSince != 0 && System.nanoTime() - notFoundSince > Duration.ofSeconds(30).toNanos()) {
+                    throw new IllegalStateException("the WAR did not deploy (404 for 30 s); see " + log);
                 }
             } catch (AssertionError notYetListening) {
                 // connection refused while Payara boots

@@ -1,0 +1,33 @@
+package io.switchboard.redis;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+class RelayStateTest {
+
+    @Test
+    void isUpWhileSubscribedAndCommandsSucceed() {
+        RelayState state = new RelayState();
+        assertFalse(state.isUp(), "not before the subscriber is in");
+        state.subscribed();
+        assertTrue(state.isUp());
+        state.commandFailed(new JedisConnectionException("connection reset"));
+        assertFalse(state.isUp(), "an unreachable Redis takes the relay down");
+        state.commandSucceeded();
+        assertTrue(state.isUp());
+        state.subscriberLost(new JedisConnectionException("gone"));
+        assertFalse(state.isUp());
+    }
+
+    @Test
+    void aFailingScriptIsABugNotAnOutage() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        state.commandFailed(new JedisDataException("ERR user_script:7: Script attempted to access nonexistent global variable"));
+        assertTrue(state.isUp(), "everything else keeps relaying");
+    }
+}
