@@ -141,7 +141,6 @@ public final class Connection {
     public void endReplay(MessageId lastReplayed) {
         synchronized (replayLock) {
             List<Held> held = heldBack;
-            heldBack = null;
             if (held != null) {
                 for (Held delivery : held) {
                     if (delivery.id() == null || delivery.id().isAfter(lastReplayed)) {
@@ -149,6 +148,7 @@ public final class Connection {
                     }
                 }
             }
+            heldBack = null; // only now: a delivery waiting for the lock must not overtake the held ones
         }
     }
 
@@ -183,13 +183,13 @@ public final class Connection {
     }
 
     /**
-     * Sends a protocol ping (on the writer: a write can block) unless data is queued, since the ping
-     * would wait behind it; records the attempt.
+     * Queues a protocol ping behind the data already queued (sent on the writer: a write can block) and
+     * records the attempt. Its pong arrives only once the client has read everything before it.
      */
     public void ping(long nowNanos) {
         lastPingNanos = nowNanos;
-        if (!closed.get() && outbox.idle()) {
-            writer.execute(sink::sendPing);
+        if (!closed.get()) {
+            outbox.offerPing();
         }
     }
 

@@ -28,6 +28,10 @@ final class Outbox {
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedFrames = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** The queue entry standing for a ping (compared by identity, never sent as text). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String PING = new String("ping");
+    private final AtomicBoolean pingQueued = new AtomicBoolean();
     /** True while one send is in flight; its owner starts the next one. */
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean closed;
@@ -69,9 +73,19 @@ final class Outbox {
         return Offer.QUEUED;
     }
 
-    /** True when nothing is queued or in flight: a ping now would not wait behind data. */
-    boolean idle() {
-        return !sending.get() && queue.isEmpty();
+    /**
+     * Queues a protocol ping behind whatever data is queued, unless one is already waiting. Pings are
+     * not counted against the limits. A ping sent only after the data ahead of it proves, by its pong,
+     * that the client read that data too; a client that stopped reading never gets it and is reaped.
+     */
+    void offerPing() {
+        if (closed || !pingQueued.compareAndSet(false, true)) {
+            return;
+        }
+        queue.add(PING);
+        if (sending.compareAndSet(false, true)) {
+            writer.execute(this::sendNext);
+        }
     }
 
     int queuedFrames() {
@@ -100,6 +114,11 @@ final class Outbox {
                 if (closed || queue.isEmpty() || !sending.compareAndSet(false, true)) {
                     return;
                 }
+                continue;
+            }
+            if (frame == PING) {
+                pingQueued.set(false);
+                sink.sendPing(); // a control frame; the container sends it at once or fails it quietly
                 continue;
             }
             InlineCompletion inline = new InlineCompletion();

@@ -125,7 +125,7 @@ class ConnectionTest {
     }
 
     @Test
-    void pingsOnlyWhenIdle() {
+    void queuesPingsBehindDataOneAtATime() {
         RecordingSink sink = RecordingSink.stalled();
         Connection connection = connection(sink, 10, 1000);
         connection.ping(5);
@@ -133,7 +133,11 @@ class ConnectionTest {
         assertEquals(5, connection.lastPingNanos());
         connection.send("busy");
         connection.ping(6);
-        assertEquals(1, sink.pings, "a ping would queue behind data; skipped");
+        connection.ping(7);
+        assertEquals(1, sink.pings, "waits behind the frame in flight");
+        assertEquals(7, connection.lastPingNanos());
+        sink.completeNext();
+        assertEquals(2, sink.pings, "sent once the data ahead of it went out; one ping, not two");
     }
 
     @Test
