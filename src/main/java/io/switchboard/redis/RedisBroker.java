@@ -316,17 +316,7 @@ public class RedisBroker implements ClusterBroker {
 
     /** A read (or reconciliation) that needs Redis: 503 while the relay is down. */
     private <T> T query(Supplier<T> read) {
-        if (!state.isUp()) {
-            throw unavailable();
-        }
-        try {
-            T result = read.get();
-            state.commandSucceeded();
-            return result;
-        } catch (JedisException e) {
-            state.commandFailed(e);
-            throw unavailable();
-        }
+        return state.require(read, RedisBroker::unavailable);
     }
 
     /** Subscribers that received the payload, or -1 if Redis failed. */

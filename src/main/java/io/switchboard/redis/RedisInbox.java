@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -105,17 +104,7 @@ public class RedisInbox implements ClusterInbox {
     }
 
     private <T> T call(Supplier<T> command) {
-        if (!state.isUp()) {
-            throw unavailable();
-        }
-        try {
-            T result = command.get();
-            state.commandSucceeded();
-            return result;
-        } catch (JedisException e) {
-            state.commandFailed(e);
-            throw unavailable();
-        }
+        return state.require(command, RedisInbox::unavailable);
     }
 
     private static ProtocolException unavailable() {

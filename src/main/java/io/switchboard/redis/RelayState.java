@@ -4,7 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Whether this node can relay through Redis right now: its subscriber is subscribed and its last
@@ -40,6 +42,24 @@ public class RelayState {
         if (!commandsOk.get()) {
             commandsOk.set(true);
             update(null);
+        }
+    }
+
+    /**
+     * Runs a Redis command for a request that cannot do without Redis: refused with {@code unavailable}
+     * while the relay is down or when the command fails (which is recorded); success is recorded too.
+     */
+    <T> T require(Supplier<T> command, Supplier<? extends RuntimeException> unavailable) {
+        if (!isUp()) {
+            throw unavailable.get();
+        }
+        try {
+            T result = command.get();
+            commandSucceeded();
+            return result;
+        } catch (JedisException e) {
+            commandFailed(e);
+            throw unavailable.get();
         }
     }
 

@@ -9,6 +9,7 @@ import io.switchboard.testing.Eventually;
 import io.switchboard.testing.GatewayNode;
 import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
+import io.switchboard.testing.TwoNodeCluster;
 import io.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -16,10 +17,8 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -40,38 +39,28 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoredMessagesE2E {
     private static final Path WORK = Path.of("target", "e2e-stored");
+    private static TwoNodeCluster cluster;
     private static RedisServer redis;
     private static GatewayNode nodeA;
     private static GatewayNode nodeB;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        redis = RedisServer.start(WORK.resolve("redis"), true);
-        nodeA = GatewayNode.start(WORK.resolve("node-a"), false, environment("node-a"));
-        nodeB = GatewayNode.start(WORK.resolve("node-b"), false, environment("node-b"));
-        nodeA.awaitReady();
-        nodeB.awaitReady();
-        Eventually.within(Duration.ofSeconds(30), "both nodes ready", () -> ready(nodeA) && ready(nodeB));
-    }
-
-    private static Map<String, String> environment(String node) {
-        Map<String, String> env = new HashMap<>(GatewayNode.testEnvironment(node));
-        env.put("SWITCHBOARD_REDIS_URL", redis.url());
-        env.put("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "3000");
-        return env;
+        cluster = TwoNodeCluster.start(WORK, true, Duration.ofSeconds(3));
+        redis = cluster.redis;
+        nodeA = cluster.nodeA();
+        nodeB = cluster.nodeB();
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (AutoCloseable process : new AutoCloseable[] {nodeA, nodeB, redis}) {
-            if (process != null) {
-                process.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private static boolean ready(GatewayNode node) {
-        return node.api().get("health/ready").status() == 200;
+        return TwoNodeCluster.ready(node);
     }
 
     private static String unique(String name) {

@@ -10,12 +10,12 @@ import io.switchboard.testing.Eventually;
 import io.switchboard.testing.GatewayNode;
 import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
+import io.switchboard.testing.TwoNodeCluster;
 import io.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,38 +38,28 @@ class ClusterE2E {
     private static final Path WORK = Path.of("target", "e2e-cluster");
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration TWO_HEARTBEAT_TIMEOUTS = HEARTBEAT_TIMEOUT.multipliedBy(2);
+    private static TwoNodeCluster cluster;
     private static RedisServer redis;
     private static GatewayNode nodeA;
     private static GatewayNode nodeB;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        redis = RedisServer.start(WORK.resolve("redis"));
-        Map<String, String> envA = new HashMap<>(GatewayNode.testEnvironment("node-a"));
-        envA.put("SWITCHBOARD_REDIS_URL", redis.url());
-        envA.put("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", String.valueOf(HEARTBEAT_TIMEOUT.toMillis()));
-        Map<String, String> envB = new HashMap<>(GatewayNode.testEnvironment("node-b"));
-        envB.put("SWITCHBOARD_REDIS_URL", redis.url());
-        envB.put("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", String.valueOf(HEARTBEAT_TIMEOUT.toMillis()));
-        nodeA = GatewayNode.start(WORK.resolve("node-a"), false, envA);
-        nodeB = GatewayNode.start(WORK.resolve("node-b"), false, envB);
-        nodeA.awaitReady();
-        nodeB.awaitReady();
-        Eventually.within(Duration.ofSeconds(30), "both nodes ready (relay up)",
-                () -> ready(nodeA) && ready(nodeB));
+        cluster = TwoNodeCluster.start(WORK, false, HEARTBEAT_TIMEOUT);
+        redis = cluster.redis;
+        nodeA = cluster.nodeA();
+        nodeB = cluster.nodeB();
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (AutoCloseable process : new AutoCloseable[] {nodeA, nodeB, redis}) {
-            if (process != null) {
-                process.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private static boolean ready(GatewayNode node) {
-        return node.api().get("health/ready").status() == 200;
+        return TwoNodeCluster.ready(node);
     }
 
     private static String unique(String name) {

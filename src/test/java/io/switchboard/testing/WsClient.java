@@ -70,19 +70,16 @@ public final class WsClient implements AutoCloseable {
 
     /** Attempts a handshake with extra query parameters that should fail; returns its HTTP status. */
     public static int refusedStatus(URI base, String token, String extraQuery) {
-        try (WsClient unexpected = connect(base, token, extraQuery)) {
-            throw new AssertionError("Handshake was accepted");
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                return refused.getResponse().statusCode();
-            }
-            throw e;
-        }
+        return refusedStatus(() -> connect(base, token, extraQuery));
     }
 
     /** Attempts a handshake that should fail, returning the HTTP status it failed with. */
     public static int refusedStatus(URI base, String token, TokenIn where) {
-        try (WsClient unexpected = connect(base, token, where)) {
+        return refusedStatus(() -> connect(base, token, where));
+    }
+
+    private static int refusedStatus(java.util.function.Supplier<WsClient> handshake) {
+        try (WsClient unexpected = handshake.get()) {
             throw new AssertionError("Handshake was accepted");
         } catch (CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {

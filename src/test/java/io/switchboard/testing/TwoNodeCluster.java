@@ -1,0 +1,70 @@
+package io.switchboard.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real redis-server and two real nodes (Payara Micro with the built WAR) using it, for end-to-end
+ * tests; {@link #close} stops whatever of them started, even after a failed start.
+ */
+public final class TwoNodeCluster implements AutoCloseable {
+    public final RedisServer redis;
+    private GatewayNode nodeA;
+    private GatewayNode nodeB;
+
+    private TwoNodeCluster(RedisServer redis) {
+        this.redis = redis;
+    }
+
+    /** Starts Redis (append-only if asked) and nodes "node-a" and "node-b", and waits until both are ready. */
+    public static TwoNodeCluster start(Path work, boolean appendOnly, Duration heartbeatTimeout) throws Exception {
+        TwoNodeCluster cluster = new TwoNodeCluster(RedisServer.start(work.resolve("redis"), appendOnly));
+        try {
+            cluster.nodeA = GatewayNode.start(work.resolve("node-a"), false, cluster.environment("node-a", heartbeatTimeout));
+            cluster.nodeB = GatewayNode.start(work.resolve("node-b"), false, cluster.environment("node-b", heartbeatTimeout));
+            cluster.nodeA.awaitReady();
+            cluster.nodeB.awaitReady();
+            Eventually.within(Duration.ofSeconds(30), "both nodes ready (relay up)", cluster::ready);
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private Map<String, String> environment(String node, Duration heartbeatTimeout) {
+        Map<String, String> env = new HashMap<>(GatewayNode.testEnvironment(node));
+        env.put("SWITCHBOARD_REDIS_URL", redis.url());
+        env.put("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", String.valueOf(heartbeatTimeout.toMillis()));
+        return env;
+    }
+
+    public GatewayNode nodeA() {
+        return nodeA;
+    }
+
+    public GatewayNode nodeB() {
+        return nodeB;
+    }
+
+    /** Whether a node answers readiness UP (its relay is up). */
+    public static boolean ready(GatewayNode node) {
+        return node.api().get("health/ready").status() == 200;
+    }
+
+    /** Whether both nodes are ready. */
+    public boolean ready() {
+        return ready(nodeA) && ready(nodeB);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable process : new AutoCloseable[] {nodeA, nodeB, redis}) {
+            if (process != null) {
+                process.close();
+            }
+        }
+    }
+}
