@@ -34,6 +34,43 @@ final class InboxScripts {
             """;
 
     /**
+     * Lua: appends an entry and applies retention, remembering the newest removed id in {@code trimmedKey}
+     * (Redis itself does not report what trimming removed). Count trimming runs once a stream is 10% over
+     * its limit, so it costs one range read per tenth of the limit, not per message; age trimming removes
+     * entries older than {@code minid}. Every key involved expires {@code ttl} ms after the last append.
+     */
+    static final String APPEND = """
+            local function parse_id(id)
+              local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+              return tonumber(ms), tonumber(seq)
+            end
+            local function id_before(a, b)
+              local ams, aseq = parse_id(a)
+              local bms, bseq = parse_id(b)
+              return ams < bms or (ams == bms and aseq < bseq)
+            end
+            local function append(stream, trimmedKey, id, frame, maxEntries, minid, ttl)
+              redis.call('XADD', stream, id, 'f', frame)
+              local removed = nil
+              local excess = redis.call('XLEN', stream) - maxEntries
+              if excess > math.max(1, math.floor(maxEntries / 10)) then
+                local head = redis.call('XRANGE', stream, '-', '+', 'COUNT', excess + 1)
+                removed = head[excess][1]
+                redis.call('XTRIM', stream, 'MINID', '=', head[excess + 1][1])
+              end
+              local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
+              if first and id_before(first[1], minid) then
+                local old = redis.call('XREVRANGE', stream, '(' .. minid, '-', 'COUNT', 1)[1]
+                if old and (removed == nil or id_before(removed, old[1])) then removed = old[1] end
+                redis.call('XTRIM', stream, 'MINID', '=', minid)
+              end
+              if removed then redis.call('SET', trimmedKey, removed) end
+              redis.call('PEXPIRE', stream, ttl)
+              if redis.call('EXISTS', trimmedKey) == 1 then redis.call('PEXPIRE', trimmedKey, ttl) end
+            end
+            """;
+
+    /**
      * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
      * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
      * presence key prefix, seen key prefix, then the recipients.
@@ -41,7 +78,7 @@ final class InboxScripts {
      * {undelivered users...}}: connections counts only members whose subscriber took the PUBLISH;
      * undelivered users were online on a member that missed it.
      */
-    static final RedisScript STORE = new RedisScript(NEXT_ID + """
+    static final RedisScript STORE = new RedisScript(NEXT_ID + APPEND + """
             local idem = ARGV[3]
             if idem ~= '' then
               local earlier = redis.call('GET', 'sb:idem:' .. idem)
@@ -57,10 +94,7 @@ final class InboxScripts {
             local connections = {}
             for i = 12, #ARGV do
               local user = ARGV[i]
-              local inbox = ARGV[9] .. user
-              redis.call('XADD', inbox, 'MAXLEN', '~', ARGV[1], id, 'f', frame)
-              redis.call('XTRIM', inbox, 'MINID', '~', minid)
-              redis.call('PEXPIRE', inbox, ARGV[2])
+              append(ARGV[9] .. user, ARGV[9] .. user .. ':trimmed', id, frame, tonumber(ARGV[1]), minid, ARGV[2])
               connections[user] = {}
               for _, entry in ipairs(redis.call('HVALS', ARGV[10] .. user)) do
                 local member, expires = string.match(entry, '^(.*)|(%d+)$')
@@ -106,6 +140,7 @@ final class InboxScripts {
             return {'ok', id, counts, undelivered}
             """);
 
+
     /**
      * Stores a room message in the room's history and publishes it to every member (node run) with
      * connections in the room, this node included, so each node gets a room's messages in id order.
@@ -113,12 +148,10 @@ final class InboxScripts {
      * suffix, origin member, member channel prefix, room, excluded connection ("" for none).
      * Returns {id, connections reached}.
      */
-    static final RedisScript ROOM_STORE = new RedisScript(NEXT_ID + """
+    static final RedisScript ROOM_STORE = new RedisScript(NEXT_ID + APPEND + """
             local id, now = next_id(KEYS[1])
             local frame = ARGV[3] .. id .. ARGV[4]
-            redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[1], id, 'f', frame)
-            redis.call('XTRIM', KEYS[3], 'MINID', '~', string.format('%d-0', now - tonumber(ARGV[2])))
-            redis.call('PEXPIRE', KEYS[3], ARGV[2])
+            append(KEYS[3], KEYS[3] .. ':trimmed', id, frame, tonumber(ARGV[1]), string.format('%d-0', now - tonumber(ARGV[2])), ARGV[2])
             local payload = ARGV[5] .. '\\n#' .. ARGV[7] .. '\\31' .. ARGV[8] .. '\\31' .. id .. '\\n' .. frame
             local reached = 0
             local nodes = redis.call('HGETALL', KEYS[2])
@@ -151,13 +184,4 @@ final class InboxScripts {
             return 1
             """);
 
-    /** The newest id retention removed from a stream, "0-0" if none or no stream. KEYS: stream. */
-    static final RedisScript TRIMMED_UP_TO = new RedisScript("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return '0-0' end
-            local info = redis.call('XINFO', 'STREAM', KEYS[1])
-            for i = 1, #info, 2 do
-              if info[i] == 'max-deleted-entry-id' then return info[i + 1] end
-            end
-            return '0-0'
-            """);
 }

@@ -18,8 +18,8 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * Stored direct messages in Redis: one stream per user ({@code sb:inbox:<user>}, field {@code f} = the
- * frame), trimmed by count ({@code MAXLEN ~}) and age ({@code MINID ~}) on every store and expiring
- * with its last message; device cursors ({@code sb:cursor:<user>} hash) and the user's newest delivered id
+ * frame), trimmed by count and age as messages are stored ({@link InboxScripts#APPEND}, which records the
+ * newest removed id in {@code <stream>:trimmed}) and expiring with its last message; device cursors ({@code sb:cursor:<user>} hash) and the user's newest delivered id
  * ({@code sb:seen:<user>}). Messages are written by {@link InboxScripts#STORE} in {@link RedisBroker}.
  * Runs on the caller's thread; fails with 503 {@code relay-unavailable} when Redis cannot answer.
  */
@@ -65,9 +65,10 @@ public class RedisInbox implements ClusterInbox {
         return trimmedUpToOf(RedisKeys.roomHistory(room));
     }
 
+    /** The newest id retention removed, which the append script records next to the stream. */
     private MessageId trimmedUpToOf(String stream) {
-        return call(() -> MessageId.parse(String.valueOf(InboxScripts.TRIMMED_UP_TO.run(redis.commands(),
-                List.of(stream), List.of())), "max-deleted-entry-id"));
+        return call(() -> Optional.ofNullable(redis.commands().get(RedisKeys.trimmed(stream)))
+                .map(id -> MessageId.parse(id, "trimmed")).orElse(MessageId.ZERO));
     }
 
     private static List<StoredMessage> messages(List<StreamEntry> entries) {

@@ -39,6 +39,11 @@ final class RedisKeys {
         return ROOM_PREFIX + room + "}:history";
     }
 
+    /** String: the newest id retention removed from a stream (inbox or room history). */
+    static String trimmed(String stream) {
+        return stream + ":trimmed";
+    }
+
     /** Hash: device → the last message id it acknowledged. */
     static String cursors(String user) {
         return "sb:cursor:" + user;
