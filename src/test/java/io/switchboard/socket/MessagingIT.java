@@ -154,7 +154,10 @@ class MessagingIT extends DeployedGatewayIT {
             } catch (java.util.concurrent.CompletionException expected) {
                 // the server may refuse the frame from its header and close before the client finished it
             }
-            assertEquals(1009, huge.awaitClose().code());
+            // The server closes with 1009 as soon as the frame header shows the size; a client still writing
+            // 5 MB may get a TCP reset before it reads that close frame, which its stack reports as 1006.
+            int hugeClose = huge.awaitClose().code();
+            assertTrue(hugeClose == 1009 || hugeClose == 1006, "closed, with 1009 when the client read it: " + hugeClose);
             ApiClient.Reply pushed = api.postJson("api/messages",
                     "{\"from\":\"svc\",\"to\":[\"" + bob + "\"],\"content\":\"ok\"}");
             assertEquals(200, pushed.status());
