@@ -53,12 +53,16 @@ if $cluster; then
   # what the stored messages of this run cost in Redis (MEMORY USAGE counts keys, not allocator overhead)
   redis-cli -p "$rport" --no-auth-warning eval "
     local entries, bytes, inboxes = 0, 0, 0
+    local streams = {}
     for _, key in ipairs(redis.call('KEYS', 'sb:inbox:*')) do
+      if redis.call('TYPE', key).ok == 'stream' then table.insert(streams, key) end
+    end
+    for _, key in ipairs(streams) do
       inboxes = inboxes + 1
       entries = entries + redis.call('XLEN', key)
       bytes = bytes + redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')
     end
-    local sample = redis.call('XREVRANGE', redis.call('KEYS', 'sb:inbox:*')[1] or 'none', '+', '-', 'COUNT', 1)
+    local sample = redis.call('XREVRANGE', streams[1] or 'none', '+', '-', 'COUNT', 1)
     local frame = sample[1] and string.len(sample[1][2][2]) or 0
     return string.format('redis: %d stored messages in %d inboxes use %d bytes = %.0f bytes per message (a frame here is %d bytes); used_memory %s',
       entries, inboxes, bytes, entries > 0 and bytes / entries or 0, frame,
