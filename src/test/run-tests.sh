@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (2): runs the whole test suite — unit tests (*Test), in-container Arquillian tests on
-# Payara Micro (*IT) and end-to-end tests driving real processes (*E2E: nodes, redis-server). Installs
-# what the tests need and the machine lacks (redis-server, from the OS packages), then runs Maven.
+# Payara Micro (*IT) and end-to-end tests driving real processes (*E2E: nodes, redis-server, nginx).
+# Installs what the tests need and the machine lacks (redis-server, nginx, openssl, from the OS
+# packages), then runs Maven.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -12,6 +13,8 @@ done
 
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "run-tests.sh: installing ${missing[*]}"
   sudo=""

@@ -169,6 +169,14 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.api.idempotency-window-ms", defaultValue = "86400000")
     long idempotencyWindowMs;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.shutdown.drain-ms", defaultValue = "5000")
+    long shutdownDrainMs;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.shutdown.grace-ms", defaultValue = "10000")
+    long shutdownGraceMs;
+
     private String nodeId;
 
     @PostConstruct
@@ -192,6 +200,9 @@ public class SwitchboardConfig {
         positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
         positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
         positive("switchboard.rooms.history.max-entries", roomHistoryMaxEntries);
+        if (shutdownDrainMs < 0 || shutdownGraceMs < shutdownDrainMs) {
+            throw new IllegalStateException("need 0 <= switchboard.shutdown.drain-ms <= switchboard.shutdown.grace-ms");
+        }
         positive("switchboard.rooms.history.max-age-ms", roomHistoryMaxAgeMs);
         if (roomsPresenceEventsMaxMembers < 0) {
             throw new IllegalStateException("switchboard.rooms.presence-events.max-members must be >= 0");
@@ -393,5 +404,15 @@ public class SwitchboardConfig {
     /** How long a room message is kept in its history at most. */
     public Duration roomHistoryMaxAge() {
         return Duration.ofMillis(roomHistoryMaxAgeMs);
+    }
+
+    /** Over how long a stopping node spreads telling its clients to reconnect (so they do not all come back at once). */
+    public Duration shutdownDrain() {
+        return Duration.ofMillis(shutdownDrainMs);
+    }
+
+    /** The longest a stopping node spends draining before it lets the container go on stopping. */
+    public Duration shutdownGrace() {
+        return Duration.ofMillis(shutdownGraceMs);
     }
 }

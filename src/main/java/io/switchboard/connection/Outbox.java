@@ -32,6 +32,11 @@ final class Outbox {
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String PING = new String("ping");
     private final AtomicBoolean pingQueued = new AtomicBoolean();
+    /** The queue entry after which {@link #finishing} runs (compared by identity). */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String FINISH = new String("finish");
+    /** Set by {@link #finish}: later offers are refused, this runs once the queue ahead of it is sent. */
+    private volatile Runnable finishing;
     /** True while one send is in flight; its owner starts the next one. */
     private final AtomicBoolean sending = new AtomicBoolean();
     private volatile boolean closed;
@@ -55,7 +60,7 @@ final class Outbox {
      * its memory rather than its wire size.
      */
     Offer offer(String frame) {
-        if (closed) {
+        if (closed || finishing != null) {
             return Offer.CLOSED;
         }
         long size = (long) frame.length() * 2;
@@ -97,6 +102,21 @@ final class Outbox {
         return sendingSince;
     }
 
+    /**
+     * Refuses later offers and runs {@code then} on the writer once everything queued before it has been
+     * sent (at once if nothing is queued), e.g. to close the connection without dropping data.
+     */
+    void finish(Runnable then) {
+        if (closed || finishing != null) {
+            return;
+        }
+        finishing = then;
+        queue.add(FINISH);
+        if (sending.compareAndSet(false, true)) {
+            writer.execute(this::sendNext);
+        }
+    }
+
     /** Drops whatever is queued; later offers are refused. */
     void close() {
         closed = true;
@@ -114,6 +134,10 @@ final class Outbox {
                 if (closed || queue.isEmpty() || !sending.compareAndSet(false, true)) {
                     return;
                 }
+                continue;
+            }
+            if (frame == FINISH) {
+                finishing.run();
                 continue;
             }
             if (frame == PING) {

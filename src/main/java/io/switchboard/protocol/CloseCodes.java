@@ -9,6 +9,11 @@ public final class CloseCodes {
     public static final int GOING_AWAY = 1001;
     /** Binary frames are not part of the protocol (RFC 6455 "unsupported data"). */
     public static final int UNSUPPORTED_DATA = 1003;
+    /**
+     * The node is shutting down gracefully (RFC 6455 "service restart"): reconnect now, without backoff;
+     * the load balancer sends the new connection to another node, and {@code since} resumes it.
+     */
+    public static final int SERVICE_RESTART = 1012;
     /** Text frame above {@code switchboard.frame.max-bytes} (RFC 6455 "message too big"). */
     public static final int MESSAGE_TOO_BIG = 1009;
     /** No pong or other frame from the client within heartbeat interval + timeout. */

@@ -20,7 +20,8 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     INTERNAL(500, "internal", "Internal error"),
-    RELAY_UNAVAILABLE(503, "relay-unavailable", "The cluster relay (Redis) is unreachable; retry later");
+    RELAY_UNAVAILABLE(503, "relay-unavailable", "The cluster relay (Redis) is unreachable; retry later"),
+    DRAINING(503, "draining", "This node is shutting down; connect again (the load balancer picks another node)");
 
     private final int status;
     private final String slug;

@@ -1,5 +1,6 @@
 package io.switchboard.socket;
 
+import io.switchboard.lifecycle.DrainState;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProblemJson;
 import io.switchboard.protocol.ProtocolException;
@@ -32,9 +33,17 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     transient TokenVerifier verifier;
 
+    @Inject
+    transient DrainState drain;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (drain.isDraining()) {
+            response.setHeader("Retry-After", "0");
+            refuse(response, ErrorCode.DRAINING, "This node is shutting down; connect again");
+            return;
+        }
         Identity identity;
         try {
             identity = verifier.verify(bearerToken(request));

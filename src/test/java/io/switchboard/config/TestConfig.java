@@ -48,6 +48,8 @@ public final class TestConfig {
         config.idempotencyWindowMs = 86_400_000L;
         config.roomHistoryMaxEntries = 100;
         config.roomHistoryMaxAgeMs = 86_400_000L;
+        config.shutdownDrainMs = 5000;
+        config.shutdownGraceMs = 10_000;
         config.validate();
         return config;
     }

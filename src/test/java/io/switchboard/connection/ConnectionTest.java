@@ -125,6 +125,22 @@ class ConnectionTest {
     }
 
     @Test
+    void closesAfterWhatIsQueuedWhenDraining() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = connection(sink, 10, 1000);
+        connection.send("a");
+        connection.send("b");
+        connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "restart");
+        assertFalse(connection.send("c"), "nothing new after the drain started");
+        assertTrue(sink.closeCodes.isEmpty(), "not before the queued frames are out");
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(List.of("a", "b"), sink.sent);
+        assertEquals(List.of(CloseCodes.SERVICE_RESTART), sink.closeCodes);
+        assertFalse(connection.isOpen());
+    }
+
+    @Test
     void queuesPingsBehindDataOneAtATime() {
         RecordingSink sink = RecordingSink.stalled();
         Connection connection = connection(sink, 10, 1000);

@@ -21,11 +21,17 @@ public final class ApiClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final URI base;
 
     public ApiClient(URI base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+    }
+
+    /** Through a given client (e.g. one that trusts a test CA). */
+    public ApiClient(URI base, HttpClient http) {
         this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+        this.http = http;
     }
 
     public Reply post(String path, String contentType, String body, String... headers) {

@@ -100,6 +100,16 @@ public final class GatewayNode implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** SIGTERM, as an orchestrator stops a node; returns at once (the node drains, then exits). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; true if it did within the timeout. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** SIGKILL: no shutdown hooks, no goodbye to Redis. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -20,10 +20,20 @@ public final class TwoNodeCluster implements AutoCloseable {
 
     /** Starts Redis (append-only if asked) and nodes "node-a" and "node-b", and waits until both are ready. */
     public static TwoNodeCluster start(Path work, boolean appendOnly, Duration heartbeatTimeout) throws Exception {
+        return start(work, appendOnly, heartbeatTimeout, Map.of());
+    }
+
+    /** The same, with more settings (environment variables) for both nodes. */
+    public static TwoNodeCluster start(Path work, boolean appendOnly, Duration heartbeatTimeout, Map<String, String> settings)
+            throws Exception {
         TwoNodeCluster cluster = new TwoNodeCluster(RedisServer.start(work.resolve("redis"), appendOnly));
         try {
-            cluster.nodeA = GatewayNode.start(work.resolve("node-a"), false, cluster.environment("node-a", heartbeatTimeout));
-            cluster.nodeB = GatewayNode.start(work.resolve("node-b"), false, cluster.environment("node-b", heartbeatTimeout));
+            Map<String, String> envA = cluster.environment("node-a", heartbeatTimeout);
+            envA.putAll(settings);
+            Map<String, String> envB = cluster.environment("node-b", heartbeatTimeout);
+            envB.putAll(settings);
+            cluster.nodeA = GatewayNode.start(work.resolve("node-a"), false, envA);
+            cluster.nodeB = GatewayNode.start(work.resolve("node-b"), false, envB);
             cluster.nodeA.awaitReady();
             cluster.nodeB.awaitReady();
             Eventually.within(Duration.ofSeconds(30), "both nodes ready (relay up)", cluster::ready);

@@ -60,10 +60,15 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects with the token in the query and more query parameters ({@code "since=...&device=..."}). */
     public static WsClient connect(URI base, String token, String extraQuery) {
+        return connect(HttpClient.newHttpClient(), base, token, extraQuery);
+    }
+
+    /** The same through a given client; an {@code https} base connects with {@code wss}. */
+    public static WsClient connect(HttpClient http, URI base, String token, String extraQuery) {
         BlockingQueue<String> frames = new LinkedBlockingQueue<>();
         CompletableFuture<Closed> closed = new CompletableFuture<>();
-        URI uri = URI.create(wsUri(base, token) + "&" + extraQuery);
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT)
+        URI uri = URI.create(wsUri(base, token) + (extraQuery.isEmpty() ? "" : "&" + extraQuery));
+        WebSocket socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT)
                 .buildAsync(uri, new Listener(frames, closed)).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         return new WsClient(socket, frames, closed);
     }
