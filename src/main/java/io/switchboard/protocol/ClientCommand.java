@@ -10,8 +10,15 @@ public sealed interface ClientCommand {
 
     JsonValue id();
 
+    /** The frame's {@code type}, as the client wrote it. */
+    String type();
+
     /** {@code {"type":"message","to":[...],"content":...}}: direct message to every connection of each user. */
     record SendMessage(JsonValue id, List<String> to, JsonValue content) implements ClientCommand {
+        @Override
+        public String type() {
+            return "message";
+        }
         public SendMessage {
             to = List.copyOf(to);
         }
@@ -19,10 +26,18 @@ public sealed interface ClientCommand {
 
     /** {@code {"type":"broadcast","content":...}}: to every connection; needs the broadcast group. */
     record Broadcast(JsonValue id, JsonValue content) implements ClientCommand {
+        @Override
+        public String type() {
+            return "broadcast";
+        }
     }
 
     /** {@code {"type":"ping"}}: application-level ping for clients that cannot send protocol pings. */
     record Ping(JsonValue id) implements ClientCommand {
+        @Override
+        public String type() {
+            return "ping";
+        }
     }
 
     /**
@@ -30,21 +45,41 @@ public sealed interface ClientCommand {
      * {@code since}, the room's stored messages after that id follow the reply.
      */
     record Join(JsonValue id, String room, Optional<MessageId> since) implements ClientCommand {
+        @Override
+        public String type() {
+            return "join";
+        }
     }
 
     /** {@code {"type":"history","room":"lobby","since":"<id>","limit":50}}: stored room messages. */
     record History(JsonValue id, String room, Optional<MessageId> since, OptionalInt limit) implements ClientCommand {
+        @Override
+        public String type() {
+            return "history";
+        }
     }
 
     /** {@code {"type":"leave","room":"lobby"}}: this connection leaves a room. */
     record Leave(JsonValue id, String room) implements ClientCommand {
+        @Override
+        public String type() {
+            return "leave";
+        }
     }
 
     /** {@code {"type":"publish","room":"lobby","content":...,"echo":true}}: to every member connection of a room. */
     record Publish(JsonValue id, String room, JsonValue content, boolean echo) implements ClientCommand {
+        @Override
+        public String type() {
+            return "publish";
+        }
     }
 
     /** {@code {"type":"ack","upTo":"<message id>"}}: this device has processed stored messages up to that id. */
     record Acknowledge(JsonValue id, MessageId upTo) implements ClientCommand {
+        @Override
+        public String type() {
+            return "ack";
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.routing;
 
 import io.switchboard.connection.Connection;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,12 +24,16 @@ public class LocalDelivery {
     @Inject
     RoomRegistry rooms;
 
+    @Inject
+    TrafficCounters traffic;
+
     public LocalDelivery() {
     }
 
     LocalDelivery(ConnectionRegistry registry, RoomRegistry rooms) {
         this.registry = registry;
         this.rooms = rooms;
+        this.traffic = new TrafficCounters();
     }
 
     /** Hands a room frame to every member connection here but the excluded one; returns how many took it. */
@@ -39,6 +44,7 @@ public class LocalDelivery {
                 count++;
             }
         }
+        traffic.delivered(count);
         return count;
     }
 
@@ -50,6 +56,7 @@ public class LocalDelivery {
                     count++;
                 }
             }
+            traffic.delivered(count);
             return Map.of(EVERYONE, count);
         }
         Map<String, Integer> counts = new HashMap<>();
@@ -61,6 +68,7 @@ public class LocalDelivery {
                 }
             }
             counts.put(user, count);
+            traffic.delivered(count);
         }
         return counts;
     }

@@ -3,6 +3,7 @@ package io.switchboard.socket;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Inbox;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ClientCommand;
 import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
@@ -47,6 +48,9 @@ public class CommandDispatcher {
     @Inject
     Inbox inbox;
 
+    @Inject
+    TrafficCounters traffic;
+
     private CommandDecoder decoder;
 
     @PostConstruct
@@ -59,9 +63,11 @@ public class CommandDispatcher {
         try {
             command = decoder.decode(text);
         } catch (ProtocolException e) {
-            sender.send(Frames.error(e.code(), e.getMessage(), e.requestId()));
+            traffic.frameIn("invalid");
+            replyError(sender, e.code(), e.getMessage(), e.requestId());
             return;
         }
+        traffic.frameIn(command.type());
         try {
             if (command instanceof ClientCommand.Join join) {
                 join(sender, join); // its reply must go out between hold-back and history
@@ -69,11 +75,16 @@ public class CommandDispatcher {
             }
             sender.send(execute(sender, command));
         } catch (ProtocolException e) {
-            sender.send(Frames.error(e.code(), e.getMessage(), command.id()));
+            replyError(sender, e.code(), e.getMessage(), command.id());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Command from " + sender + " failed", e);
-            sender.send(Frames.error(ErrorCode.INTERNAL, "Internal error", command.id()));
+            replyError(sender, ErrorCode.INTERNAL, "Internal error", command.id());
         }
+    }
+
+    private void replyError(Connection sender, ErrorCode code, String message, jakarta.json.JsonValue requestId) {
+        traffic.error(code);
+        sender.send(Frames.error(code, message, requestId));
     }
 
     /** Joins; with {@code since}, the reply is followed by the missed room messages, then live ones. */

@@ -1,0 +1,58 @@
+package io.switchboard.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.DeployedGatewayIT;
+import io.switchboard.testing.WsClient;
+import org.junit.jupiter.api.Test;
+
+/** The node's figures in Prometheus text at {@code /metrics}, as Payara serves MicroProfile Metrics. */
+class MetricsIT extends DeployedGatewayIT {
+
+    /** The value of the sample of {@code name} whose labels contain every one of {@code labels}. */
+    private static double sample(String metrics, String name, String... labels) {
+        for (String line : metrics.split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            boolean matches = true;
+            for (String label : labels) {
+                matches &= line.contains(label);
+            }
+            if (matches) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no sample " + name + " with " + String.join(",", labels) + " in:\n" + metrics);
+    }
+
+    @Test
+    void exportsConnectionsFramesDeliveriesAndErrorsInPrometheusText() {
+        String bob = unique("bob");
+        try (WsClient alice = open(unique("alice")); WsClient bobWs = open(bob)) {
+            alice.send("{\"type\":\"message\",\"to\":[\"" + bob + "\"],\"content\":1}");
+            alice.next("ack");
+            bobWs.next("message");
+            alice.send("{\"type\":\"ping\"}");
+            alice.next("pong");
+            alice.send("not json");
+            alice.next("error");
+            // the metrics endpoint belongs to the server, at its root, whatever the application's context root
+            ApiClient.Reply reply = new ApiClient(base().resolve("/")).get("metrics?scope=application");
+            assertEquals(200, reply.status());
+            assertTrue(reply.contentType().startsWith("text/plain"), reply.contentType());
+            String metrics = reply.body();
+            assertEquals(2, sample(metrics, "switchboard_connections"));
+            assertEquals(2, sample(metrics, "switchboard_users"));
+            assertEquals(1, sample(metrics, "switchboard_frames_in", "type=\"message\""));
+            assertEquals(1, sample(metrics, "switchboard_frames_in", "type=\"ping\""));
+            assertEquals(1, sample(metrics, "switchboard_frames_in", "type=\"invalid\""));
+            assertEquals(1, sample(metrics, "switchboard_errors", "code=\"invalid-json\""));
+            assertEquals(0, sample(metrics, "switchboard_errors", "code=\"forbidden\""));
+            assertTrue(sample(metrics, "switchboard_frames_delivered") >= 1, "the message to bob");
+            assertEquals(0, sample(metrics, "switchboard_slow_consumer_cuts"));
+        }
+    }
+}
