@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.GatewayNode;
 import io.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
@@ -27,7 +28,8 @@ class DevNodeE2E {
     @BeforeAll
     static void startNode() throws Exception {
         node = GatewayNode.start(WORK, true,
-                Map.of("SWITCHBOARD_DEV_KEY_DIR", WORK.resolve("dev-keys").toAbsolutePath().toString()));
+                Map.of("SWITCHBOARD_DEV_KEY_DIR", WORK.resolve("dev-keys").toAbsolutePath().toString(),
+                        "SWITCHBOARD_STATS_LOG_INTERVAL_MS", "1000"));
         node.awaitReady(); // assigned first, so @AfterAll stops it even if it never gets ready
     }
 
@@ -61,5 +63,12 @@ class DevNodeE2E {
         }
         assertTrue(Files.exists(WORK.resolve("dev-keys").resolve("dev-private.pem")), "dev key generated on first start");
         assertFalse(node.log().contains("SEVERE"), "no SEVERE in the node's log");
+        Eventually.within(java.time.Duration.ofSeconds(5), "the periodic counts line (every second here)", () -> {
+            try {
+                return node.log().contains(" connections, ") && node.log().contains(" delivered, ");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
     }
 }

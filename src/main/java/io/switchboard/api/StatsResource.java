@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.RequestScoped;
@@ -9,15 +10,18 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
 
-/** {@code GET /api/stats}: this node's connection counts and cut/reap counters, for humans and tests. */
+/** {@code GET /api/stats}: a JSON snapshot of this node's figures (the same as {@code /metrics}), for humans. */
 @Path("stats")
 @RequestScoped
 @BackendOnly
 public class StatsResource {
 
     /** A snapshot of this node's counters. */
-    public record Stats(String node, int connections, int users, int rooms, long slowConsumerCuts, long heartbeatReaps) {
+    public record Stats(String node, int connections, int users, int rooms, long slowConsumerCuts, long heartbeatReaps,
+            Map<String, Long> framesIn, Map<String, Long> errors, long framesDelivered, long bytesIn, long bytesOut,
+            long relayPublished, long relayReceived) {
     }
 
     @Inject
@@ -29,10 +33,14 @@ public class StatsResource {
     @Inject
     RoomRegistry rooms;
 
+    @Inject
+    TrafficCounters traffic;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Stats stats() {
         return new Stats(config.nodeId(), registry.size(), registry.userCount(), rooms.rooms().size(), registry.slowConsumerCuts(),
-                registry.heartbeatReaps());
+                registry.heartbeatReaps(), traffic.framesIn(), traffic.errors(), traffic.delivered(), traffic.bytesIn(),
+                traffic.bytesOut(), traffic.relayPublished(), traffic.relayReceived());
     }
 }

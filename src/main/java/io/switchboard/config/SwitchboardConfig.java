@@ -177,6 +177,10 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.shutdown.grace-ms", defaultValue = "10000")
     long shutdownGraceMs;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.stats.log-interval-ms", defaultValue = "60000")
+    long statsLogIntervalMs;
+
     private String nodeId;
 
     @PostConstruct
@@ -200,6 +204,9 @@ public class SwitchboardConfig {
         positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
         positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
         positive("switchboard.rooms.history.max-entries", roomHistoryMaxEntries);
+        if (statsLogIntervalMs < 0) {
+            throw new IllegalStateException("switchboard.stats.log-interval-ms must be >= 0 (0 = off)");
+        }
         if (shutdownDrainMs < 0 || shutdownGraceMs < shutdownDrainMs) {
             throw new IllegalStateException("need 0 <= switchboard.shutdown.drain-ms <= switchboard.shutdown.grace-ms");
         }
@@ -414,5 +421,10 @@ public class SwitchboardConfig {
     /** The longest a stopping node spends draining before it lets the container go on stopping. */
     public Duration shutdownGrace() {
         return Duration.ofMillis(shutdownGraceMs);
+    }
+
+    /** How often a node logs its counts at INFO; zero turns the line off. */
+    public Duration statsLogInterval() {
+        return Duration.ofMillis(statsLogIntervalMs);
     }
 }

@@ -3,7 +3,9 @@ package io.switchboard.heartbeat;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.registry.RoomRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -42,9 +44,29 @@ public class HeartbeatService {
     @Inject
     ConnectionRegistry registry;
 
+    @Inject
+    RoomRegistry rooms;
+
+    @Inject
+    TrafficCounters traffic;
+
     private HeartbeatPolicy policy;
+    private long lastStatsLog = System.nanoTime();
     /** Skips a tick if the previous sweep is still running (timers may overlap under load). */
     private final AtomicBoolean sweeping = new AtomicBoolean();
+
+    /** The periodic INFO line of this node's counts ({@code switchboard.stats.log-interval-ms}, 0 = off). */
+    private void logStatsIfDue(long nowNanos) {
+        long interval = config.statsLogInterval().toNanos();
+        if (interval == 0 || nowNanos - lastStatsLog < interval) {
+            return;
+        }
+        lastStatsLog = nowNanos;
+        LOG.info(() -> "Node " + config.nodeId() + ": " + registry.size() + " connections, " + registry.userCount()
+                + " users, " + rooms.rooms().size() + " rooms; since start " + traffic.framesIn() + " frames in, "
+                + traffic.delivered() + " delivered, " + traffic.errors() + " errors, " + registry.slowConsumerCuts()
+                + " slow-consumer cuts, " + registry.heartbeatReaps() + " reaps");
+    }
 
     @PostConstruct
     void start() {
@@ -63,6 +85,7 @@ public class HeartbeatService {
         }
         try {
             long now = System.nanoTime();
+            logStatsIfDue(now);
             long sendTimeout = config.sendTimeout().toNanos();
             for (Connection connection : registry.all()) {
                 if (connection.sendStalledNanos(now) > sendTimeout) {

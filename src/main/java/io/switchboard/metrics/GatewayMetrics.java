@@ -8,9 +8,13 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.time.Duration;
+import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * Registers this node's figures with MicroProfile Metrics (application scope), which Payara serves in
@@ -44,6 +48,17 @@ public class GatewayMetrics {
         gauge("switchboard.heartbeat.reaps", "Connections closed by the heartbeat (4000), since start",
                 connections::heartbeatReaps);
         gauge("switchboard.frames.delivered", "Frames handed to connections on this node, since start", traffic::delivered);
+        gauge("switchboard.bytes.in", "UTF-8 bytes of client text frames received, since start", traffic::bytesIn);
+        gauge("switchboard.bytes.out", "UTF-8 bytes of frames handed to connections, since start", traffic::bytesOut);
+        gauge("switchboard.relay.published", "Relay payloads published to Redis, since start", traffic::relayPublished);
+        gauge("switchboard.relay.received", "Relay payloads received from Redis, since start", traffic::relayReceived);
+        Histogram lag = metrics.histogram(Metadata.builder().withName("switchboard.relay.lag")
+                .withDescription("Time from a relay payload's publish on its origin node to its receipt here")
+                .withUnit(MetricUnits.MILLISECONDS).build());
+        traffic.recordRelayLagIn(lag::update);
+        Timer redis = metrics.timer(Metadata.builder().withName("switchboard.redis.round.trip")
+                .withDescription("Round trip of Redis commands and scripts on the message paths").build());
+        traffic.recordRedisRoundTripIn(nanos -> redis.update(Duration.ofNanos(nanos)));
         for (String type : FRAME_TYPES) {
             gauge("switchboard.frames.in", "Client frames received, by type, since start", () -> traffic.framesIn(type),
                     new Tag("type", type));

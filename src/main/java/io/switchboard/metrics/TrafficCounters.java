@@ -5,10 +5,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
- * This node's traffic counters: client frames by type, error replies by code, frames handed to
- * connections. {@link LongAdder}s, so the hot paths (any thread) only add; {@link GatewayMetrics}
+ * This node's traffic counters: client frames by type, error replies by code, frames and bytes in and
+ * out, relay payloads, and (through sinks) relay lag and Redis round trips. {@link LongAdder}s, so the hot paths (any thread) only add; {@link GatewayMetrics}
  * exports them.
  */
 @ApplicationScoped
@@ -16,6 +17,98 @@ public class TrafficCounters {
     private final Map<String, LongAdder> framesIn = new ConcurrentHashMap<>();
     private final Map<ErrorCode, LongAdder> errors = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder relayPublished = new LongAdder();
+    private final LongAdder relayReceived = new LongAdder();
+    /** Where relay lags and Redis round trips go (histograms once {@link GatewayMetrics} registered them). */
+    private volatile LongConsumer relayLagMillis = value -> { };
+    private volatile LongConsumer redisRoundTripNanos = value -> { };
+
+    /** UTF-8 length of a text, without encoding it. */
+    public static long utf8Length(CharSequence text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /** A client text frame of this many UTF-8 bytes arrived. */
+    public void bytesIn(long bytes) {
+        bytesIn.add(bytes);
+    }
+
+    /** Frames of this many UTF-8 bytes in all were handed to connections. */
+    public void bytesOut(long bytes) {
+        bytesOut.add(bytes);
+    }
+
+    /** One relay payload was published to Redis (direct, broadcast, room, kick). */
+    public void published() {
+        relayPublished.increment();
+    }
+
+    /** One relay payload arrived from Redis, {@code lagMillis} after its origin sent it (-1 if unknown). */
+    public void relayReceived(long lagMillis) {
+        relayReceived.increment();
+        if (lagMillis >= 0) {
+            relayLagMillis.accept(lagMillis);
+        }
+    }
+
+    /** One Redis command or script round trip took this long. */
+    public void redisRoundTrip(long nanos) {
+        redisRoundTripNanos.accept(nanos);
+    }
+
+    void recordRelayLagIn(LongConsumer sink) {
+        relayLagMillis = sink;
+    }
+
+    void recordRedisRoundTripIn(LongConsumer sink) {
+        redisRoundTripNanos = sink;
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    public long relayPublished() {
+        return relayPublished.sum();
+    }
+
+    public long relayReceived() {
+        return relayReceived.sum();
+    }
+
+    /** Client frames by type so far. */
+    public Map<String, Long> framesIn() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        framesIn.forEach((type, count) -> counts.put(type, count.sum()));
+        return counts;
+    }
+
+    /** Error replies by code so far. */
+    public Map<String, Long> errors() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        errors.forEach((code, count) -> counts.put(code.slug(), count.sum()));
+        return counts;
+    }
 
     /** A client frame arrived; {@code type} is its decoded type, or "invalid". */
     public void frameIn(String type) {

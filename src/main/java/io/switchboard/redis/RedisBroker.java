@@ -1,6 +1,7 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
@@ -68,6 +69,9 @@ public class RedisBroker implements ClusterBroker {
     @Inject
     SwitchboardConfig config;
 
+    @Inject
+    TrafficCounters traffic;
+
     @Override
     public DeliveryReport publishDirect(Envelope envelope) {
         if (!state.isUp()) {
@@ -132,12 +136,16 @@ public class RedisBroker implements ClusterBroker {
                 String.valueOf(config.inboxMaxEntries()), String.valueOf(config.inboxMaxAge().toMillis()),
                 message.idempotencyKey() == null ? "" : message.idempotencyKey(),
                 String.valueOf(config.idempotencyWindow().toMillis()),
-                message.frame().prefix(), message.frame().suffix(), member.id(), RedisKeys.MEMBER_CHANNEL_PREFIX,
+                message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
+                RedisKeys.MEMBER_CHANNEL_PREFIX,
                 RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX));
         args.addAll(message.recipients());
         List<?> reply;
         try {
+            long start = System.nanoTime();
             reply = (List<?>) InboxScripts.STORE.run(redis.commands(), List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args);
+            traffic.redisRoundTrip(System.nanoTime() - start);
+            traffic.published();
             state.commandSucceeded();
         } catch (JedisException e) {
             state.commandFailed(e);
@@ -246,6 +254,7 @@ public class RedisBroker implements ClusterBroker {
         try {
             long[] reached = rooms.publish(envelope.room(), RelayCodec.encode(member.id(), RelayCodec.Kind.ROOM,
                     List.of(envelope.room(), excluded), envelope.frame()));
+            traffic.published();
             state.commandSucceeded();
             return new FanOutReport(envelope.messageId(), local + (int) reached[0], false);
         } catch (JedisException e) {
@@ -263,11 +272,15 @@ public class RedisBroker implements ClusterBroker {
     public FanOutReport publishRoomStored(String room, io.switchboard.protocol.FrameTemplate template, String excludedConnection) {
         if (state.isUp()) {
             try {
+                long start = System.nanoTime();
                 List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(redis.commands(),
                         List.of(RedisKeys.LAST_ID, RedisKeys.roomNodes(room), RedisKeys.roomHistory(room)),
                         List.of(String.valueOf(config.roomHistoryMaxEntries()), String.valueOf(config.roomHistoryMaxAge().toMillis()),
-                                template.prefix(), template.suffix(), member.id(), RedisKeys.MEMBER_CHANNEL_PREFIX, room,
+                                template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()),
+                                RedisKeys.MEMBER_CHANNEL_PREFIX, room,
                                 excludedConnection == null ? "" : excludedConnection));
+                traffic.redisRoundTrip(System.nanoTime() - start);
+                traffic.published();
                 state.commandSucceeded();
                 int reached = ((Number) reply.get(1)).intValue();
                 return new FanOutReport((String) reply.get(0), Math.max(0, reached - (excludedConnection == null ? 0 : 1)), false);
@@ -322,7 +335,10 @@ public class RedisBroker implements ClusterBroker {
     /** Subscribers that received the payload, or -1 if Redis failed. */
     private long publish(String channel, RelayCodec.Kind kind, List<String> recipients, String frame) {
         try {
+            long start = System.nanoTime();
             long receivers = redis.commands().publish(channel, RelayCodec.encode(member.id(), kind, recipients, frame));
+            traffic.redisRoundTrip(System.nanoTime() - start);
+            traffic.published();
             state.commandSucceeded();
             return receivers;
         } catch (JedisException e) {

@@ -1,6 +1,7 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.routing.Envelope;
 import io.switchboard.routing.LocalDelivery;
@@ -71,6 +72,9 @@ public class RedisNode {
 
     @Inject
     RoomService roomService;
+
+    @Inject
+    TrafficCounters traffic;
 
     @Resource
     ManagedThreadFactory threads;
@@ -197,6 +201,8 @@ public class RedisNode {
         public void onMessage(String channel, String message) {
             try {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
+                traffic.relayReceived(relayed.sentAtMillis() < 0 ? -1
+                        : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis()));
                 List<String> targets = relayed.targets();
                 switch (relayed.kind()) {
                     case EVERYONE -> {

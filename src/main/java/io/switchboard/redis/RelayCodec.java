@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The relay payload on Redis channels: {@code origin \n kind targets \n frame}, targets separated by
+ * The relay payload on Redis channels: {@code origin␟sentAtMillis \n kind targets \n frame}, targets separated by
  * U+001F. The frame is the finished JSON text, passed through untouched: a receiving node never parses
  * it. User ids cannot contain control characters and room names are plain identifiers (both are
  * validated), so the separators are safe.
@@ -41,15 +41,23 @@ final class RelayCodec {
         }
     }
 
-    /** A relayed payload: the member (node run) that sent it, what to do, with which targets, the frame. */
-    record Relayed(String origin, Kind kind, List<String> targets, String frame) {
+    /**
+     * A relayed payload: the member (node run) that sent it and when (its clock, ms; -1 if not given),
+     * what to do, with which targets, the frame.
+     */
+    record Relayed(String origin, long sentAtMillis, Kind kind, List<String> targets, String frame) {
     }
 
     private RelayCodec() {
     }
 
+    /** The first line of a payload: the sending member and its clock now, for measuring relay lag. */
+    static String originHeader(String origin) {
+        return origin + UNIT_SEPARATOR + System.currentTimeMillis();
+    }
+
     static String encode(String origin, Kind kind, List<String> targets, String frame) {
-        return origin + '\n' + kind.tag + String.join(String.valueOf(UNIT_SEPARATOR), targets) + '\n' + frame;
+        return originHeader(origin) + '\n' + kind.tag + String.join(String.valueOf(UNIT_SEPARATOR), targets) + '\n' + frame;
     }
 
     static Relayed decode(String payload) {
@@ -59,7 +67,17 @@ final class RelayCodec {
             throw new IllegalArgumentException("not a relay payload");
         }
         String targets = payload.substring(first + 2, second);
-        return new Relayed(payload.substring(0, first), Kind.of(payload.charAt(first + 1)),
+        String header = payload.substring(0, first);
+        int separator = header.lastIndexOf(UNIT_SEPARATOR);
+        long sentAt = -1;
+        if (separator >= 0) {
+            try {
+                sentAt = Long.parseLong(header.substring(separator + 1));
+            } catch (NumberFormatException e) {
+                sentAt = -1;
+            }
+        }
+        return new Relayed(separator >= 0 ? header.substring(0, separator) : header, sentAt, Kind.of(payload.charAt(first + 1)),
                 targets.isEmpty() ? List.of() : Arrays.asList(targets.split(String.valueOf(UNIT_SEPARATOR), -1)),
                 payload.substring(second + 1));
     }

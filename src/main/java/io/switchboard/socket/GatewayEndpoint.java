@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.inbox.ResumeService;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.MessageId;
@@ -24,7 +25,6 @@ import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,6 +70,9 @@ public class GatewayEndpoint {
 
     @Inject
     ResumeService resumer;
+
+    @Inject
+    TrafficCounters traffic;
 
     @OnOpen
     public void open(Session session) throws IOException {
@@ -127,7 +130,9 @@ public class GatewayEndpoint {
             return;
         }
         connection.touch(System.nanoTime());
-        if (utf8Length(text) > config.maxFrameBytes()) {
+        long bytes = TrafficCounters.utf8Length(text);
+        traffic.bytesIn(bytes);
+        if (bytes > config.maxFrameBytes()) {
             connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
             return;
         }
@@ -185,13 +190,5 @@ public class GatewayEndpoint {
 
     private static Connection connection(Session session) {
         return (Connection) session.getUserProperties().get(CONNECTION);
-    }
-
-    /** UTF-8 length without allocating when the frame is obviously small enough. */
-    private int utf8Length(String text) {
-        if ((long) text.length() * 3 <= config.maxFrameBytes()) {
-            return text.length();
-        }
-        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

@@ -50,6 +50,7 @@ public final class TestConfig {
         config.roomHistoryMaxAgeMs = 86_400_000L;
         config.shutdownDrainMs = 5000;
         config.shutdownGraceMs = 10_000;
+        config.statsLogIntervalMs = 0;
         config.validate();
         return config;
     }

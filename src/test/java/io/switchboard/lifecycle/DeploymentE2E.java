@@ -1,5 +1,6 @@
 package io.switchboard.lifecycle;
 
+import static io.switchboard.testing.PrometheusText.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,19 @@ class DeploymentE2E {
             assertEquals("over https", opened.get(2).next("message").getString("content"));
 
             assertEquals(200, nginx.api().get("health/ready").status());
+
+            // the figures of node A, scraped directly (as Prometheus would, not through nginx)
+            String metrics = new ApiClient(cluster.nodeA().base()).get("metrics?scope=application").body();
+            String metricsB = new ApiClient(cluster.nodeB().base()).get("metrics?scope=application").body();
+            assertTrue(sample(metrics, "switchboard_relay_published") + sample(metricsB, "switchboard_relay_published") >= 2,
+                    "each message was published once through Redis");
+            assertTrue(sample(metrics, "switchboard_relay_received") >= 1, "A received relays");
+            // Payara exports the millisecond histogram in seconds, with quantiles
+            assertTrue(sample(metrics, "switchboard_relay_lag_seconds_count") >= 1, "relay lag measured");
+            assertTrue(sample(metrics, "switchboard_relay_lag_seconds", "quantile=\"0.99\"") < 5, "a plausible lag");
+            assertTrue(sample(metrics, "switchboard_redis_round_trip_count") >= 1, "Redis round trips measured");
+            assertTrue(sample(metrics, "switchboard_connections") >= 1);
+            assertTrue(cluster.nodeA().api().getApi("api/stats").json().getJsonNumber("relayReceived").longValue() >= 1);
             assertEquals(301, new ApiClient(nginx.http()).get("api/stats").status(), "plain HTTP is redirected");
         } finally {
             opened.forEach(WsClient::close);

@@ -1,32 +1,17 @@
 package io.switchboard.metrics;
 
+import static io.switchboard.testing.PrometheusText.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.WsClient;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 /** The node's figures in Prometheus text at {@code /metrics}, as Payara serves MicroProfile Metrics. */
 class MetricsIT extends DeployedGatewayIT {
-
-    /** The value of the sample of {@code name} whose labels contain every one of {@code labels}. */
-    private static double sample(String metrics, String name, String... labels) {
-        for (String line : metrics.split("\n")) {
-            if (!line.startsWith(name + "{")) {
-                continue;
-            }
-            boolean matches = true;
-            for (String label : labels) {
-                matches &= line.contains(label);
-            }
-            if (matches) {
-                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("no sample " + name + " with " + String.join(",", labels) + " in:\n" + metrics);
-    }
 
     @Test
     void exportsConnectionsFramesDeliveriesAndErrorsInPrometheusText() {
@@ -53,6 +38,14 @@ class MetricsIT extends DeployedGatewayIT {
             assertEquals(0, sample(metrics, "switchboard_errors", "code=\"forbidden\""));
             assertTrue(sample(metrics, "switchboard_frames_delivered") >= 1, "the message to bob");
             assertEquals(0, sample(metrics, "switchboard_slow_consumer_cuts"));
+            assertTrue(sample(metrics, "switchboard_bytes_in") > 50, "three frames came in");
+            assertTrue(sample(metrics, "switchboard_bytes_out") > 50, "welcomes, ack, message, pong, error went out");
+            assertEquals(0, sample(metrics, "switchboard_relay_published"), "one node: no relay");
+
+            JsonObject stats = api().getApi("api/stats").json();
+            assertEquals(1, stats.getJsonObject("framesIn").getInt("message"));
+            assertEquals(1, stats.getJsonObject("errors").getInt("invalid-json"));
+            assertTrue(stats.getJsonNumber("bytesOut").longValue() > 50);
         }
     }
 }

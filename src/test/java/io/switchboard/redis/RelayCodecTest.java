@@ -2,6 +2,7 @@ package io.switchboard.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ class RelayCodecTest {
         RelayCodec.Relayed relayed = RelayCodec.decode(
                 RelayCodec.encode("node-a", RelayCodec.Kind.USERS, List.of("bob", "amy|x"), frame));
         assertEquals("node-a", relayed.origin());
+        assertTrue(Math.abs(System.currentTimeMillis() - relayed.sentAtMillis()) < 60_000, "carries the send time");
         assertEquals(RelayCodec.Kind.USERS, relayed.kind());
         assertEquals(List.of("bob", "amy|x"), relayed.targets());
         assertEquals(frame, relayed.frame());

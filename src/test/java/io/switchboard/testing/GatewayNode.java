@@ -56,7 +56,8 @@ public final class GatewayNode implements AutoCloseable {
                 "SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "1000",
                 "SWITCHBOARD_API_KEY", ApiClient.API_KEY,
                 "SWITCHBOARD_ROOMS_DEFAULT_JOIN", "open",
-                "SWITCHBOARD_ROOMS_DEFAULT_PUBLISH", "open");
+                "SWITCHBOARD_ROOMS_DEFAULT_PUBLISH", "open",
+                "SWITCHBOARD_STATS_LOG_INTERVAL_MS", "0");
     }
 
     /** Waits until the application answers (deployed at /), failing early if the process died. */
