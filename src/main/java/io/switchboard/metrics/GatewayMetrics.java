@@ -8,13 +8,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.time.Duration;
 import org.eclipse.microprofile.metrics.Histogram;
 import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
-import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * Registers this node's figures with MicroProfile Metrics (application scope), which Payara serves in
@@ -48,17 +45,25 @@ public class GatewayMetrics {
         gauge("switchboard.heartbeat.reaps", "Connections closed by the heartbeat (4000), since start",
                 connections::heartbeatReaps);
         gauge("switchboard.frames.delivered", "Frames handed to connections on this node, since start", traffic::delivered);
+        for (String kind : List.of("message", "broadcast", "room")) {
+            gauge("switchboard.frames.out", "Frames handed to connections, by kind, since start", () -> traffic.delivered(kind),
+                    new Tag("type", kind));
+        }
         gauge("switchboard.bytes.in", "UTF-8 bytes of client text frames received, since start", traffic::bytesIn);
         gauge("switchboard.bytes.out", "UTF-8 bytes of frames handed to connections, since start", traffic::bytesOut);
         gauge("switchboard.relay.published", "Relay payloads published to Redis, since start", traffic::relayPublished);
         gauge("switchboard.relay.received", "Relay payloads received from Redis, since start", traffic::relayReceived);
-        Histogram lag = metrics.histogram(Metadata.builder().withName("switchboard.relay.lag")
-                .withDescription("Time from a relay payload's publish on its origin node to its receipt here")
-                .withUnit(MetricUnits.MILLISECONDS).build());
+        // Histograms without a unit, the unit in the name: Payara converts units inconsistently in
+        // Prometheus output (a timer's quantiles stay in nanoseconds under a "_seconds" name).
+        Histogram lag = histogram("switchboard.relay.lag.ms",
+                "Time from a relay payload's publish on its origin node to its receipt here, ms (subscriber lag)");
         traffic.recordRelayLagIn(lag::update);
-        Timer redis = metrics.timer(Metadata.builder().withName("switchboard.redis.round.trip")
-                .withDescription("Round trip of Redis commands and scripts on the message paths").build());
-        traffic.recordRedisRoundTripIn(nanos -> redis.update(Duration.ofNanos(nanos)));
+        Histogram redis = histogram("switchboard.redis.round.trip.us",
+                "Round trip of Redis commands and scripts on the message paths, microseconds");
+        traffic.recordRedisRoundTripIn(nanos -> redis.update(nanos / 1000));
+        Histogram delivery = histogram("switchboard.delivery.latency.us",
+                "From the gateway accepting a message to handing it to this node's connections, microseconds");
+        traffic.recordDeliveryLatencyIn(nanos -> delivery.update(nanos / 1000));
         for (String type : FRAME_TYPES) {
             gauge("switchboard.frames.in", "Client frames received, by type, since start", () -> traffic.framesIn(type),
                     new Tag("type", type));
@@ -67,6 +72,10 @@ public class GatewayMetrics {
             gauge("switchboard.errors", "Error replies (WebSocket error frames), by code, since start",
                     () -> traffic.errors(code), new Tag("code", code.slug()));
         }
+    }
+
+    private Histogram histogram(String name, String description) {
+        return metrics.histogram(Metadata.builder().withName(name).withDescription(description).build());
     }
 
     private void gauge(String name, String description, java.util.function.Supplier<Number> value, Tag... tags) {

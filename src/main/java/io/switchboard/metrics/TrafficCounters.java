@@ -17,6 +17,7 @@ public class TrafficCounters {
     private final Map<String, LongAdder> framesIn = new ConcurrentHashMap<>();
     private final Map<ErrorCode, LongAdder> errors = new ConcurrentHashMap<>();
     private final LongAdder delivered = new LongAdder();
+    private final Map<String, LongAdder> deliveredByKind = new ConcurrentHashMap<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder relayPublished = new LongAdder();
@@ -24,6 +25,7 @@ public class TrafficCounters {
     /** Where relay lags and Redis round trips go (histograms once {@link GatewayMetrics} registered them). */
     private volatile LongConsumer relayLagMillis = value -> { };
     private volatile LongConsumer redisRoundTripNanos = value -> { };
+    private volatile LongConsumer deliveryLatencyNanos = value -> { };
 
     /** UTF-8 length of a text, without encoding it. */
     public static long utf8Length(CharSequence text) {
@@ -70,6 +72,18 @@ public class TrafficCounters {
     /** One Redis command or script round trip took this long. */
     public void redisRoundTrip(long nanos) {
         redisRoundTripNanos.accept(nanos);
+    }
+
+    /**
+     * A message was handed to this node's connections this long after the gateway accepted it (on a
+     * cluster: from its publish on the origin node, by the origin's clock).
+     */
+    public void deliveryLatency(long nanos) {
+        deliveryLatencyNanos.accept(nanos);
+    }
+
+    void recordDeliveryLatencyIn(LongConsumer sink) {
+        deliveryLatencyNanos = sink;
     }
 
     void recordRelayLagIn(LongConsumer sink) {
@@ -119,9 +133,15 @@ public class TrafficCounters {
         errors.computeIfAbsent(code, c -> new LongAdder()).increment();
     }
 
-    /** Frames (messages, broadcasts, room messages, presence events) handed to connections. */
-    public void delivered(int frames) {
+    /** Frames handed to connections, by kind: "message" (direct), "broadcast", "room" (messages and presence). */
+    public void delivered(String kind, int frames) {
         delivered.add(frames);
+        deliveredByKind.computeIfAbsent(kind, k -> new LongAdder()).add(frames);
+    }
+
+    public long delivered(String kind) {
+        LongAdder count = deliveredByKind.get(kind);
+        return count == null ? 0 : count.sum();
     }
 
     public long framesIn(String type) {

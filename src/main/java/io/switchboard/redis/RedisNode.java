@@ -21,6 +21,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -201,8 +202,11 @@ public class RedisNode {
         public void onMessage(String channel, String message) {
             try {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
-                traffic.relayReceived(relayed.sentAtMillis() < 0 ? -1
-                        : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis()));
+                long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());
+                traffic.relayReceived(lagMillis);
+                if (lagMillis >= 0 && relayed.kind() != RelayCodec.Kind.KICK) {
+                    traffic.deliveryLatency(TimeUnit.MILLISECONDS.toNanos(lagMillis)); // delivered right below
+                }
                 List<String> targets = relayed.targets();
                 switch (relayed.kind()) {
                     case EVERYONE -> {

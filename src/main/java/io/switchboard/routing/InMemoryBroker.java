@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.inbox.InMemoryInbox;
 import io.switchboard.inbox.StoredMessage;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
@@ -34,6 +35,9 @@ public class InMemoryBroker implements Broker {
     @Inject
     InMemoryInbox inbox;
 
+    @Inject
+    TrafficCounters traffic;
+
     /** One order for ids, inboxes and deliveries: a connection sees stored messages in id order. */
     private final Object storeLock = new Object();
 
@@ -47,10 +51,20 @@ public class InMemoryBroker implements Broker {
         this.rooms = rooms;
         this.config = config;
         this.inbox = inbox;
+        this.traffic = new TrafficCounters();
     }
 
     @Override
     public DeliveryReport publishStored(StoredDirect message) {
+        long accepted = System.nanoTime();
+        try {
+            return store(message);
+        } finally {
+            traffic.deliveryLatency(System.nanoTime() - accepted);
+        }
+    }
+
+    private DeliveryReport store(StoredDirect message) {
         synchronized (storeLock) {
             MessageId id = inbox.nextId();
             if (message.idempotencyKey() != null) {

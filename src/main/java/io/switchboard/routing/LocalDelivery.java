@@ -44,7 +44,7 @@ public class LocalDelivery {
                 count++;
             }
         }
-        counted(envelope.frame(), count);
+        counted("room", envelope.frame(), count);
         return count;
     }
 
@@ -56,7 +56,7 @@ public class LocalDelivery {
                     count++;
                 }
             }
-            counted(envelope.frame(), count);
+            counted("broadcast", envelope.frame(), count);
             return Map.of(EVERYONE, count);
         }
         Map<String, Integer> counts = new HashMap<>();
@@ -68,15 +68,15 @@ public class LocalDelivery {
                 }
             }
             counts.put(user, count);
-            counted(envelope.frame(), count);
+            counted("message", envelope.frame(), count);
         }
         return counts;
     }
 
     /** Counts a frame handed to {@code connections} connections (its size measured once, not per connection). */
-    private void counted(String frame, int connections) {
+    private void counted(String kind, String frame, int connections) {
         if (connections > 0) {
-            traffic.delivered(connections);
+            traffic.delivered(kind, connections);
             traffic.bytesOut(TrafficCounters.utf8Length(frame) * connections);
         }
     }

@@ -37,10 +37,15 @@ class MetricsIT extends DeployedGatewayIT {
             assertEquals(1, sample(metrics, "switchboard_errors", "code=\"invalid-json\""));
             assertEquals(0, sample(metrics, "switchboard_errors", "code=\"forbidden\""));
             assertTrue(sample(metrics, "switchboard_frames_delivered") >= 1, "the message to bob");
+            assertEquals(1, sample(metrics, "switchboard_frames_out", "type=\"message\""), "the message to bob");
+            assertEquals(0, sample(metrics, "switchboard_frames_out", "type=\"broadcast\""));
             assertEquals(0, sample(metrics, "switchboard_slow_consumer_cuts"));
             assertTrue(sample(metrics, "switchboard_bytes_in") > 50, "three frames came in");
             assertTrue(sample(metrics, "switchboard_bytes_out") > 50, "welcomes, ack, message, pong, error went out");
             assertEquals(0, sample(metrics, "switchboard_relay_published"), "one node: no relay");
+            assertEquals(1, sample(metrics, "switchboard_delivery_latency_us_count"), "the one direct message");
+            double latency = sample(metrics, "switchboard_delivery_latency_us", "quantile=\"0.99\"");
+            assertTrue(latency > 0 && latency < 1_000_000, "microseconds, under a second: " + latency);
 
             JsonObject stats = api().getApi("api/stats").json();
             assertEquals(1, stats.getJsonObject("framesIn").getInt("message"));
