@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.GatewayMetrics;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
@@ -21,7 +22,8 @@ public class StatsResource {
     /** A snapshot of this node's counters. */
     public record Stats(String node, int connections, int users, int rooms, long slowConsumerCuts, long heartbeatReaps,
             Map<String, Long> framesIn, Map<String, Long> errors, long framesDelivered, long bytesIn, long bytesOut,
-            long relayPublished, long relayReceived) {
+            long relayPublished, long relayReceived, GatewayMetrics.Distribution deliveryLatencyUs,
+            GatewayMetrics.Distribution relayLagMs, GatewayMetrics.Distribution redisRoundTripUs) {
     }
 
     @Inject
@@ -36,11 +38,15 @@ public class StatsResource {
     @Inject
     TrafficCounters traffic;
 
+    @Inject
+    GatewayMetrics metrics;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Stats stats() {
         return new Stats(config.nodeId(), registry.size(), registry.userCount(), rooms.rooms().size(), registry.slowConsumerCuts(),
                 registry.heartbeatReaps(), traffic.framesIn(), traffic.errors(), traffic.delivered(), traffic.bytesIn(),
-                traffic.bytesOut(), traffic.relayPublished(), traffic.relayReceived());
+                traffic.bytesOut(), traffic.relayPublished(), traffic.relayReceived(), metrics.deliveryLatencyUs(),
+                metrics.relayLagMs(), metrics.redisRoundTripUs());
     }
 }

@@ -36,6 +36,48 @@ public class GatewayMetrics {
     @Inject
     TrafficCounters traffic;
 
+    private volatile Histogram lag;
+    private volatile Histogram redis;
+    private volatile Histogram delivery;
+
+    /** p50/p95/p99 and count of a distribution, for the JSON snapshot. */
+    public record Distribution(double p50, double p95, double p99, long count) {
+        static Distribution of(Histogram histogram) {
+            if (histogram == null) {
+                return new Distribution(0, 0, 0, 0);
+            }
+            var snapshot = histogram.getSnapshot();
+            double p50 = 0;
+            double p95 = 0;
+            double p99 = 0;
+            for (var percentile : snapshot.percentileValues()) {
+                if (percentile.getPercentile() == 0.5) {
+                    p50 = percentile.getValue();
+                } else if (percentile.getPercentile() == 0.95) {
+                    p95 = percentile.getValue();
+                } else if (percentile.getPercentile() == 0.99) {
+                    p99 = percentile.getValue();
+                }
+            }
+            return new Distribution(p50, p95, p99, histogram.getCount());
+        }
+    }
+
+    /** Delivery latency in microseconds. */
+    public Distribution deliveryLatencyUs() {
+        return Distribution.of(delivery);
+    }
+
+    /** Relay (subscriber) lag in milliseconds. */
+    public Distribution relayLagMs() {
+        return Distribution.of(lag);
+    }
+
+    /** Redis round trips in microseconds. */
+    public Distribution redisRoundTripUs() {
+        return Distribution.of(redis);
+    }
+
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         gauge("switchboard.connections", "Open WebSocket connections on this node", connections::size);
         gauge("switchboard.users", "Users with at least one connection on this node", connections::userCount);
@@ -55,13 +97,13 @@ public class GatewayMetrics {
         gauge("switchboard.relay.received", "Relay payloads received from Redis, since start", traffic::relayReceived);
         // Histograms without a unit, the unit in the name: Payara converts units inconsistently in
         // Prometheus output (a timer's quantiles stay in nanoseconds under a "_seconds" name).
-        Histogram lag = histogram("switchboard.relay.lag.ms",
+        lag = histogram("switchboard.relay.lag.ms",
                 "Time from a relay payload's publish on its origin node to its receipt here, ms (subscriber lag)");
         traffic.recordRelayLagIn(lag::update);
-        Histogram redis = histogram("switchboard.redis.round.trip.us",
+        redis = histogram("switchboard.redis.round.trip.us",
                 "Round trip of Redis commands and scripts on the message paths, microseconds");
         traffic.recordRedisRoundTripIn(nanos -> redis.update(nanos / 1000));
-        Histogram delivery = histogram("switchboard.delivery.latency.us",
+        delivery = histogram("switchboard.delivery.latency.us",
                 "From the gateway accepting a message to handing it to this node's connections, microseconds");
         traffic.recordDeliveryLatencyIn(nanos -> delivery.update(nanos / 1000));
         for (String type : FRAME_TYPES) {

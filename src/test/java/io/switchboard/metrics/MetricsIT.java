@@ -51,6 +51,9 @@ class MetricsIT extends DeployedGatewayIT {
             assertEquals(1, stats.getJsonObject("framesIn").getInt("message"));
             assertEquals(1, stats.getJsonObject("errors").getInt("invalid-json"));
             assertTrue(stats.getJsonNumber("bytesOut").longValue() > 50);
+            JsonObject latencies = stats.getJsonObject("deliveryLatencyUs");
+            assertEquals(1, latencies.getInt("count"));
+            assertTrue(latencies.getJsonNumber("p99").doubleValue() > 0, latencies.toString());
         }
     }
 }
