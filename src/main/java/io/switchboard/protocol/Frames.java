@@ -26,6 +26,16 @@ public final class Frames {
      */
     public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
             Boolean recovered) {
+        return welcome(connectionId, user, node, heartbeatMs, device, recovered, false);
+    }
+
+    /**
+     * {@link #welcome}, saying {@code "stored":"unavailable"} when the stored messages could not be read
+     * (Redis unreachable): nothing was replayed, and the client should reconnect later with the same
+     * {@code since} rather than reload.
+     */
+    public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
+            Boolean recovered, boolean storedUnavailable) {
         return write(g -> {
             g.write("type", "welcome")
                     .write("connectionId", connectionId)
@@ -35,6 +45,9 @@ public final class Frames {
                     .write("device", device);
             if (recovered != null) {
                 g.write("recovered", recovered);
+            }
+            if (storedUnavailable) {
+                g.write("stored", "unavailable");
             }
         });
     }

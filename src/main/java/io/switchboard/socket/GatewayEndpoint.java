@@ -105,8 +105,9 @@ public class GatewayEndpoint {
         try {
             plan = resumer.plan(identity.user(), connection.device(), resume.since());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Cannot read stored messages for " + connection + "; it starts with live traffic", e);
-            connection.send(welcome(connection, false));
+            LOG.log(Level.FINE, e, () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
+            connection.send(Frames.welcome(connection.id(), connection.user(), config.nodeId(),
+                    config.heartbeatInterval().toMillis(), connection.device(), null, true));
             connection.endReplay(MessageId.ZERO);
             return;
         }

@@ -16,6 +16,8 @@ class FramesTest {
                 + "\"device\":\"phone\",\"recovered\":false}", Frames.welcome("c1", "alice", "n1", 25000, "phone", false));
         assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":5,"
                 + "\"device\":\"c1\"}", Frames.welcome("c1", "alice", "n1", 5, "c1", null));
+        assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":5,"
+                + "\"device\":\"c1\",\"stored\":\"unavailable\"}", Frames.welcome("c1", "alice", "n1", 5, "c1", null, true));
         FrameTemplate template = Frames.messageTemplate("alice", List.of("bob"), Json.createValue("x"), 7);
         assertEquals(Frames.message("17-3", "alice", List.of("bob"), Json.createValue("x"), 7),
                 template.render(new MessageId(17, 3)));

@@ -298,6 +298,13 @@ class ClusterE2E {
             assertEquals(503, relayed.status(), relayed.body());
             assertEquals("relay-unavailable", relayed.json().getString("code"));
 
+            // a client connecting now cannot be given its stored messages, and is told so (not "lost")
+            try (WsClient late = WsClient.connect(nodeA.base(), TestTokens.valid(unique("late")), "since=1-0")) {
+                JsonObject welcome = late.next("welcome");
+                assertEquals("unavailable", welcome.getString("stored"));
+                assertFalse(welcome.containsKey("recovered"), "nothing is known to be lost: reconnect later");
+            }
+
             // a direct message cannot be stored, so it is refused even for a recipient on this node
             aliceOnA.send("{\"type\":\"message\",\"id\":1,\"to\":[\"" + bob + "\"],\"content\":\"local\"}");
             JsonObject refused = aliceOnA.next();
