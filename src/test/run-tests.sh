@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # README command (2): runs the whole test suite — unit tests (*Test), in-container Arquillian tests on
-# Payara Micro (*IT) and end-to-end tests driving real processes (*E2E: nodes, redis-server, nginx).
-# Installs what the tests need and the machine lacks (redis-server, nginx, openssl, from the OS
-# packages), then runs Maven.
+# Payara Micro (*IT) and end-to-end tests driving real processes (*E2E: nodes, redis-server, nginx, and
+# headless Chromium for the browser client and demo page). Installs what the tests need and the machine
+# lacks (redis-server, nginx, openssl, chromium from the OS packages; playwright-core from npm, which
+# drives Debian's chromium and downloads no browser), then runs Maven.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-for tool in java mvn; do
+for tool in java mvn node npm; do
   command -v "$tool" >/dev/null || { echo "run-tests.sh: '$tool' is required" >&2; exit 1; }
 done
 
@@ -15,6 +16,7 @@ missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null || missing+=(openssl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "run-tests.sh: installing ${missing[*]}"
   sudo=""
@@ -23,5 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+(cd src/test/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 exec mvn -B clean verify "$@"

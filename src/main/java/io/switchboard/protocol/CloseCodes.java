@@ -20,6 +20,13 @@ public final class CloseCodes {
     public static final int HEARTBEAT_TIMEOUT = 4000;
     /** The client read too slowly: its outbound queue overflowed. */
     public static final int SLOW_CONSUMER = 4001;
+    /** A backend asked the gateway to disconnect this user ({@code DELETE /api/users/{user}/connections}): reconnect. */
+    public static final int DISCONNECTED = 4002;
+    /**
+     * A backend ended this user's sessions ({@code ?reconnect=false}: signed out, banned): do not reconnect
+     * with the same token.
+     */
+    public static final int SIGNED_OUT = 4100;
 
     private CloseCodes() {
     }

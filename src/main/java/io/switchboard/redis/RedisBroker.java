@@ -307,6 +307,20 @@ public class RedisBroker implements ClusterBroker {
         }
     }
 
+    /** One {@code PUBLISH} per other node run that holds connections of the user, found by presence. */
+    @Override
+    public int disconnectElsewhere(String user, int closeCode) {
+        Map<String, Integer> byNode = query(() -> presence.lookup(List.of(user)).get(user));
+        int reached = 0;
+        for (Map.Entry<String, Integer> node : byNode.entrySet()) {
+            if (!node.getKey().equals(member.id()) && publish(RedisKeys.memberChannel(node.getKey()),
+                    RelayCodec.Kind.DISCONNECT, List.of(user, Integer.toString(closeCode)), "") > 0) {
+                reached += node.getValue();
+            }
+        }
+        return reached;
+    }
+
     @Override
     public boolean inRoom(String room, String user) {
         return query(() -> rooms.inRoom(room, user));

@@ -7,6 +7,7 @@ import io.switchboard.routing.Envelope;
 import io.switchboard.routing.LocalDelivery;
 import io.switchboard.routing.RoomEnvelope;
 import io.switchboard.routing.RoomService;
+import io.switchboard.routing.UserDisconnects;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -73,6 +74,9 @@ public class RedisNode {
 
     @Inject
     RoomService roomService;
+
+    @Inject
+    UserDisconnects disconnects;
 
     @Inject
     TrafficCounters traffic;
@@ -204,7 +208,7 @@ public class RedisNode {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
                 long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());
                 traffic.relayReceived(lagMillis);
-                if (lagMillis >= 0 && relayed.kind() != RelayCodec.Kind.KICK) {
+                if (lagMillis >= 0 && relayed.frame().isEmpty()) {
                     traffic.deliveryLatency(TimeUnit.MILLISECONDS.toNanos(lagMillis)); // delivered right below
                 }
                 List<String> targets = relayed.targets();
@@ -221,6 +225,7 @@ public class RedisNode {
                             targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(),
                             targets.size() > 2 ? MessageId.parse(targets.get(2), "relay") : null));
                     case KICK -> roomService.kickHere(targets.get(0), targets.get(1));
+                    case DISCONNECT -> disconnects.disconnectHere(targets.get(0), Integer.parseInt(targets.get(1)));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);

@@ -23,7 +23,9 @@ final class RelayCodec {
         /** Deliver the frame to the members of room targets[0], except connection targets[1] ("" for none). */
         ROOM('#'),
         /** Remove user targets[1] from room targets[0] (no frame). */
-        KICK('!');
+        KICK('!'),
+        /** Close every connection of user targets[0] with close code targets[1] (no frame). */
+        DISCONNECT('%');
 
         private final char tag;
 

@@ -64,6 +64,12 @@ public interface Broker {
     /** Tells every other node to remove the user's connections from the room (this node does its own). */
     void kick(String room, String user);
 
+    /**
+     * Tells every other node holding connections of the user to close them with {@code closeCode} (this
+     * node closes its own); returns how many connections those nodes held.
+     */
+    int disconnectElsewhere(String user, int closeCode);
+
     /** Whether the user has a connection in the room anywhere. */
     boolean inRoom(String room, String user);
 

@@ -148,6 +148,11 @@ public class InMemoryBroker implements Broker {
     }
 
     @Override
+    public int disconnectElsewhere(String user, int closeCode) {
+        return 0; // no other node
+    }
+
+    @Override
     public boolean inRoom(String room, String user) {
         return !rooms.connectionsOf(room, user).isEmpty();
     }

@@ -126,4 +126,44 @@ class HttpApiIT extends DeployedGatewayIT {
         Reply reply = new ApiClient(base()).post("api/dev/tokens", "application/json", "{\"user\":\"alice\"}");
         assertProblem(reply, 404, "not-found");
     }
+
+    @Test
+    void hidesTheDemoPageUnlessDevTokensAreEnabledButAlwaysServesTheClientLibrary() throws Exception {
+        ApiClient api = new ApiClient(base());
+        assertProblem(api.get(""), 404, "not-found");
+        assertProblem(api.get("index.html"), 404, "not-found");
+        assertProblem(api.get("demo/demo.js"), 404, "not-found");
+        Reply library = api.get("switchboard.js");
+        assertEquals(200, library.status());
+        assertTrue(library.contentType().startsWith("text/javascript")
+                || library.contentType().startsWith("application/javascript"), library.contentType());
+        assertTrue(library.body().contains("export function connect("), "the ES module");
+    }
+
+    @Test
+    void disconnectsEveryConnectionOfTheUserAskingThemToReconnect() throws Exception {
+        String bob = unique("bob");
+        String carol = unique("carol");
+        try (WsClient one = open(bob); WsClient two = open(bob); WsClient other = open(carol)) {
+            Reply reply = api().deleteApi("api/users/" + bob + "/connections");
+            assertEquals(200, reply.status(), reply.body());
+            assertEquals(Json.createObjectBuilder().add("disconnected", 2).add("user", bob).build(), reply.json());
+            assertEquals(4002, one.awaitClose().code());
+            assertEquals(4002, two.awaitClose().code());
+            other.send("{\"type\":\"ping\",\"id\":1}");
+            assertEquals("pong", other.next().getString("type"), "other users keep their connections");
+        }
+        assertEquals(0, api().deleteApi("api/users/" + bob + "/connections").json().getInt("disconnected"));
+    }
+
+    @Test
+    void signsAUserOutWithACloseCodeThatForbidsReconnecting() throws Exception {
+        String bob = unique("bob");
+        try (WsClient one = open(bob)) {
+            assertProblem(api().deleteApi("api/users/" + bob + "/connections?reconnect=maybe"), 400, "invalid-frame");
+            Reply reply = api().deleteApi("api/users/" + bob + "/connections?reconnect=false");
+            assertEquals(1, reply.json().getInt("disconnected"), reply.body());
+            assertEquals(4100, one.awaitClose().code());
+        }
+    }
 }

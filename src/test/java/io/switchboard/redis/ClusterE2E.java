@@ -102,6 +102,21 @@ class ClusterE2E {
     }
 
     @Test
+    @Order(1)
+    void disconnectsAUserOnEveryNodeFromEitherNode() throws Exception {
+        String erin = unique("erin");
+        try (WsClient erinOnA = open(nodeA, erin); WsClient erinOnB = open(nodeB, erin)) {
+            awaitPresence(nodeA, erin, 2);
+            ApiClient.Reply reply = nodeA.api().deleteApi("api/users/" + erin + "/connections");
+            assertEquals(200, reply.status(), reply.body());
+            assertEquals(2, reply.json().getInt("disconnected"), reply.body());
+            assertEquals(4002, erinOnA.awaitClose().code());
+            assertEquals(4002, erinOnB.awaitClose().code());
+            awaitPresence(nodeB, erin, 0);
+        }
+    }
+
+    @Test
     @Order(2)
     void broadcastsToBothNodesAndReportsPresenceClusterWide() throws Exception {
         String ops = unique("ops");

@@ -1,0 +1,41 @@
+package io.switchboard.api;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProblemJson;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Serves the demo chat ({@code /}, {@code /index.html}, {@code /demo/*}) only while the dev token endpoint
+ * is on: it signs anyone in as anyone, so a production node answers 404 there. {@code /switchboard.js},
+ * the client library, is always served. Runs on container HTTP threads.
+ */
+@WebFilter(urlPatterns = {"", "/index.html", "/demo/*"})
+public class DemoPageFilter extends HttpFilter {
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient SwitchboardConfig config;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (config.devTokensEnabled()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setStatus(ErrorCode.NOT_FOUND.status());
+        response.setContentType(ProblemJson.MEDIA_TYPE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter().write(ProblemJson.of(ErrorCode.NOT_FOUND,
+                "The demo page is served only with switchboard.dev.tokens.enabled=true"));
+    }
+}

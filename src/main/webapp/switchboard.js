@@ -1,0 +1,660 @@
+/**
+ * Switchboard browser client: one object per logical connection, kept alive across network drops and
+ * node restarts. Plain ES module, no dependencies, no build step:
+ *
+ *   import { connect } from "https://gateway.example.com/switchboard.js";
+ *   const sb = connect({ url: "wss://gateway.example.com/ws", getToken: () => fetchMyJwt(), device: "laptop" });
+ *   sb.on("message", (m) => console.log(m.from, m.content));
+ *   await sb.join("lobby");
+ *   await sb.send(["bob"], { text: "hi" });
+ *
+ * What it does for the application (protocol: src/docs/protocol.md, client guide: src/docs/client.md):
+ * - Commands return promises settled by the server's reply to that command (ack, joined, left, pong,
+ *   history, acked) or rejected with a {@link SwitchboardError} carrying the server's error code/reason.
+ *   Commands issued while (re)connecting wait for the connection, up to `commandTimeoutMs`.
+ * - Reconnects with exponential backoff and jitter (bounded by `maxDelayMs`); at once on 1012 (node
+ *   shutting down) and 4002 (disconnected by a backend); never after an authentication failure or a
+ *   4100–4199 close ("do not reconnect with these credentials").
+ * - Resumes: reconnects with `since` = the last direct message it processed, re-joins its rooms with
+ *   `since` = the last room message it processed, drops anything at or below those ids, and (with a
+ *   `device`) acknowledges what it processed so a page reload resumes where it left off.
+ * - A watchdog pings a quiet connection and, if nothing at all arrives in `pingIntervalMs + pongTimeoutMs`,
+ *   drops it and reconnects (a half-open TCP connection otherwise looks alive for minutes).
+ * - Calls `getToken()` (if given) before every connection attempt, so a reconnect uses a fresh token.
+ *
+ * Everything runs on the page's event loop; no state is shared between clients.
+ */
+
+/** Close codes of the Switchboard protocol, and the browser's own 1006. */
+export const CloseCodes = Object.freeze({
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  UNSUPPORTED_DATA: 1003,
+  ABNORMAL: 1006,
+  MESSAGE_TOO_BIG: 1009,
+  SERVICE_RESTART: 1012,
+  HEARTBEAT_TIMEOUT: 4000,
+  SLOW_CONSUMER: 4001,
+  DISCONNECTED: 4002,
+  SIGNED_OUT: 4100,
+});
+
+/** Client-side close code for a connection the watchdog found silent (4000–4099: reconnect). */
+const WATCHDOG_CLOSE = 4090;
+
+/** An error from the server (error frame, failed handshake) or from the client (timeout, connection lost). */
+export class SwitchboardError extends Error {
+  /**
+   * @param {number|string} code HTTP-style status from the server (400, 401, 403, 503…) or a client code
+   *   ("timeout", "connection-lost", "closed")
+   * @param {string} reason the server's `reason` (e.g. "forbidden") or the client code again
+   * @param {string} message human-readable detail
+   */
+  constructor(code, reason, message) {
+    super(message || reason);
+    this.name = "SwitchboardError";
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+const DEFAULTS = Object.freeze({
+  minDelayMs: 500,
+  maxDelayMs: 15000,
+  backoffFactor: 2,
+  commandTimeoutMs: 10000,
+  pingIntervalMs: 0, // 0: the server's heartbeat interval from `welcome`
+  pongTimeoutMs: 10000,
+  ackDelayMs: 500,
+  maxQueuedCommands: 1000,
+});
+
+/** Opens a client and starts connecting; see {@link SwitchboardClient}. */
+export function connect(options) {
+  const client = new SwitchboardClient(options);
+  client.open();
+  return client;
+}
+
+/**
+ * Whether stored-message id `a` comes after `b` ("<ms>-<seq>", as Redis stream ids). Ids of another shape
+ * (UUIDs, when the server stores nothing) are never ordered: every message counts as new.
+ */
+export function isAfter(a, b) {
+  const x = parseId(a);
+  const y = parseId(b);
+  if (!x || !y) {
+    return true;
+  }
+  return x[0] > y[0] || (x[0] === y[0] && x[1] > y[1]);
+}
+
+function parseId(id) {
+  const match = typeof id === "string" && /^(\d+)-(\d+)$/.exec(id);
+  return match ? [BigInt(match[1]), BigInt(match[2])] : null;
+}
+
+/** The delay before reconnect attempt `attempt` (0-based): exponential, capped, with 50–100 % jitter. */
+export function backoffDelay(attempt, { minDelayMs, maxDelayMs, backoffFactor }, random = Math.random) {
+  const ceiling = Math.min(maxDelayMs, minDelayMs * Math.pow(backoffFactor, attempt));
+  return Math.round(ceiling / 2 + random() * ceiling / 2);
+}
+
+/**
+ * A Switchboard connection that keeps itself open. Events (listen with `on(type, fn)`, which passes the
+ * detail, or `addEventListener`, which passes a CustomEvent):
+ * - `open`: the server's `welcome` frame (`user`, `node`, `recovered`…) after every (re)connect
+ * - `message`: a direct, room (`room` set) or broadcast (`type: "broadcast"`) message frame, each once
+ * - `presence`: `{room, event: "join"|"leave", user, members}`; `joined`: the reply to every (re)join
+ * - `left`: a room was left (`reason: "kicked"` when a backend removed the user)
+ * - `close`: `{code, reason, reconnect}` whenever a connection ends
+ * - `reconnecting`: `{attempt, delayMs}` before each new attempt
+ * - `error`: a {@link SwitchboardError} not tied to a command (auth failure, server error without id)
+ */
+export class SwitchboardClient extends EventTarget {
+  constructor(options) {
+    super();
+    if (!options || !options.url) {
+      throw new TypeError("connect({url, token | getToken}) needs a url");
+    }
+    if (!options.token && typeof options.getToken !== "function") {
+      throw new TypeError("connect() needs a token or a getToken function");
+    }
+    this.options = { ...DEFAULTS, ...options };
+    this.WebSocketImpl = options.WebSocket || globalThis.WebSocket;
+    /** "idle" | "connecting" | "open" | "reconnecting" | "closed" */
+    this.state = "idle";
+    /** The last `welcome` frame. */
+    this.welcome = null;
+    /** Id of the last direct message handed to the application: where a reconnect resumes. */
+    this.lastMessageId = options.since || null;
+    this.token = options.token || null;
+    /** Whether the current socket got its `welcome`. */
+    this.welcomedNow = false;
+    this.socket = null;
+    this.attempt = 0;
+    this.nextId = 1;
+    /** command id → {resolve, reject, timer, frame} awaiting the server's reply */
+    this.pending = new Map();
+    /** commands waiting for the connection to open, in order */
+    this.queue = [];
+    /** room → {lastId, waiters: [{resolve, reject}], members, users} for every room the app wants to be in */
+    this.rooms = new Map();
+    this.lastReceived = 0;
+    this.pingSent = 0;
+    this.timers = { reconnect: null, watchdog: null, ack: null };
+    this.ackedUpTo = null;
+    this.authRetried = false;
+    this.onOnline = () => {
+      if (this.state === "reconnecting") {
+        this.connectNow();
+      }
+    };
+  }
+
+  /** Adds a listener that receives the event's detail; returns a function that removes it. */
+  on(type, listener) {
+    const wrapped = (event) => listener(event.detail);
+    this.addEventListener(type, wrapped);
+    return () => this.removeEventListener(type, wrapped);
+  }
+
+  /** Starts connecting (done by {@link connect}). */
+  open() {
+    if (this.state !== "idle") {
+      return;
+    }
+    if (typeof window !== "undefined" && window.addEventListener) {
+      window.addEventListener("online", this.onOnline);
+    }
+    this.connectNow();
+  }
+
+  /** Sends `content` (any JSON) to every connection of each user in `to`; resolves with the `ack`. */
+  send(to, content) {
+    return this.command({ type: "message", to: Array.isArray(to) ? to : [to], content });
+  }
+
+  /** Sends `content` to every connection of the gateway (needs the broadcast group); resolves with the `ack`. */
+  broadcast(content) {
+    return this.command({ type: "broadcast", content });
+  }
+
+  /** Publishes to a room's members (this connection too unless `echo: false`); resolves with the `ack`. */
+  publish(room, content, { echo = true } = {}) {
+    const frame = { type: "publish", room, content };
+    if (!echo) {
+      frame.echo = false;
+    }
+    return this.command(frame);
+  }
+
+  /**
+   * Joins a room, and re-joins it after every reconnect until {@link leave}; resolves with the `joined`
+   * frame (`members`, `users`). With `since`, the room messages after that id are sent first.
+   */
+  join(room, { since } = {}) {
+    let entry = this.rooms.get(room);
+    if (!entry) {
+      entry = { lastId: since || null, waiters: [], members: 0, users: [] };
+      this.rooms.set(room, entry);
+    }
+    const promise = new Promise((resolve, reject) => entry.waiters.push({ resolve, reject }));
+    if (this.state === "open") {
+      this.sendJoin(room, entry);
+    }
+    return promise;
+  }
+
+  /** Leaves a room (and stops re-joining it); resolves with the `left` frame. */
+  leave(room) {
+    const entry = this.rooms.get(room);
+    this.rooms.delete(room);
+    if (entry) {
+      entry.waiters.splice(0).forEach((w) => w.reject(new SwitchboardError("left", "left", "left before joining")));
+    }
+    if (this.state !== "open") {
+      return Promise.resolve({ type: "left", room }); // not re-joined when the connection comes back
+    }
+    return this.command({ type: "leave", room });
+  }
+
+  /** Stored messages of a room (`since`, `limit`); resolves with the `history` frame. */
+  history(room, { since, limit } = {}) {
+    const frame = { type: "history", room };
+    if (since) frame.since = since;
+    if (limit) frame.limit = limit;
+    return this.command(frame);
+  }
+
+  /** An application-level ping; resolves with the `pong`. */
+  ping() {
+    return this.command({ type: "ping" });
+  }
+
+  /** Rooms this client is in (or re-joining), with the member counts last seen. */
+  joinedRooms() {
+    return [...this.rooms.entries()].map(([room, e]) => ({ room, members: e.members, users: [...e.users] }));
+  }
+
+  /** Closes for good: no reconnect; pending commands are rejected. */
+  close() {
+    if (this.state === "closed") {
+      return;
+    }
+    this.flushAck();
+    this.shutdown(new SwitchboardError("closed", "closed", "client closed"));
+    this.emit("close", { code: CloseCodes.NORMAL, reason: "client closed", reconnect: false });
+  }
+
+  // ---- connection lifecycle ----
+
+  async connectNow() {
+    clearTimeout(this.timers.reconnect);
+    this.timers.reconnect = null;
+    if (this.state === "closed" || this.state === "connecting" || this.state === "open") {
+      return;
+    }
+    this.state = "connecting";
+    this.welcomedNow = false;
+    let token;
+    try {
+      token = typeof this.options.getToken === "function" ? await this.withTimeout(this.options.getToken()) : this.token;
+    } catch (e) {
+      this.emit("error", new SwitchboardError("token", "token", "getToken() failed: " + (e && e.message)));
+      this.scheduleReconnect(null);
+      return;
+    }
+    if (this.state !== "connecting") {
+      return; // closed meanwhile
+    }
+    this.token = token;
+    const socket = new this.WebSocketImpl(this.socketUrl(token));
+    this.socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+    };
+    socket.onmessage = (event) => {
+      if (this.socket === socket) {
+        this.receive(event.data);
+      }
+    };
+    socket.onclose = (event) => {
+      if (this.socket === socket) {
+        this.connectionEnded(event.code, event.reason, opened);
+      }
+    };
+    socket.onerror = () => {
+      // always followed by close, which decides what to do
+    };
+  }
+
+  /** `promise`, or a rejection after `commandTimeoutMs`: a hung token service must not stall reconnecting. */
+  withTimeout(promise) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("no token within " + this.options.commandTimeoutMs + " ms")),
+          this.options.commandTimeoutMs);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  socketUrl(token) {
+    const url = new URL(this.options.url, typeof location !== "undefined" ? location.href : undefined);
+    url.searchParams.set("token", token);
+    if (this.lastMessageId) {
+      url.searchParams.set("since", this.lastMessageId);
+    }
+    if (this.options.device) {
+      url.searchParams.set("device", this.options.device);
+    }
+    return url.toString();
+  }
+
+  connectionEnded(code, reason, opened) {
+    this.socket = null;
+    this.stopWatchdog();
+    this.rejectInFlight(new SwitchboardError("connection-lost", "connection-lost",
+        "the connection ended before the server answered (" + code + ")"));
+    if (this.state === "closed") {
+      return;
+    }
+    if (!opened || !this.welcomedNow) {
+      this.handshakeFailed(code, reason);
+      return;
+    }
+    const terminal = code >= 4100 && code <= 4199;
+    this.emit("close", { code, reason, reconnect: !terminal });
+    if (terminal) {
+      this.shutdown(new SwitchboardError(code, "signed-out", reason || "the server ended this session"));
+      this.emit("error", new SwitchboardError(code, "signed-out", reason || "the server ended this session"));
+      return;
+    }
+    const atOnce = code === CloseCodes.SERVICE_RESTART || code === CloseCodes.DISCONNECTED || code === WATCHDOG_CLOSE;
+    this.scheduleReconnect(atOnce ? 0 : null);
+  }
+
+  /**
+   * The upgrade failed or the socket closed before `welcome`. Browsers hide the HTTP status of a refused
+   * upgrade, so ask the same URL over plain HTTP: the server answers 401 there for a bad token. A 401
+   * with a token just fetched from getToken() gets one more try with another; otherwise it is final.
+   */
+  async handshakeFailed(code, reason) {
+    const status = await this.probe();
+    if (this.state === "closed") {
+      return;
+    }
+    if (status === 401) {
+      const canRetry = typeof this.options.getToken === "function" && !this.authRetried;
+      this.emit("close", { code, reason: "unauthorized", reconnect: canRetry });
+      if (canRetry) {
+        this.authRetried = true;
+        this.scheduleReconnect(0);
+        return;
+      }
+      const error = new SwitchboardError(401, "unauthorized", "the server refused the token");
+      this.shutdown(error);
+      this.emit("error", error);
+      return;
+    }
+    this.emit("close", { code, reason, reconnect: true });
+    this.scheduleReconnect(null);
+  }
+
+  async probe() {
+    if (typeof fetch !== "function") {
+      return 0;
+    }
+    try {
+      const url = new URL(this.socketUrl(this.token));
+      url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+      const response = await fetch(url, { cache: "no-store", credentials: "omit" });
+      return response.status;
+    } catch (e) {
+      return 0; // network down, or another origin without CORS: unknown, so keep trying
+    }
+  }
+
+  scheduleReconnect(delayMs) {
+    if (this.state === "closed") {
+      return;
+    }
+    this.state = "reconnecting";
+    const delay = delayMs === null ? backoffDelay(this.attempt, this.options) : delayMs;
+    this.attempt++;
+    this.emit("reconnecting", { attempt: this.attempt, delayMs: delay });
+    clearTimeout(this.timers.reconnect);
+    this.timers.reconnect = setTimeout(() => this.connectNow(), delay);
+  }
+
+  shutdown(error) {
+    this.state = "closed";
+    clearTimeout(this.timers.reconnect);
+    clearTimeout(this.timers.ack);
+    this.stopWatchdog();
+    if (typeof window !== "undefined" && window.removeEventListener) {
+      window.removeEventListener("online", this.onOnline);
+    }
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      try {
+        socket.close(CloseCodes.NORMAL, "client closed");
+      } catch (e) {
+        // already closing
+      }
+    }
+    this.rejectInFlight(error);
+    this.queue.splice(0).forEach((c) => c.reject(error));
+    for (const entry of this.rooms.values()) {
+      entry.waiters.splice(0).forEach((w) => w.reject(error));
+    }
+  }
+
+  // ---- frames in ----
+
+  receive(data) {
+    this.lastReceived = Date.now();
+    this.pingSent = 0;
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch (e) {
+      this.emit("error", new SwitchboardError("invalid-frame", "invalid-frame", "unreadable frame from the server"));
+      return;
+    }
+    switch (frame.type) {
+      case "welcome":
+        return this.welcomed(frame);
+      case "message":
+        return frame.room ? this.roomMessage(frame) : this.directMessage(frame);
+      case "broadcast":
+        return this.emit("message", frame);
+      case "presence":
+        return this.presence(frame);
+      case "joined":
+        return this.joined(frame);
+      case "left":
+        if (frame.reason) {
+          this.rooms.delete(frame.room); // kicked: do not re-join
+          this.emit("left", frame);
+          return;
+        }
+        this.emit("left", frame);
+        return this.settle(frame);
+      case "error":
+        return this.serverError(frame);
+      default:
+        return this.settle(frame); // ack, pong, acked, history
+    }
+  }
+
+  welcomed(frame) {
+    this.welcome = frame;
+    this.welcomedNow = true;
+    this.state = "open";
+    this.attempt = 0;
+    this.authRetried = false;
+    this.startWatchdog(frame.heartbeatMs);
+    this.emit("open", frame);
+    for (const [room, entry] of this.rooms) {
+      this.sendJoin(room, entry);
+    }
+    for (const command of this.queue.splice(0)) {
+      this.transmit(command);
+    }
+  }
+
+  directMessage(frame) {
+    if (this.lastMessageId && !isAfter(frame.id, this.lastMessageId)) {
+      return; // already handed to the application before a reconnect
+    }
+    if (parseId(frame.id)) {
+      this.lastMessageId = frame.id;
+      this.scheduleAck();
+    }
+    this.emit("message", frame);
+  }
+
+  roomMessage(frame) {
+    const entry = this.rooms.get(frame.room);
+    if (entry) {
+      if (entry.lastId && !isAfter(frame.id, entry.lastId)) {
+        return;
+      }
+      if (parseId(frame.id)) {
+        entry.lastId = frame.id;
+      }
+    }
+    this.emit("message", frame);
+  }
+
+  presence(frame) {
+    const entry = this.rooms.get(frame.room);
+    if (entry) {
+      entry.members = frame.members;
+      if (frame.event === "join" && !entry.users.includes(frame.user)) {
+        entry.users.push(frame.user);
+      } else if (frame.event === "leave") {
+        entry.users = entry.users.filter((u) => u !== frame.user);
+      }
+    }
+    this.emit("presence", frame);
+  }
+
+  joined(frame) {
+    const entry = this.rooms.get(frame.room);
+    if (entry) {
+      entry.members = frame.members;
+      entry.users = [...(frame.users || [])];
+      entry.waiters.splice(0).forEach((w) => w.resolve(frame));
+    }
+    this.settle(frame);
+    this.emit("joined", frame);
+  }
+
+  serverError(frame) {
+    const error = new SwitchboardError(frame.code, frame.reason, frame.message);
+    if (frame.id !== undefined && this.pending.has(frame.id)) {
+      const command = this.pending.get(frame.id);
+      if (command.frame.type === "join") {
+        const entry = this.rooms.get(command.frame.room);
+        this.rooms.delete(command.frame.room);
+        if (entry) {
+          entry.waiters.splice(0).forEach((w) => w.reject(error));
+        }
+      }
+      this.settle(frame, error);
+      return;
+    }
+    this.emit("error", error);
+  }
+
+  settle(frame, error) {
+    if (frame.id === undefined) {
+      return;
+    }
+    const command = this.pending.get(frame.id);
+    if (!command) {
+      return;
+    }
+    this.pending.delete(frame.id);
+    clearTimeout(command.timer);
+    if (error) {
+      command.reject(error);
+    } else {
+      command.resolve(frame);
+    }
+  }
+
+  // ---- frames out ----
+
+  command(frame) {
+    return new Promise((resolve, reject) => {
+      if (this.state === "closed") {
+        reject(new SwitchboardError("closed", "closed", "client closed"));
+        return;
+      }
+      const command = { frame: { ...frame, id: this.nextId++ }, resolve, reject, timer: null };
+      command.timer = setTimeout(() => {
+        this.pending.delete(command.frame.id);
+        const queued = this.queue.indexOf(command);
+        if (queued >= 0) {
+          this.queue.splice(queued, 1);
+        }
+        reject(new SwitchboardError("timeout", "timeout", "no reply within " + this.options.commandTimeoutMs + " ms"));
+      }, this.options.commandTimeoutMs);
+      if (this.state === "open") {
+        this.transmit(command);
+      } else if (this.queue.length >= this.options.maxQueuedCommands) {
+        clearTimeout(command.timer);
+        reject(new SwitchboardError("queue-full", "queue-full", "too many commands waiting for the connection"));
+      } else {
+        this.queue.push(command);
+      }
+    });
+  }
+
+  transmit(command) {
+    this.pending.set(command.frame.id, command);
+    this.socket.send(JSON.stringify(command.frame));
+  }
+
+  sendJoin(room, entry) {
+    const frame = { type: "join", room, id: this.nextId++ };
+    if (entry.lastId) {
+      frame.since = entry.lastId;
+    }
+    // settled through the room's waiters, not a pending command: a join lost to a reconnect is resent
+    this.pending.set(frame.id, { frame, resolve: () => {}, reject: () => {}, timer: null });
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  rejectInFlight(error) {
+    for (const [id, command] of this.pending) {
+      clearTimeout(command.timer);
+      command.reject(error);
+      this.pending.delete(id);
+    }
+  }
+
+  /** Acknowledges (debounced) the last processed direct message, so this device resumes there next time. */
+  scheduleAck() {
+    if (!this.options.device || this.timers.ack) {
+      return;
+    }
+    this.timers.ack = setTimeout(() => {
+      this.timers.ack = null;
+      this.flushAck();
+    }, this.options.ackDelayMs);
+  }
+
+  flushAck() {
+    if (!this.options.device || !this.lastMessageId || this.lastMessageId === this.ackedUpTo
+        || this.state !== "open") {
+      return;
+    }
+    this.ackedUpTo = this.lastMessageId;
+    this.socket.send(JSON.stringify({ type: "ack", upTo: this.lastMessageId }));
+  }
+
+  // ---- watchdog ----
+
+  startWatchdog(heartbeatMs) {
+    this.stopWatchdog();
+    const interval = this.options.pingIntervalMs || heartbeatMs || 25000;
+    const silentLimit = interval + this.options.pongTimeoutMs;
+    this.lastReceived = Date.now();
+    this.timers.watchdog = setInterval(() => {
+      const quiet = Date.now() - this.lastReceived;
+      if (quiet >= silentLimit) {
+        this.dropSilentConnection(quiet);
+      } else if (quiet >= interval && !this.pingSent && this.socket) {
+        this.pingSent = Date.now();
+        this.socket.send(JSON.stringify({ type: "ping" }));
+      }
+    }, Math.max(100, Math.min(1000, interval / 4)));
+  }
+
+  stopWatchdog() {
+    clearInterval(this.timers.watchdog);
+    this.timers.watchdog = null;
+  }
+
+  dropSilentConnection(quietMs) {
+    const socket = this.socket;
+    // forget it first: the close handshake of a dead connection may take minutes
+    this.socket = null;
+    try {
+      socket.close(WATCHDOG_CLOSE, "no frame from the server");
+    } catch (e) {
+      // already closing
+    }
+    this.connectionEnded(WATCHDOG_CLOSE, "nothing received for " + quietMs + " ms", true);
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

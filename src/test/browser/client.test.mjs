@@ -1,0 +1,163 @@
+// /switchboard.js itself, imported by a page of the node in real headless Chromium.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { api, BASE_URL, launchBrowser, startProxy, unique, withPages } from "./support.mjs";
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+/**
+ * A page of `origin` with the library loaded as `window.sb` and helpers: `window.token(user)` (a dev
+ * token), `window.client(user, options)` (connects and records every event in `window.events`).
+ */
+async function libraryPage(open, origin = BASE_URL) {
+  const page = await open();
+  await page.goto(new URL("switchboard.js", origin).toString());
+  await page.evaluate(async () => {
+    window.sb = await import("/switchboard.js");
+    window.events = [];
+    window.token = async (user) => {
+      const r = await fetch("/api/dev/tokens", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ user }) });
+      return (await r.json()).token;
+    };
+    window.client = (user, options = {}) => {
+      const url = new URL("/ws", location.href);
+      url.protocol = "ws:";
+      const client = window.sb.connect({ url: url.toString(), getToken: () => window.token(user), ...options });
+      for (const type of ["open", "close", "reconnecting", "error", "message", "presence", "joined", "left"]) {
+        client.on(type, (detail) => window.events.push({ user, type,
+          detail: detail instanceof Error ? { code: detail.code, reason: detail.reason } : detail }));
+      }
+      return client;
+    };
+    window.opened = (client) => new Promise((resolve) => {
+      if (client.state === "open") resolve(); else client.on("open", () => resolve());
+    });
+  });
+  return page;
+}
+
+const events = (page, user, type) => page.evaluate(({ user, type }) =>
+  window.events.filter((e) => e.user === user && e.type === type).map((e) => e.detail), { user, type });
+
+async function until(page, user, type, predicate = () => true, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = (await events(page, user, type)).filter(predicate);
+    if (found.length > 0) return found;
+    if (Date.now() > deadline) throw new Error(`no '${type}' event for ${user} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test("command promises settle with the server's reply or its error code and reason", async (t) => {
+  await withPages(t, browser, async (open) => {
+    const page = await libraryPage(open);
+    const alice = unique("alice");
+    const result = await page.evaluate(async (alice) => {
+      const c = window.client(alice);
+      const outcome = async (promise) => promise.then((f) => ({ ok: f.type, f }), (e) => ({ code: e.code, reason: e.reason }));
+      const room = "r-" + Math.random().toString(36).slice(2);
+      const joined = await outcome(c.join(room)); // issued before the connection opened: waits for it
+      const published = await outcome(c.publish(room, { n: 1 }));
+      const notMember = await outcome(c.leave("never-joined"));
+      const badRoom = await outcome(c.join("no spaces allowed"));
+      const pong = await outcome(c.ping());
+      const sent = await outcome(c.send(["nobody-" + room], "hi"));
+      c.close();
+      const afterClose = await outcome(c.ping());
+      return { joined, published, notMember, badRoom, pong, sent, afterClose, rooms: c.joinedRooms().map((r) => r.room) };
+    }, alice);
+    assert.equal(result.joined.ok, "joined");
+    assert.equal(result.joined.f.members, 1);
+    assert.equal(result.published.ok, "ack");
+    assert.equal(result.published.f.delivered, 1);
+    assert.deepEqual(result.notMember, { code: 404, reason: "not-member" });
+    assert.deepEqual(result.badRoom, { code: 400, reason: "invalid-room" });
+    assert.equal(result.pong.ok, "pong");
+    assert.equal(result.sent.ok, "ack");
+    assert.equal(result.sent.f.offline.length, 1);
+    assert.deepEqual(result.afterClose, { code: "closed", reason: "closed" });
+    assert.equal(result.rooms.length, 1, "the refused join is not kept for re-joining");
+  });
+});
+
+test("a refused token ends the client without reconnecting; getToken gets exactly one more try", async (t) => {
+  await withPages(t, browser, async (open) => {
+    const page = await libraryPage(open);
+    await page.evaluate(() => {
+      const url = new URL("/ws", location.href);
+      url.protocol = "ws:";
+      window.staticClient = window.sb.connect({ url: url.toString(), token: "not.a.jwt" });
+      window.staticClient.on("error", (e) => window.events.push({ user: "static", type: "error", detail: { code: e.code, reason: e.reason } }));
+      window.staticClient.on("reconnecting", (e) => window.events.push({ user: "static", type: "reconnecting", detail: e }));
+      window.tokensAsked = 0;
+      window.refreshingClient = window.sb.connect({ url: url.toString(), getToken: async () => { window.tokensAsked++; return "expired.or.bad"; } });
+      window.refreshingClient.on("error", (e) => window.events.push({ user: "refreshing", type: "error", detail: { code: e.code, reason: e.reason } }));
+    });
+    assert.deepEqual(await until(page, "static", "error"), [{ code: 401, reason: "unauthorized" }]);
+    assert.deepEqual(await until(page, "refreshing", "error"), [{ code: 401, reason: "unauthorized" }]);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(await events(page, "static", "reconnecting"), []);
+    assert.equal(await page.evaluate(() => window.tokensAsked), 2);
+    assert.deepEqual(await page.evaluate(() => [window.staticClient.state, window.refreshingClient.state]), ["closed", "closed"]);
+  });
+});
+
+test("after a forced reconnect the client re-joins its rooms; after a sign-out it stays away", async (t) => {
+  await withPages(t, browser, async (open) => {
+    const page = await libraryPage(open);
+    const alice = unique("alice");
+    const bob = unique("bob");
+    const room = unique("room");
+    await page.evaluate(async ({ alice, bob, room }) => {
+      window.alice = window.client(alice);
+      window.bob = window.client(bob);
+      await window.alice.join(room);
+      await window.bob.join(room);
+    }, { alice, bob, room });
+
+    assert.equal((await api("DELETE", `api/users/${alice}/connections`)).body.disconnected, 1);
+    const rejoined = await until(page, alice, "joined", (j) => j.room === room && j.members === 2);
+    assert.ok(rejoined.length >= 1);
+    assert.deepEqual((await events(page, alice, "close")).map((c) => [c.code, c.reconnect]), [[4002, true]]);
+    await page.evaluate(({ room }) => window.bob.publish(room, "after the reconnect"), { room });
+    await until(page, alice, "message", (m) => m.room === room && m.content === "after the reconnect");
+
+    assert.equal((await api("DELETE", `api/users/${alice}/connections?reconnect=false`)).body.disconnected, 1);
+    assert.deepEqual(await until(page, alice, "error"), [{ code: 4100, reason: "signed-out" }]);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await page.evaluate(() => window.alice.state), "closed");
+    assert.equal((await api("GET", `api/users/${alice}/presence`)).body.connections, 0);
+  });
+});
+
+test("the watchdog replaces a connection that went silent and the client resumes what it missed", async (t) => {
+  const proxy = await startProxy();
+  try {
+    await withPages(t, browser, async (open) => {
+      const page = await libraryPage(open, proxy.url);
+      const alice = unique("alice");
+      await page.evaluate(async (alice) => {
+        window.alice = window.client(alice, { pingIntervalMs: 500, pongTimeoutMs: 1000 });
+        await window.opened(window.alice);
+      }, alice);
+      assert.equal((await api("POST", "api/messages", { from: "svc", to: [alice], content: "before" })).status, 200);
+      await until(page, alice, "message", (m) => m.content === "before");
+
+      assert.ok(proxy.freeze() >= 1, "the client's connection goes silent");
+      assert.equal((await api("POST", "api/messages", { from: "svc", to: [alice], content: "during" })).status, 200);
+      const closes = await until(page, alice, "close", () => true, 10000);
+      assert.deepEqual(closes.map((c) => [c.code, c.reconnect]), [[4090, true]]);
+      await until(page, alice, "message", (m) => m.content === "during", 10000);
+      assert.equal((await api("POST", "api/messages", { from: "svc", to: [alice], content: "after" })).status, 200);
+      await until(page, alice, "message", (m) => m.content === "after");
+      assert.deepEqual((await events(page, alice, "message")).map((m) => m.content), ["before", "during", "after"]);
+      assert.equal((await events(page, alice, "open")).length, 2);
+    });
+  } finally {
+    await proxy.close();
+  }
+});
