@@ -50,7 +50,7 @@ class BrowserE2E {
     @Test
     void clientLibraryAndDemoChatWorkInChromium() throws Exception {
         int exit = run(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec",
-                "client.test.mjs", "chat.test.mjs"), Map.of(
+                "reconnect.test.mjs", "client.test.mjs", "chat.test.mjs"), Map.of(
                         "SWITCHBOARD_URL", node.base().toString(),
                         "SWITCHBOARD_API_KEY", API_KEY,
                         "SCREENSHOT_DIR", Path.of("target", "browser-screenshots").toAbsolutePath().toString()), 10);

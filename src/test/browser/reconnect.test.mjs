@@ -1,0 +1,121 @@
+// The client library's reconnect and resume decisions, run in Node against a scripted WebSocket (the
+// browser tests cover the same library against a real node; these reach the cases a live node cannot
+// produce on demand, such as a 1012 from a draining node or a transport failure, and check the delays).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { backoffDelay, connect, isAfter } from "../../main/webapp/switchboard.js";
+
+/** A WebSocket whose server side the test plays; every instance is kept in `sockets`. */
+function scriptedWebSocket() {
+  const sockets = [];
+  class ScriptedSocket {
+    constructor(url) {
+      this.url = new URL(url);
+      this.sent = [];
+      sockets.push(this);
+    }
+    send(text) { this.sent.push(JSON.parse(text)); }
+    close() {}
+    serverOpens(welcome = {}) {
+      this.onopen?.();
+      this.serverSends({ type: "welcome", connectionId: "c" + sockets.length, user: "alice", node: "n", heartbeatMs: 60000, ...welcome });
+    }
+    serverSends(frame) { this.onmessage?.({ data: JSON.stringify(frame) }); }
+    serverCloses(code, reason = "") { this.onclose?.({ code, reason }); }
+  }
+  return { ScriptedSocket, sockets };
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+async function client(options = {}) {
+  const { ScriptedSocket, sockets } = scriptedWebSocket();
+  const events = [];
+  const c = connect({ url: "ws://gateway.test/ws", token: "t", WebSocket: ScriptedSocket, device: "d1", ...options });
+  for (const type of ["open", "close", "reconnecting", "message", "error"]) {
+    c.on(type, (detail) => events.push({ type, detail }));
+  }
+  await tick();
+  return { c, sockets, events };
+}
+
+test("backoff grows exponentially with jitter and stays under the cap", () => {
+  const options = { minDelayMs: 500, maxDelayMs: 15000, backoffFactor: 2 };
+  assert.equal(backoffDelay(0, options, () => 0), 250);
+  assert.equal(backoffDelay(0, options, () => 1), 500);
+  assert.equal(backoffDelay(3, options, () => 1), 4000);
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const delay = backoffDelay(attempt, options);
+    assert.ok(delay >= 250 && delay <= 15000, "attempt " + attempt + ": " + delay);
+  }
+});
+
+test("orders stored-message ids numerically and treats unordered ids as new", () => {
+  assert.ok(isAfter("1795418924748-10", "1795418924748-9"));
+  assert.ok(isAfter("1795418924749-0", "1795418924748-99"));
+  assert.ok(!isAfter("1795418924748-0", "1795418924748-0"));
+  assert.ok(isAfter("5b0f2c1e-uuid", "1795418924748-0"));
+});
+
+test("reconnects at once on 1012 and resumes from the last message, re-joining rooms from theirs", async () => {
+  const { c, sockets, events } = await client();
+  sockets[0].serverOpens();
+  const joined = c.join("lobby");
+  assert.deepEqual(sockets[0].sent.map((f) => f.type), ["join"]);
+  sockets[0].serverSends({ type: "joined", id: sockets[0].sent[0].id, room: "lobby", members: 1, users: ["alice"] });
+  await joined;
+  sockets[0].serverSends({ type: "message", id: "100-0", from: "bob", to: ["alice"], content: "a", ts: 1 });
+  sockets[0].serverSends({ type: "message", room: "lobby", id: "101-0", from: "bob", content: "r", ts: 2 });
+  sockets[0].serverCloses(1012, "node shutting down");
+
+  assert.deepEqual(events.filter((e) => e.type === "reconnecting").map((e) => e.detail.delayMs), [0]);
+  await tick(5);
+  assert.equal(sockets.length, 2);
+  assert.equal(sockets[1].url.searchParams.get("since"), "100-0");
+  assert.equal(sockets[1].url.searchParams.get("device"), "d1");
+  sockets[1].serverOpens();
+  assert.deepEqual(sockets[1].sent.map((f) => [f.type, f.room, f.since]), [["join", "lobby", "101-0"]]);
+
+  sockets[1].serverSends({ type: "message", id: "100-0", from: "bob", to: ["alice"], content: "a", ts: 1 });
+  sockets[1].serverSends({ type: "message", id: "102-0", from: "bob", to: ["alice"], content: "b", ts: 3 });
+  assert.deepEqual(events.filter((e) => e.type === "message").map((e) => e.detail.content), ["a", "r", "b"]);
+  c.close();
+});
+
+test("backs off after a transport failure and resets the backoff once connected", async () => {
+  const { c, sockets, events } = await client({ minDelayMs: 20, maxDelayMs: 1000 });
+  sockets[0].serverOpens();
+  sockets[0].serverCloses(1006);
+  const first = events.filter((e) => e.type === "reconnecting").at(-1).detail;
+  assert.ok(first.delayMs >= 10 && first.delayMs <= 20, JSON.stringify(first));
+  await tick(30);
+  sockets[1].serverOpens();
+  sockets[1].serverCloses(4000);
+  const next = events.filter((e) => e.type === "reconnecting").at(-1).detail;
+  assert.equal(next.attempt, 1, "the count starts again after a successful connection");
+  c.close();
+});
+
+test("a 4100 close ends the client and rejects what was waiting", async () => {
+  const { c, sockets, events } = await client();
+  sockets[0].serverOpens();
+  const pending = c.ping();
+  sockets[0].serverCloses(4100, "signed out");
+  await assert.rejects(pending, (e) => e.reason === "connection-lost");
+  await assert.rejects(c.send(["bob"], "x"), (e) => e.reason === "closed");
+  assert.equal(c.state, "closed");
+  assert.deepEqual(events.filter((e) => e.type === "error").map((e) => [e.detail.code, e.detail.reason]), [[4100, "signed-out"]]);
+  await tick(10);
+  assert.equal(sockets.length, 1);
+});
+
+test("acknowledges processed messages for its device, once per batch", async () => {
+  const { c, sockets } = await client({ ackDelayMs: 5 });
+  sockets[0].serverOpens();
+  for (const id of ["7-0", "7-1", "8-0"]) {
+    sockets[0].serverSends({ type: "message", id, from: "bob", to: ["alice"], content: id, ts: 1 });
+  }
+  await tick(20);
+  assert.deepEqual(sockets[0].sent, [{ type: "ack", upTo: "8-0" }]);
+  c.close();
+});
