@@ -227,6 +227,17 @@ export class SwitchboardClient extends EventTarget {
     return this.command(frame);
   }
 
+  /**
+   * One page of the gateway's rooms that this user may join, in name order, with member counts;
+   * resolves with `{rooms: [{room, members}], next}` (pass `next` as `after` for the following page).
+   */
+  listRooms({ after, limit } = {}) {
+    const frame = { type: "rooms" };
+    if (after) frame.after = after;
+    if (limit) frame.limit = limit;
+    return this.command(frame);
+  }
+
   /** An application-level ping; resolves with the `pong`. */
   ping() {
     return this.command({ type: "ping" });
@@ -446,7 +457,7 @@ export class SwitchboardClient extends EventTarget {
       case "error":
         return this.serverError(frame);
       default:
-        return this.settle(frame); // ack, pong, acked, history
+        return this.settle(frame); // ack, pong, acked, history, rooms
     }
   }
 

@@ -15,7 +15,7 @@ async function send(page, text) {
   await page.press("#text", "Enter");
 }
 
-test("two people join a room, see each other arrive and leave, and talk there and directly", async (t) => {
+test("people find and join a room, see each other arrive and leave, and talk there and directly", async (t) => {
   await withPages(t, browser, async (open) => {
     const alice = unique("alice");
     const bob = unique("bob");
@@ -48,10 +48,19 @@ test("two people join a room, see each other arrive and leave, and talk there an
     await pageB.click(`#users li[data-user="${alice}"]`);
     assert.deepEqual(await messagesShown(pageB), ["just for you"]);
 
+    const carol = unique("carol");
+    const pageC = await open();
+    await signIn(pageC, carol);
+    await pageC.waitForSelector(`#rooms li.not-joined[data-room="${room}"] .count >> text=2`);
+    await pageC.click(`#rooms li[data-room="${room}"]`);
+    await pageC.waitForSelector(`#rooms li:not(.not-joined)[data-room="${room}"] .count >> text=3`);
+    await pageC.waitForSelector("#log li .text >> text=hello room"); // the room's history
+    await pageA.waitForSelector(`#rooms li[data-room="${room}"] .count >> text=3`);
+
     await pageB.close();
     await pageA.click(`#rooms li[data-room="${room}"]`);
-    await pageA.waitForSelector(`#log li.notice >> text=${bob} left (1 here)`);
-    await pageA.waitForSelector(`#rooms li[data-room="${room}"] .count >> text=1`);
+    await pageA.waitForSelector(`#log li.notice >> text=${bob} left (2 here)`);
+    await pageA.waitForSelector(`#rooms li[data-room="${room}"] .count >> text=2`);
   });
 });
 

@@ -62,18 +62,21 @@ test("command promises settle with the server's reply or its error code and reas
       const room = "r-" + Math.random().toString(36).slice(2);
       const joined = await outcome(c.join(room)); // issued before the connection opened: waits for it
       const published = await outcome(c.publish(room, { n: 1 }));
+      const listed = await outcome(c.listRooms({ after: room.slice(0, -1), limit: 100 }));
       const notMember = await outcome(c.leave("never-joined"));
       const badRoom = await outcome(c.join("no spaces allowed"));
       const pong = await outcome(c.ping());
       const sent = await outcome(c.send(["nobody-" + room], "hi"));
       c.close();
       const afterClose = await outcome(c.ping());
-      return { joined, published, notMember, badRoom, pong, sent, afterClose, rooms: c.joinedRooms().map((r) => r.room) };
+      return { joined, published, listed, notMember, badRoom, pong, sent, afterClose, rooms: c.joinedRooms().map((r) => r.room) };
     }, alice);
     assert.equal(result.joined.ok, "joined");
     assert.equal(result.joined.f.members, 1);
     assert.equal(result.published.ok, "ack");
     assert.equal(result.published.f.delivered, 1);
+    assert.equal(result.listed.ok, "rooms");
+    assert.deepEqual(result.listed.f.rooms.find((r) => r.room === result.joined.f.room), { room: result.joined.f.room, members: 1 });
     assert.deepEqual(result.notMember, { code: 404, reason: "not-member" });
     assert.deepEqual(result.badRoom, { code: 400, reason: "invalid-room" });
     assert.equal(result.pong.ok, "pong");

@@ -11,7 +11,10 @@ const state = {
   /** "user:bob" | "room:lobby" → {kind, name, items: [{id, ts, from, text, mine, notice}], ids: Set, unread} */
   conversations: new Map(),
   selected: null,
+  /** room → members, from the last `rooms` listing (rooms this page is in are counted live instead) */
+  listed: new Map(),
 };
+const ROOM_LIST_EVERY_MS = 5000;
 
 // ---- sign in / out ----
 
@@ -88,8 +91,23 @@ function start(name) {
     renderSidebar();
   });
 
+  client.on("open", () => refreshRoomList());
+  setInterval(refreshRoomList, ROOM_LIST_EVERY_MS);
+
   joinRoom(LOBBY);
   select("room:" + LOBBY);
+}
+
+/** The gateway's rooms this user may join (first page), for the sidebar. */
+async function refreshRoomList() {
+  if (state.client.state !== "open") return;
+  try {
+    const page = await state.client.listRooms({ limit: 50 });
+    state.listed = new Map(page.rooms.map((r) => [r.room, r.members]));
+    renderSidebar();
+  } catch (e) {
+    // shown again at the next refresh; the joined rooms stay current through presence events
+  }
 }
 
 function setStatus(kind, text) {
@@ -225,9 +243,17 @@ function renderSidebar() {
     }
     return li;
   }));
-  $("rooms").replaceChildren(...state.client.joinedRooms().map(({ room, members }) => {
-    const li = entry("room:" + room, "# " + room, String(members));
+  const rooms = new Map(state.listed);
+  for (const { room, members } of state.client.joinedRooms()) rooms.set(room, members);
+  const joined = new Set(state.client.joinedRooms().map((r) => r.room));
+  $("rooms").replaceChildren(...[...rooms.keys()].sort().map((room) => {
+    const li = entry("room:" + room, "# " + room, String(rooms.get(room)));
     li.dataset.room = room;
+    if (!joined.has(room)) {
+      li.classList.add("not-joined");
+      li.title = "Join " + room;
+      li.onclick = () => { joinRoom(room); select("room:" + room); };
+    }
     return li;
   }));
 }

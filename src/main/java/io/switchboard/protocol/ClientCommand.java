@@ -59,6 +59,20 @@ public sealed interface ClientCommand {
         }
     }
 
+    /**
+     * {@code {"type":"rooms","after":"<room>","limit":50}}: one page of the gateway's rooms with members that
+     * this user may join, with their member counts.
+     */
+    record ListRooms(JsonValue id, Optional<String> after, int limit) implements ClientCommand {
+        /** Largest page a client may ask for. */
+        public static final int MAX_LIMIT = 100;
+
+        @Override
+        public String type() {
+            return "rooms";
+        }
+    }
+
     /** {@code {"type":"leave","room":"lobby"}}: this connection leaves a room. */
     record Leave(JsonValue id, String room) implements ClientCommand {
         @Override

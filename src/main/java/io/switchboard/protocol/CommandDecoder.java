@@ -32,6 +32,9 @@ public final class CommandDecoder {
                 case "history" -> new ClientCommand.History(id, JsonFields.roomName(frame, "room"), optionalId(frame, "since"),
                         JsonFields.optionalPositiveInt(frame, "limit"));
                 case "leave" -> new ClientCommand.Leave(id, JsonFields.roomName(frame, "room"));
+                case "rooms" -> new ClientCommand.ListRooms(id,
+                        frame.containsKey("after") ? Optional.of(JsonFields.roomName(frame, "after")) : Optional.empty(),
+                        roomPageSize(frame));
                 case "publish" -> new ClientCommand.Publish(id, JsonFields.roomName(frame, "room"),
                         JsonFields.requiredValue(frame, "content"), JsonFields.optionalBoolean(frame, "echo", true));
                 default -> throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "Unknown frame type '" + truncate(type) + "'");
@@ -45,6 +48,15 @@ public final class CommandDecoder {
         return frame.containsKey(field)
                 ? Optional.of(MessageId.parse(JsonFields.requiredString(frame, field), field))
                 : Optional.empty();
+    }
+
+    private static int roomPageSize(JsonObject frame) {
+        int limit = JsonFields.optionalPositiveInt(frame, "limit").orElse(ClientCommand.ListRooms.MAX_LIMIT);
+        if (limit > ClientCommand.ListRooms.MAX_LIMIT) {
+            throw new ProtocolException(ErrorCode.INVALID_FRAME,
+                    "Field 'limit' must be at most " + ClientCommand.ListRooms.MAX_LIMIT);
+        }
+        return limit;
     }
 
     private static boolean isValidId(JsonValue id) {

@@ -185,6 +185,22 @@ public final class Frames {
         });
     }
 
+    /** The reply to {@code rooms}: rooms with their member counts; {@code next} is the cursor of the next page (null at the end). */
+    public static String rooms(JsonValue requestId, Map<String, Integer> rooms, String next) {
+        return write(g -> {
+            g.write("type", "rooms");
+            writeId(g, requestId);
+            g.writeStartArray("rooms");
+            rooms.forEach((room, members) -> g.writeStartObject().write("room", room).write("members", members).writeEnd());
+            g.writeEnd();
+            if (next == null) {
+                g.writeNull("next");
+            } else {
+                g.write("next", next);
+            }
+        });
+    }
+
     /** A user's first connection joined ({@code event} "join") or last one left ("leave") a room. */
     public static String presence(String room, String event, String user, int members) {
         return write(g -> g.write("type", "presence").write("room", room).write("event", event)

@@ -12,12 +12,15 @@ import io.switchboard.protocol.ProtocolException;
 import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.FanOutReport;
 import io.switchboard.routing.MessageRouter;
+import io.switchboard.routing.RoomPage;
 import io.switchboard.routing.RoomService;
 import io.switchboard.routing.RoomSnapshot;
 import io.switchboard.security.RoomPolicy;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -124,6 +127,16 @@ public class CommandDispatcher {
             checkMayJoin(sender, history.room());
             RoomService.History found = rooms.history(history.room(), history.since(), history.limit().orElse(DEFAULT_HISTORY));
             return Frames.history(history.id(), history.room(), found.frames(), found.recovered());
+        }
+        if (command instanceof ClientCommand.ListRooms list) {
+            RoomPage page = rooms.rooms(list.after().orElse(null), list.limit());
+            Map<String, Integer> visible = new LinkedHashMap<>();
+            for (RoomPage.Entry entry : page.rooms()) {
+                if (roomPolicy.mayJoin(sender.identity(), entry.room())) {
+                    visible.put(entry.room(), entry.members());
+                }
+            }
+            return Frames.rooms(list.id(), visible, page.next());
         }
         if (command instanceof ClientCommand.Leave leave) {
             rooms.leave(sender, leave.room());

@@ -277,4 +277,34 @@ class RoomsIT extends DeployedGatewayIT {
             assertEquals(prefix + "-2", second.getJsonArray("rooms").getJsonObject(0).getString("room"));
         }
     }
+
+    @Test
+    void listsTheRoomsAClientMayJoinWithTheirMemberCounts() {
+        String prefix = unique("list");
+        String team = prefix + "-team";
+        String other = prefix + "-other";
+        String amy = unique("amy");
+        try (WsClient one = open(amy); WsClient two = open(unique("bob"));
+                WsClient limited = WsClient.connect(base(), TestTokens.withRooms(unique("eve"), List.of(team), List.of()))) {
+            assertEquals("welcome", limited.next().getString("type"));
+            join(one, team);
+            join(two, team);
+            one.next("presence");
+            join(one, other);
+            join(two, prefix + "-x"); // a third room, so the first page of two has a next one
+            one.send("{\"type\":\"rooms\",\"id\":\"r\",\"after\":\"" + prefix + "\",\"limit\":2}");
+            JsonObject page = one.next();
+            assertEquals("rooms", page.getString("type"));
+            assertEquals("r", page.getString("id"));
+            assertEquals(List.of(other + "=1", team + "=2"), page.getJsonArray("rooms").stream()
+                    .map(entry -> entry.asJsonObject().getString("room") + "=" + entry.asJsonObject().getInt("members")).toList());
+            assertEquals(team, page.getString("next"));
+            one.send("{\"type\":\"rooms\",\"after\":\"" + team + "\",\"limit\":1}");
+            assertEquals(prefix + "-x", one.next().getJsonArray("rooms").getJsonObject(0).getString("room"));
+
+            limited.send("{\"type\":\"rooms\",\"after\":\"" + prefix + "\",\"limit\":2}");
+            assertEquals(List.of(team), limited.next().getJsonArray("rooms").stream()
+                    .map(entry -> entry.asJsonObject().getString("room")).toList(), "only rooms the token may join");
+        }
+    }
 }

@@ -37,6 +37,19 @@ class CommandDecoderTest {
     }
 
     @Test
+    void decodesRoomListingsWithACappedPageSize() {
+        ClientCommand.ListRooms all = assertInstanceOf(ClientCommand.ListRooms.class, decoder.decode("{\"type\":\"rooms\"}"));
+        assertEquals(java.util.Optional.empty(), all.after());
+        assertEquals(ClientCommand.ListRooms.MAX_LIMIT, all.limit());
+        ClientCommand.ListRooms page = assertInstanceOf(ClientCommand.ListRooms.class,
+                decoder.decode("{\"type\":\"rooms\",\"after\":\"lobby\",\"limit\":2}"));
+        assertEquals(java.util.Optional.of("lobby"), page.after());
+        assertEquals(2, page.limit());
+        assertEquals("Field 'limit' must be at most 100", refused("{\"type\":\"rooms\",\"limit\":101}").getMessage());
+        assertEquals(ErrorCode.INVALID_ROOM, refused("{\"type\":\"rooms\",\"after\":\"a b\"}").code());
+    }
+
+    @Test
     void refusesNonJsonAndNonObjects() {
         assertEquals(ErrorCode.INVALID_JSON, refused("{").code());
         assertEquals(ErrorCode.INVALID_JSON, refused("").code());
