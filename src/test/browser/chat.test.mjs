@@ -10,6 +10,17 @@ after(async () => { await browser?.close(); });
 /** Texts of the messages (not notices) in the conversation shown now. */
 const messagesShown = (page) => page.$$eval("#log li:not(.notice) .text", (items) => items.map((i) => i.textContent));
 
+/** Alice and Bob (unique names), each signed in on a page of their own browser profile. */
+async function twoSignedIn(open) {
+  const alice = unique("alice");
+  const bob = unique("bob");
+  const pageA = await open();
+  const pageB = await open();
+  await signIn(pageA, alice);
+  await signIn(pageB, bob);
+  return { alice, bob, pageA, pageB };
+}
+
 async function send(page, text) {
   await page.fill("#text", text);
   await page.press("#text", "Enter");
@@ -17,13 +28,8 @@ async function send(page, text) {
 
 test("people find and join a room, see each other arrive and leave, and talk there and directly", async (t) => {
   await withPages(t, browser, async (open) => {
-    const alice = unique("alice");
-    const bob = unique("bob");
+    const { alice, bob, pageA, pageB } = await twoSignedIn(open);
     const room = unique("room");
-    const pageA = await open();
-    const pageB = await open();
-    await signIn(pageA, alice);
-    await signIn(pageB, bob);
 
     await pageA.waitForSelector(`#users li[data-user="${bob}"]`);
     await pageA.waitForSelector(`#log li.notice >> text=${bob} joined`);
@@ -66,12 +72,7 @@ test("people find and join a room, see each other arrive and leave, and talk the
 
 test("messages sent while someone is away are there when they come back", async (t) => {
   await withPages(t, browser, async (open) => {
-    const alice = unique("alice");
-    const bob = unique("bob");
-    const pageA = await open();
-    const pageB = await open();
-    await signIn(pageA, alice);
-    await signIn(pageB, bob);
+    const { alice, bob, pageA, pageB } = await twoSignedIn(open);
     await pageA.click(`#users li[data-user="${bob}"]`);
     await pageB.close();
     await pageA.waitForSelector(`#users li[data-user="${bob}"] .count >> text=offline`);
@@ -91,12 +92,7 @@ test("messages sent while someone is away are there when they come back", async 
 
 test("a forced disconnect makes the client reconnect and resume without losing a message", async (t) => {
   await withPages(t, browser, async (open) => {
-    const alice = unique("alice");
-    const bob = unique("bob");
-    const pageA = await open();
-    const pageB = await open();
-    await signIn(pageA, alice);
-    await signIn(pageB, bob);
+    const { alice, bob, pageA, pageB } = await twoSignedIn(open);
     await pageB.click(`#users li[data-user="${alice}"]`);
     await pageB.evaluate(() => {
       window.closes = [];

@@ -2,7 +2,6 @@ package io.switchboard.api;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.ProblemJson;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,7 +10,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Serves the demo chat ({@code /}, {@code /index.html}, {@code /demo/*}) only while the dev token endpoint
@@ -32,10 +30,7 @@ public class DemoPageFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(ErrorCode.NOT_FOUND.status());
-        response.setContentType(ProblemJson.MEDIA_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(ProblemJson.of(ErrorCode.NOT_FOUND,
-                "The demo page is served only with switchboard.dev.tokens.enabled=true"));
+        ServletProblems.write(response, ErrorCode.NOT_FOUND,
+                "The demo page is served only with switchboard.dev.tokens.enabled=true");
     }
 }

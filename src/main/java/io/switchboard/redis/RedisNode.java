@@ -208,7 +208,7 @@ public class RedisNode {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
                 long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());
                 traffic.relayReceived(lagMillis);
-                if (lagMillis >= 0 && relayed.frame().isEmpty()) {
+                if (lagMillis >= 0 && !relayed.frame().isEmpty()) { // kicks and disconnects deliver nothing
                     traffic.deliveryLatency(TimeUnit.MILLISECONDS.toNanos(lagMillis)); // delivered right below
                 }
                 List<String> targets = relayed.targets();

@@ -1,8 +1,8 @@
 package io.switchboard.socket;
 
+import io.switchboard.api.ServletProblems;
 import io.switchboard.lifecycle.DrainState;
 import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.ProblemJson;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
@@ -16,7 +16,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 
 /**
@@ -62,10 +61,7 @@ public class HandshakeFilter extends HttpFilter {
     }
 
     private static void refuse(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
-        response.setStatus(code.status());
-        response.setContentType(ProblemJson.MEDIA_TYPE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write(ProblemJson.of(code, detail));
+        ServletProblems.write(response, code, detail);
     }
 
     /** The header token if there is one, else the query token, else null. */
