@@ -20,7 +20,8 @@
  *   `device`) acknowledges what it processed so a page reload resumes where it left off.
  * - A watchdog pings a quiet connection and, if nothing at all arrives in `pingIntervalMs + pongTimeoutMs`,
  *   drops it and reconnects (a half-open TCP connection otherwise looks alive for minutes).
- * - Calls `getToken()` (if given) before every connection attempt, so a reconnect uses a fresh token.
+ * - Calls `getToken()` (if given) before every connection attempt, so a reconnect uses a fresh token, and
+ *   before the connection's token expires (`welcome.expiresAt`), sending the new one in-band (`auth`).
  *
  * Everything runs on the page's event loop; no state is shared between clients.
  */
@@ -37,6 +38,8 @@ export const CloseCodes = Object.freeze({
   SLOW_CONSUMER: 4001,
   DISCONNECTED: 4002,
   SIGNED_OUT: 4100,
+  TOKEN_EXPIRED: 4101,
+  USER_MISMATCH: 4102,
 });
 
 /** Client-side close code for a connection the watchdog found silent (4000–4099: reconnect). */
@@ -66,6 +69,7 @@ const DEFAULTS = Object.freeze({
   pingIntervalMs: 0, // 0: the server's heartbeat interval from `welcome`
   pongTimeoutMs: 10000,
   ackDelayMs: 500,
+  refreshBeforeMs: 60000, // send a new token this long before the current one expires (at most 1/5 of its life)
   maxQueuedCommands: 1000,
 });
 
@@ -142,8 +146,9 @@ export class SwitchboardClient extends EventTarget {
     this.rooms = new Map();
     this.lastReceived = 0;
     this.pingSent = 0;
-    this.timers = { reconnect: null, watchdog: null, ack: null };
+    this.timers = { reconnect: null, watchdog: null, ack: null, refresh: null };
     this.ackedUpTo = null;
+    this.refreshing = false;
     this.authRetried = false;
     this.onOnline = () => {
       if (this.state === "reconnecting") {
@@ -326,6 +331,7 @@ export class SwitchboardClient extends EventTarget {
   connectionEnded(code, reason, opened) {
     this.socket = null;
     this.stopWatchdog();
+    clearTimeout(this.timers.refresh);
     this.rejectInFlight(new SwitchboardError("connection-lost", "connection-lost",
         "the connection ended before the server answered (" + code + ")"));
     if (this.state === "closed") {
@@ -335,14 +341,16 @@ export class SwitchboardClient extends EventTarget {
       this.handshakeFailed(code, reason);
       return;
     }
-    const terminal = code >= 4100 && code <= 4199;
+    const canRenew = typeof this.options.getToken === "function";
+    const terminal = code >= 4100 && code <= 4199 && !(code === CloseCodes.TOKEN_EXPIRED && canRenew);
     this.emit("close", { code, reason, reconnect: !terminal });
     if (terminal) {
       this.shutdown(new SwitchboardError(code, "signed-out", reason || "the server ended this session"));
       this.emit("error", new SwitchboardError(code, "signed-out", reason || "the server ended this session"));
       return;
     }
-    const atOnce = code === CloseCodes.SERVICE_RESTART || code === CloseCodes.DISCONNECTED || code === WATCHDOG_CLOSE;
+    const atOnce = code === CloseCodes.SERVICE_RESTART || code === CloseCodes.DISCONNECTED || code === WATCHDOG_CLOSE
+        || code === CloseCodes.TOKEN_EXPIRED;
     this.scheduleReconnect(atOnce ? 0 : null);
   }
 
@@ -403,6 +411,7 @@ export class SwitchboardClient extends EventTarget {
     this.state = "closed";
     clearTimeout(this.timers.reconnect);
     clearTimeout(this.timers.ack);
+    clearTimeout(this.timers.refresh);
     this.stopWatchdog();
     if (typeof window !== "undefined" && window.removeEventListener) {
       window.removeEventListener("online", this.onOnline);
@@ -457,7 +466,7 @@ export class SwitchboardClient extends EventTarget {
       case "error":
         return this.serverError(frame);
       default:
-        return this.settle(frame); // ack, pong, acked, history, rooms
+        return this.settle(frame); // ack (also of auth), pong, acked, history, rooms
     }
   }
 
@@ -468,6 +477,7 @@ export class SwitchboardClient extends EventTarget {
     this.attempt = 0;
     this.authRetried = false;
     this.startWatchdog(frame.heartbeatMs);
+    this.scheduleRefresh(frame.expiresAt);
     this.emit("open", frame);
     for (const [room, entry] of this.rooms) {
       this.sendJoin(room, entry);
@@ -527,6 +537,10 @@ export class SwitchboardClient extends EventTarget {
 
   serverError(frame) {
     const error = new SwitchboardError(frame.code, frame.reason, frame.message);
+    if (frame.reason === "token-expired" && typeof this.options.getToken === "function") {
+      this.refreshToken(); // late (a sleeping tab): the server waits a grace period for the new token
+      return;
+    }
     if (frame.id !== undefined && this.pending.has(frame.id)) {
       const command = this.pending.get(frame.id);
       if (command.frame.type === "join") {
@@ -628,6 +642,41 @@ export class SwitchboardClient extends EventTarget {
     }
     this.ackedUpTo = this.lastMessageId;
     this.socket.send(JSON.stringify({ type: "ack", upTo: this.lastMessageId }));
+  }
+
+  // ---- token refresh ----
+
+  /** Sends a new token before the one of this connection (expiring at `expiresAt`, epoch s) runs out. */
+  scheduleRefresh(expiresAt) {
+    clearTimeout(this.timers.refresh);
+    if (!expiresAt || typeof this.options.getToken !== "function") {
+      return;
+    }
+    const lifetime = Math.max(0, expiresAt * 1000 - Date.now());
+    const lead = Math.min(this.options.refreshBeforeMs, lifetime / 5);
+    this.timers.refresh = setTimeout(() => this.refreshToken(), lifetime - lead);
+  }
+
+  async refreshToken() {
+    if (this.state !== "open" || this.refreshing) {
+      return;
+    }
+    this.refreshing = true;
+    try {
+      const token = await this.withTimeout(this.options.getToken());
+      const reply = await this.command({ type: "auth", token });
+      this.token = token;
+      this.scheduleRefresh(reply.expiresAt);
+    } catch (e) {
+      this.emit("error", e instanceof SwitchboardError ? e
+          : new SwitchboardError("token", "token", "getToken() failed: " + (e && e.message)));
+      if (this.state === "open") {
+        clearTimeout(this.timers.refresh);
+        this.timers.refresh = setTimeout(() => this.refreshToken(), 5000); // the server's grace covers this
+      }
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   // ---- watchdog ----

@@ -8,8 +8,8 @@ before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
 /**
- * A page of `origin` with the library loaded as `window.sb` and helpers: `window.token(user)` (a dev
- * token), `window.client(user, options)` (connects and records every event in `window.events`).
+ * A page of `origin` with the library loaded as `window.sb` and helpers: `window.token(user, ttlSeconds)`
+ * (a dev token), `window.client(user, options)` (connects and records every event in `window.events`).
  */
 async function libraryPage(open, origin = BASE_URL) {
   const page = await open();
@@ -17,9 +17,9 @@ async function libraryPage(open, origin = BASE_URL) {
   await page.evaluate(async () => {
     window.sb = await import("/switchboard.js");
     window.events = [];
-    window.token = async (user) => {
+    window.token = async (user, ttlSeconds) => {
       const r = await fetch("/api/dev/tokens", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ user }) });
+        body: JSON.stringify({ user, ttlSeconds }) });
       return (await r.json()).token;
     };
     window.client = (user, options = {}) => {
@@ -163,4 +163,22 @@ test("the watchdog replaces a connection that went silent and the client resumes
   } finally {
     await proxy.close();
   }
+});
+
+test("a connection outlives its short-lived tokens by refreshing them in-band", async (t) => {
+  await withPages(t, browser, async (open) => {
+    const page = await libraryPage(open);
+    const alice = unique("alice");
+    await page.evaluate(async (alice) => {
+      window.tokensAsked = 0;
+      window.alice = window.client(alice, { getToken: () => { window.tokensAsked++; return window.token(alice, 3); } });
+      await window.opened(window.alice);
+    }, alice);
+    // the node closes a connection 1 s after its token expired (SWITCHBOARD_AUTH_EXPIRY_GRACE_MS in BrowserE2E)
+    await new Promise((r) => setTimeout(r, 7000));
+    assert.deepEqual(await events(page, alice, "close"), []);
+    assert.equal((await events(page, alice, "open")).length, 1, "one connection all along");
+    assert.ok(await page.evaluate(() => window.tokensAsked) >= 3, "a new token before each expiry");
+    assert.equal(await page.evaluate(async () => (await window.alice.ping()).type), "pong");
+  });
 });

@@ -119,3 +119,34 @@ test("acknowledges processed messages for its device, once per batch", async () 
   assert.deepEqual(sockets[0].sent, [{ type: "ack", upTo: "8-0" }]);
   c.close();
 });
+
+test("sends a new token in-band before the current one expires, and again before that one does", async () => {
+  let issued = 0;
+  const { c, sockets } = await client({ token: undefined, getToken: async () => "token-" + (++issued) });
+  assert.equal(sockets[0].url.searchParams.get("token"), "token-1");
+  sockets[0].serverOpens({ expiresAt: Math.floor(Date.now() / 1000) + 1 });
+  const deadline = Date.now() + 3000;
+  while (!sockets[0].sent.some((f) => f.type === "auth") && Date.now() < deadline) await tick(20);
+  const auth = sockets[0].sent.find((f) => f.type === "auth");
+  assert.ok(auth, "an auth frame before the token expired");
+  assert.equal(auth.token, "token-2");
+  sockets[0].serverSends({ type: "ack", id: auth.id, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+  await tick(50);
+  assert.equal(sockets[0].sent.filter((f) => f.type === "auth").length, 1, "the next refresh waits for the new expiry");
+  assert.equal(c.state, "open");
+  c.close();
+});
+
+test("after a 4101 (token expired) it reconnects at once with getToken, and stops without", async () => {
+  const renewing = await client({ token: undefined, getToken: async () => "fresh" });
+  renewing.sockets[0].serverOpens();
+  renewing.sockets[0].serverCloses(4101, "token expired");
+  assert.deepEqual(renewing.events.filter((e) => e.type === "reconnecting").map((e) => e.detail.delayMs), [0]);
+  renewing.c.close();
+
+  const fixed = await client();
+  fixed.sockets[0].serverOpens();
+  fixed.sockets[0].serverCloses(4101, "token expired");
+  assert.equal(fixed.c.state, "closed");
+  assert.deepEqual(fixed.events.filter((e) => e.type === "reconnecting"), []);
+});

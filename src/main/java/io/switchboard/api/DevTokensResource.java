@@ -1,11 +1,13 @@
 package io.switchboard.api;
 
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.JsonFields;
 import io.switchboard.security.DevTokenIssuer;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +35,9 @@ public class DevTokensResource {
     @Inject
     JsonBodies bodies;
 
+    @Inject
+    SwitchboardConfig config;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -41,8 +47,21 @@ public class DevTokensResource {
         }
         JsonObject request = bodies.read(body);
         String user = JsonFields.userId(JsonFields.requiredString(request, "user"), "user");
-        return issuer.issue(user, groups(request))
+        return issuer.issue(user, groups(request), ttl(request))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "Dev tokens are disabled"));
+    }
+
+    /** {@code ttlSeconds}: 1 to {@code switchboard.dev.token-ttl-seconds}, which is also the default. */
+    private Duration ttl(JsonObject request) {
+        long max = config.devTokenTtl().toSeconds();
+        if (!request.containsKey("ttlSeconds")) {
+            return config.devTokenTtl();
+        }
+        JsonValue value = request.get("ttlSeconds");
+        if (value instanceof JsonNumber number && number.isIntegral() && number.longValue() >= 1 && number.longValue() <= max) {
+            return Duration.ofSeconds(number.longValue());
+        }
+        throw new ApiException(ErrorCode.INVALID_FRAME, "Field 'ttlSeconds' must be a whole number from 1 to " + max);
     }
 
     private static List<String> groups(JsonObject request) {

@@ -181,6 +181,10 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.stats.log-interval-ms", defaultValue = "60000")
     long statsLogIntervalMs;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.auth.expiry-grace-ms", defaultValue = "30000")
+    long authExpiryGraceMs;
+
     private String nodeId;
 
     @PostConstruct
@@ -204,6 +208,9 @@ public class SwitchboardConfig {
         positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
         positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
         positive("switchboard.rooms.history.max-entries", roomHistoryMaxEntries);
+        if (authExpiryGraceMs < 0) {
+            throw new IllegalStateException("switchboard.auth.expiry-grace-ms must be >= 0");
+        }
         if (statsLogIntervalMs < 0) {
             throw new IllegalStateException("switchboard.stats.log-interval-ms must be >= 0 (0 = off)");
         }
@@ -426,5 +433,13 @@ public class SwitchboardConfig {
     /** How often a node logs its counts at INFO; zero turns the line off. */
     public Duration statsLogInterval() {
         return Duration.ofMillis(statsLogIntervalMs);
+    }
+
+    /**
+     * How long a connection may stay open on an expired token, after being told so, before it is closed
+     * ({@link io.switchboard.protocol.CloseCodes#TOKEN_EXPIRED}); a client refreshes in-band meanwhile.
+     */
+    public Duration authExpiryGrace() {
+        return Duration.ofMillis(authExpiryGraceMs);
     }
 }

@@ -25,7 +25,10 @@ public final class Connection {
 
     private final String id;
     private final String device;
-    private final Identity identity;
+    /** Replaced by an in-band {@code auth} (same user); read by any thread. */
+    private volatile Identity identity;
+    /** Whether the client was told its token expired (once per token). */
+    private final AtomicBoolean expiryNoticeSent = new AtomicBoolean();
     private final FrameSink sink;
     private final Executor writer;
     private final Outbox outbox;
@@ -84,6 +87,23 @@ public final class Connection {
 
     public Identity identity() {
         return identity;
+    }
+
+    /**
+     * Switches the connection to a newer token of the same user (its groups and room claims apply from now
+     * on). Runs on the connection's WebSocket thread.
+     */
+    public void reauthenticate(Identity fresh) {
+        if (!fresh.user().equals(identity.user())) {
+            throw new IllegalArgumentException("a token of another user");
+        }
+        identity = fresh;
+        expiryNoticeSent.set(false);
+    }
+
+    /** True exactly once per token: whether to tell the client now that its token expired. */
+    public boolean claimExpiryNotice() {
+        return expiryNoticeSent.compareAndSet(false, true);
     }
 
     public boolean isOpen() {

@@ -3,6 +3,8 @@ package io.switchboard.heartbeat;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.Frames;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
@@ -24,7 +26,9 @@ import java.util.logging.Logger;
  * Pings every connection each heartbeat interval and reaps the ones that stayed silent past interval +
  * timeout (close code {@link CloseCodes#HEARTBEAT_TIMEOUT}), removing them from the registry at once.
  * Also cuts connections whose current send has been stuck longer than the send timeout (a peer that
- * stopped reading; {@link CloseCodes#SLOW_CONSUMER}).
+ * stopped reading; {@link CloseCodes#SLOW_CONSUMER}), and enforces token lifetime: a connection whose
+ * token expired is told so once ({@code error 401 token-expired}) and closed with
+ * {@link CloseCodes#TOKEN_EXPIRED} if no new token arrives within {@code switchboard.auth.expiry-grace-ms}.
  * A non-persistent EJB interval timer drives the sweep; bean-managed concurrency, so nothing here is
  * serialized behind a container lock. The sweep runs on an EJB timer thread; it only enqueues pings and
  * hands closes to the managed executor, so it never blocks on a socket.
@@ -51,6 +55,7 @@ public class HeartbeatService {
     TrafficCounters traffic;
 
     private HeartbeatPolicy policy;
+    private TokenExpiryPolicy tokenExpiry;
     private long lastStatsLog = System.nanoTime();
     /** Skips a tick if the previous sweep is still running (timers may overlap under load). */
     private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -68,9 +73,28 @@ public class HeartbeatService {
                 + " slow-consumer cuts, " + registry.heartbeatReaps() + " reaps");
     }
 
+    /** Tells a connection its token expired, or closes it after the grace; true if it is closing. */
+    private boolean enforceTokenLifetime(Connection connection, long nowMillis) {
+        TokenExpiryPolicy.Action action = tokenExpiry.decide(nowMillis, connection.identity().expiresAtMillis());
+        if (action == TokenExpiryPolicy.Action.NOTHING) {
+            return false;
+        }
+        if (connection.claimExpiryNotice()) {
+            traffic.error(ErrorCode.TOKEN_EXPIRED);
+            connection.send(Frames.error(ErrorCode.TOKEN_EXPIRED, "The token expired; send {\"type\":\"auth\",\"token\":\"<new token>\"} within "
+                    + config.authExpiryGrace().toSeconds() + " s or the connection is closed", null));
+        }
+        if (action == TokenExpiryPolicy.Action.CLOSE) {
+            connection.closeAfterQueued(CloseCodes.TOKEN_EXPIRED, "token expired");
+            return true;
+        }
+        return false;
+    }
+
     @PostConstruct
     void start() {
         policy = HeartbeatPolicy.of(config.heartbeatInterval(), config.heartbeatTimeout());
+        tokenExpiry = new TokenExpiryPolicy(config.authExpiryGrace());
         long period = policy.sweepPeriod().toMillis();
         timerService.createIntervalTimer(period, period, new TimerConfig("switchboard-heartbeat", false));
         LOG.info(() -> "Heartbeat: ping every " + config.heartbeatInterval().toMillis() + " ms, reap after "
@@ -87,9 +111,13 @@ public class HeartbeatService {
             long now = System.nanoTime();
             logStatsIfDue(now);
             long sendTimeout = config.sendTimeout().toNanos();
+            long nowMillis = System.currentTimeMillis();
             for (Connection connection : registry.all()) {
                 if (connection.sendStalledNanos(now) > sendTimeout) {
                     connection.close(CloseCodes.SLOW_CONSUMER, "slow consumer: send timed out");
+                    continue;
+                }
+                if (enforceTokenLifetime(connection, nowMillis)) {
                     continue;
                 }
                 switch (policy.decide(now, connection.lastSeenNanos(), connection.lastPingNanos())) {

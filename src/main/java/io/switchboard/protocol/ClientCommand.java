@@ -32,6 +32,22 @@ public sealed interface ClientCommand {
         }
     }
 
+    /**
+     * {@code {"type":"auth","token":"<jwt>"}}: replaces the connection's token (same user) before it expires.
+     * {@code toString} leaves the token out: it must never reach a log.
+     */
+    record Authenticate(JsonValue id, String token) implements ClientCommand {
+        @Override
+        public String type() {
+            return "auth";
+        }
+
+        @Override
+        public String toString() {
+            return "Authenticate[id=" + id + "]";
+        }
+    }
+
     /** {@code {"type":"ping"}}: application-level ping for clients that cannot send protocol pings. */
     record Ping(JsonValue id) implements ClientCommand {
         @Override

@@ -27,6 +27,13 @@ public final class CloseCodes {
      * with the same token.
      */
     public static final int SIGNED_OUT = 4100;
+    /**
+     * The token expired and no new one came in-band within {@code switchboard.auth.expiry-grace-ms}: connect
+     * again with a new token.
+     */
+    public static final int TOKEN_EXPIRED = 4101;
+    /** An in-band {@code auth} presented another user's token: do not reconnect with it. */
+    public static final int USER_MISMATCH = 4102;
 
     private CloseCodes() {
     }

@@ -26,6 +26,7 @@ public final class CommandDecoder {
                         JsonFields.requiredValue(frame, "content"));
                 case "broadcast" -> new ClientCommand.Broadcast(id, JsonFields.requiredValue(frame, "content"));
                 case "ping" -> new ClientCommand.Ping(id);
+                case "auth" -> new ClientCommand.Authenticate(id, JsonFields.requiredString(frame, "token"));
                 case "ack" -> new ClientCommand.Acknowledge(id,
                         MessageId.parse(JsonFields.requiredString(frame, "upTo"), "upTo"));
                 case "join" -> new ClientCommand.Join(id, JsonFields.roomName(frame, "room"), optionalId(frame, "since"));

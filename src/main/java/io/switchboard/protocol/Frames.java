@@ -26,16 +26,17 @@ public final class Frames {
      */
     public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
             Boolean recovered) {
-        return welcome(connectionId, user, node, heartbeatMs, device, recovered, false);
+        return welcome(connectionId, user, node, heartbeatMs, device, recovered, false, 0);
     }
 
     /**
      * {@link #welcome}, saying {@code "stored":"unavailable"} when the stored messages could not be read
      * (Redis unreachable): nothing was replayed, and the client should reconnect later with the same
-     * {@code since} rather than reload.
+     * {@code since} rather than reload. {@code expiresAt} (epoch seconds, left out when 0) is when the
+     * connection's token expires: the client sends a new one with {@code auth} before then.
      */
     public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
-            Boolean recovered, boolean storedUnavailable) {
+            Boolean recovered, boolean storedUnavailable, long expiresAt) {
         return write(g -> {
             g.write("type", "welcome")
                     .write("connectionId", connectionId)
@@ -49,6 +50,18 @@ public final class Frames {
             if (storedUnavailable) {
                 g.write("stored", "unavailable");
             }
+            if (expiresAt > 0) {
+                g.write("expiresAt", expiresAt);
+            }
+        });
+    }
+
+    /** The reply to a successful {@code auth}: the connection now runs on a token expiring at {@code expiresAt} (epoch s). */
+    public static String authenticated(JsonValue requestId, long expiresAt) {
+        return write(g -> {
+            g.write("type", "ack");
+            writeId(g, requestId);
+            g.write("expiresAt", expiresAt);
         });
     }
 

@@ -31,7 +31,13 @@ public class DevTokenIssuer {
         return config.devTokensEnabled();
     }
 
+    /** A token with the configured lifetime ({@code switchboard.dev.token-ttl-seconds}). */
     public Optional<DevToken> issue(String user, Collection<String> groups) {
+        return issue(user, groups, config.devTokenTtl());
+    }
+
+    /** A token that expires after {@code ttl} (for trying token refresh out). */
+    public Optional<DevToken> issue(String user, Collection<String> groups, java.time.Duration ttl) {
         Optional<KeyPair> pair = devKeys.keyPair();
         if (pair.isEmpty()) {
             return Optional.empty();
@@ -42,7 +48,8 @@ public class DevTokenIssuer {
         claims.setClaim(Claims.upn.name(), user);
         claims.setStringListClaim(Claims.groups.name(), List.copyOf(groups));
         claims.setIssuedAtToNow();
-        claims.setExpirationTimeMinutesInTheFuture(config.devTokenTtl().toSeconds() / 60f);
+        claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(
+                org.jose4j.jwt.NumericDate.now().getValue() + ttl.toSeconds()));
         claims.setGeneratedJwtId();
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());

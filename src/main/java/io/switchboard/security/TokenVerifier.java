@@ -131,6 +131,9 @@ public class TokenVerifier {
         if (e.hasExpired()) {
             return "Token expired";
         }
+        if (e.hasErrorCode(org.jose4j.jwt.consumer.ErrorCodes.NOT_YET_VALID)) {
+            return "Token not yet valid";
+        }
         if (e.hasErrorCode(org.jose4j.jwt.consumer.ErrorCodes.ISSUER_INVALID)) {
             return "Wrong token issuer";
         }

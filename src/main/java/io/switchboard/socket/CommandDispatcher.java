@@ -5,6 +5,7 @@ import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Inbox;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ClientCommand;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
@@ -15,7 +16,10 @@ import io.switchboard.routing.MessageRouter;
 import io.switchboard.routing.RoomPage;
 import io.switchboard.routing.RoomService;
 import io.switchboard.routing.RoomSnapshot;
+import io.switchboard.security.Identity;
+import io.switchboard.security.InvalidTokenException;
 import io.switchboard.security.RoomPolicy;
+import io.switchboard.security.TokenVerifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,6 +56,9 @@ public class CommandDispatcher {
     Inbox inbox;
 
     @Inject
+    TokenVerifier verifier;
+
+    @Inject
     TrafficCounters traffic;
 
     private CommandDecoder decoder;
@@ -76,6 +83,10 @@ public class CommandDispatcher {
                 join(sender, join); // its reply must go out between hold-back and history
                 return;
             }
+            if (command instanceof ClientCommand.Authenticate auth) {
+                authenticate(sender, auth);
+                return;
+            }
             sender.send(execute(sender, command));
         } catch (ProtocolException e) {
             replyError(sender, e.code(), e.getMessage(), command.id());
@@ -97,6 +108,28 @@ public class CommandDispatcher {
         RoomSnapshot room = joined.snapshot();
         sender.send(Frames.joined(join.id(), room.room(), room.members(), room.users(), joined.recovered()));
         join.since().ifPresent(since -> rooms.replayHistory(sender, join.room(), since));
+    }
+
+    /**
+     * In-band token refresh: a valid token of the same user replaces the connection's; a bad one is refused
+     * (the connection goes on with its current token); another user's closes the connection.
+     */
+    private void authenticate(Connection sender, ClientCommand.Authenticate auth) {
+        Identity fresh;
+        try {
+            fresh = verifier.verify(auth.token());
+        } catch (InvalidTokenException e) {
+            replyError(sender, ErrorCode.UNAUTHORIZED, e.getMessage(), auth.id());
+            return;
+        }
+        if (!fresh.user().equals(sender.user())) {
+            LOG.info(() -> "Closing " + sender + ": it presented a token of another user");
+            replyError(sender, ErrorCode.USER_MISMATCH, "The token is for another user; closing the connection", auth.id());
+            sender.closeAfterQueued(CloseCodes.USER_MISMATCH, "token of another user");
+            return;
+        }
+        sender.reauthenticate(fresh);
+        sender.send(Frames.authenticated(auth.id(), fresh.expiresAtMillis() / 1000));
     }
 
     private void checkMayJoin(Connection sender, String room) {

@@ -98,7 +98,7 @@ public class GatewayEndpoint {
         registry.register(connection);
         broker.connectionOpened(connection);
         if (!stored) {
-            connection.send(welcome(connection, null));
+            connection.send(welcome(connection, null, false));
             return;
         }
         ResumeService.Plan plan;
@@ -106,18 +106,17 @@ public class GatewayEndpoint {
             plan = resumer.plan(identity.user(), connection.device(), resume.since());
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
-            connection.send(Frames.welcome(connection.id(), connection.user(), config.nodeId(),
-                    config.heartbeatInterval().toMillis(), connection.device(), null, true));
+            connection.send(welcome(connection, null, true));
             connection.endReplay(MessageId.ZERO);
             return;
         }
-        connection.send(welcome(connection, plan.recovered()));
+        connection.send(welcome(connection, plan.recovered(), false));
         resumer.replay(connection, plan);
     }
 
-    private String welcome(Connection connection, Boolean recovered) {
+    private String welcome(Connection connection, Boolean recovered, boolean storedUnavailable) {
         return Frames.welcome(connection.id(), connection.user(), config.nodeId(), config.heartbeatInterval().toMillis(),
-                connection.device(), recovered);
+                connection.device(), recovered, storedUnavailable, connection.identity().expiresAtMillis() / 1000);
     }
 
     private static String first(List<String> values) {

@@ -36,6 +36,7 @@ class BrowserE2E {
         node = GatewayNode.start(WORK, true, Map.of(
                 "SWITCHBOARD_DEV_KEY_DIR", WORK.resolve("dev-keys").toAbsolutePath().toString(),
                 "SWITCHBOARD_API_KEY", API_KEY,
+                "SWITCHBOARD_AUTH_EXPIRY_GRACE_MS", "1000",
                 "SWITCHBOARD_STATS_LOG_INTERVAL_MS", "0"));
         node.awaitReady();
     }

@@ -51,6 +51,7 @@ public final class TestConfig {
         config.shutdownDrainMs = 5000;
         config.shutdownGraceMs = 10_000;
         config.statsLogIntervalMs = 0;
+        config.authExpiryGraceMs = 30_000;
         config.validate();
         return config;
     }
@@ -75,6 +76,13 @@ public final class TestConfig {
     public static SwitchboardConfig withPublicKeyLocation(String location) {
         SwitchboardConfig config = defaults();
         config.jwtPublicKeyLocation = Optional.of(location);
+        return config;
+    }
+
+    /** {@link #withPublicKeyLocation} that accepts only tokens for one of {@code audiences} (comma-separated). */
+    public static SwitchboardConfig withAudiences(String location, String audiences) {
+        SwitchboardConfig config = withPublicKeyLocation(location);
+        config.jwtAudiences = Optional.of(audiences);
         return config;
     }
 

@@ -61,6 +61,18 @@ class TokenVerifierTest {
         assertEquals("Bad token signature", refusal(TestTokens.signedByOtherKey("alice")));
         assertEquals("Bad token signature", refusal(TestTokens.tampered("alice", "root")));
         assertTrue(List.of("Invalid token", "Bad token signature").contains(refusal(TestTokens.algNone("alice"))));
+        assertEquals("Token not yet valid", refusal(TestTokens.notYetValid("alice")));
+    }
+
+    @Test
+    void checksTheAudienceOnlyWhenConfigured() throws Exception {
+        TokenVerifier strict = verifier(TestConfig.withAudiences(PUBLIC_KEY, "chat, push"));
+        assertEquals("alice", strict.verify(TestTokens.withAudience("alice", "push")).user());
+        assertEquals("Wrong token audience", assertThrows(InvalidTokenException.class,
+                () -> strict.verify(TestTokens.withAudience("alice", "billing"))).getMessage());
+        assertEquals("Wrong token audience", assertThrows(InvalidTokenException.class,
+                () -> strict.verify(TestTokens.valid("alice"))).getMessage(), "no audience at all");
+        assertEquals("alice", verifier.verify(TestTokens.withAudience("alice", "anything")).user());
     }
 
     @Test

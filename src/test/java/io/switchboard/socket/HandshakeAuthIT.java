@@ -32,6 +32,7 @@ class HandshakeAuthIT extends DeployedGatewayIT {
         badTokens.put("expired", TestTokens.expired(user));
         badTokens.put("wrong issuer", TestTokens.wrongIssuer(user));
         badTokens.put("alg none", TestTokens.algNone(user));
+        badTokens.put("not yet valid", TestTokens.notYetValid(user));
         URI base = base();
         Executable[] checks = badTokens.entrySet().stream()
                 .flatMap(bad -> java.util.stream.Stream.of(TokenIn.HEADER, TokenIn.QUERY).map(where -> (Executable) () ->

@@ -50,6 +50,25 @@ public final class TestTokens {
         return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
+    /** A valid token that expires in {@code seconds}. */
+    public static String expiringIn(String user, int seconds) {
+        return sign(claims(user, ISSUER, seconds, new String[0]), key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    /** A token whose {@code nbf} is an hour ahead: not valid yet, whatever the clock skew allowance. */
+    public static String notYetValid(String user) {
+        JwtClaims claims = claims(user, ISSUER, 7200, new String[0]);
+        claims.setNotBefore(NumericDate.fromSeconds(NumericDate.now().getValue() + 3600));
+        return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    /** A valid token for the audience {@code audience}. */
+    public static String withAudience(String user, String audience) {
+        JwtClaims claims = claims(user, ISSUER, 600, new String[0]);
+        claims.setAudience(audience);
+        return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
     public static String wrongIssuer(String user) {
         return sign(claims(user, "someone-else", 600, new String[0]), key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
     }
