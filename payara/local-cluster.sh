@@ -50,7 +50,7 @@ start() {
   for port in "${node_ports[@]}"; do
     name="node-$port"
     SWITCHBOARD_REDIS_URL="redis://127.0.0.1:$redis_port" SWITCHBOARD_NODE_ID="$name" \
-      SWITCHBOARD_DEV_KEY_DIR="$dir/dev-keys" \
+      SWITCHBOARD_DEV_KEY_DIR="$dir/dev-keys" SWITCHBOARD_LIMITS_CLIENT_IP_HEADER=X-Real-IP \
       "$root/payara/launch.sh" --dev --port "$port" --workdir "$dir/$name" > "$dir/$name.log" 2>&1 &
     echo "$name $!" >> "$pids"
     upstreams="${upstreams:+$upstreams,}127.0.0.1:$port"

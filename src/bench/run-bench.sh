@@ -2,7 +2,8 @@
 # Runs the benchmark against nodes it starts itself on free loopback ports, then stops them.
 #   src/bench/run-bench.sh [GatewayBench options]             one node, in-memory broker
 #   src/bench/run-bench.sh --cluster [GatewayBench options]   redis-server + two nodes
-# Builds the WAR if needed. Node heap from BENCH_JAVA_OPTS (default -Xmx512m).
+# Builds the WAR if needed. Node heap from BENCH_JAVA_OPTS (default -Xmx512m). The abuse limits are
+# lifted: a handful of benchmark clients on one address send far more than one user would.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -29,6 +30,10 @@ start_node() { # name -> prints "pid port"
   local name=$1 port; port=$(free_port)
   env "${redis_env[@]}" SWITCHBOARD_NODE_ID="$name" SWITCHBOARD_DEV_KEY_DIR="$work/dev-keys" \
     SWITCHBOARD_API_KEY=bench-key SWITCHBOARD_SEND_QUEUE_MAX_FRAMES=4096 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m}" \
+    SWITCHBOARD_LIMITS_COMMANDS_PER_SECOND=1000000 SWITCHBOARD_LIMITS_COMMANDS_BURST=1000000 \
+    SWITCHBOARD_LIMITS_HANDSHAKES_PER_SECOND_PER_IP=100000 SWITCHBOARD_LIMITS_HANDSHAKES_BURST_PER_IP=100000 \
+    SWITCHBOARD_LIMITS_CONNECTIONS_PER_NODE=1000000 SWITCHBOARD_LIMITS_API_REQUESTS_PER_SECOND=1000000 \
+    SWITCHBOARD_LIMITS_API_BURST=1000000 \
     "$root/payara/launch.sh" --dev --port "$port" --workdir "$work/$name" > "$work/$name.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 360); do

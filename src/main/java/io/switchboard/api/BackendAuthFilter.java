@@ -12,14 +12,17 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
-import java.nio.charset.StandardCharsets;
+import io.switchboard.metrics.TrafficCounters;
+import jakarta.ws.rs.core.Response;
 import java.security.MessageDigest;
-import java.util.Optional;
+import java.util.HexFormat;
 
 /**
- * Lets a request through to a {@link BackendOnly} resource when it carries the configured API key
- * ({@value #API_KEY_HEADER}, for legacy backends) or a bearer JWT whose groups contain the backend
- * group. No or bad credentials → 401; a valid token without the group → 403. Runs on the request thread.
+ * Lets a request through to a {@link BackendOnly} resource when it carries an accepted API key
+ * ({@value #API_KEY_HEADER}, for legacy backends; compared as SHA-256 digests, in constant time) or a
+ * bearer JWT whose groups contain the backend group, and the credential is within its request rate. No or
+ * bad credentials → 401; a valid token without the group → 403; too many requests → 429 with
+ * {@code Retry-After}. Keys and tokens are never logged. Runs on the request thread.
  */
 @Provider
 @BackendOnly
@@ -33,21 +36,42 @@ public class BackendAuthFilter implements ContainerRequestFilter {
     @Inject
     TokenVerifier verifier;
 
+    @Inject
+    TrafficCounters traffic;
+
+    @Inject
+    ApiCredentials credentials;
+
     @Override
     public void filter(ContainerRequestContext request) {
+        String credential;
         try {
-            authenticate(request);
+            credential = authenticate(request);
         } catch (ApiException e) {
+            traffic.error(e.code());
             request.abortWith(Problems.response(e.code(), e.getMessage()));
+            return;
+        }
+        long waitMillis = credentials.requestsPerCredential().acquire(credential, System.nanoTime());
+        if (waitMillis > 0) {
+            traffic.error(ErrorCode.RATE_LIMITED);
+            request.abortWith(Response.fromResponse(Problems.response(ErrorCode.RATE_LIMITED,
+                    "More than " + (long) config.apiRequestsPerSecond() + " requests per second with these credentials"))
+                    .header("Retry-After", Math.max(1, (waitMillis + 999) / 1000)).build());
         }
     }
 
-    private void authenticate(ContainerRequestContext request) {
+    /** Checks the credentials; returns what the rate limit counts them by (a key's digest prefix, or the user). */
+    private String authenticate(ContainerRequestContext request) {
         String presentedKey = request.getHeaderString(API_KEY_HEADER);
         if (presentedKey != null) {
-            Optional<String> key = config.apiKey();
-            if (key.isPresent() && constantTimeEquals(key.get(), presentedKey)) {
-                return;
+            byte[] presented = SwitchboardConfig.sha256(presentedKey);
+            boolean match = false;
+            for (byte[] digest : credentials.keyDigests()) {
+                match |= MessageDigest.isEqual(digest, presented); // no early exit: time does not tell which key
+            }
+            if (match) {
+                return "key:" + HexFormat.of().formatHex(presented, 0, 8);
             }
             throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid API key");
         }
@@ -66,9 +90,6 @@ public class BackendAuthFilter implements ContainerRequestFilter {
             throw new ApiException(ErrorCode.FORBIDDEN,
                     "The token lacks group '" + config.backendGroup() + "' required for the backend API");
         }
-    }
-
-    private static boolean constantTimeEquals(String expected, String presented) {
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+        return "user:" + identity.user();
     }
 }

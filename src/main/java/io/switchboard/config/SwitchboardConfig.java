@@ -185,6 +185,54 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.auth.expiry-grace-ms", defaultValue = "30000")
     long authExpiryGraceMs;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.commands-per-second", defaultValue = "100")
+    long commandsPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.commands-burst", defaultValue = "200")
+    long commandsBurst;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.refusals-before-close", defaultValue = "50")
+    long refusalsBeforeClose;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.connections-per-user", defaultValue = "100")
+    long connectionsPerUser;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.connections-per-node", defaultValue = "50000")
+    long connectionsPerNode;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.handshakes-per-second-per-ip", defaultValue = "20")
+    long handshakesPerSecondPerIp;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.handshakes-burst-per-ip", defaultValue = "50")
+    long handshakesBurstPerIp;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.api-requests-per-second", defaultValue = "500")
+    long apiRequestsPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.api-burst", defaultValue = "1000")
+    long apiBurst;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.client-ip-header")
+    Optional<String> clientIpHeader;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.allowed-origins")
+    Optional<String> allowedOrigins;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.api.key-sha256")
+    Optional<String> apiKeySha256;
+
     private String nodeId;
 
     @PostConstruct
@@ -208,6 +256,16 @@ public class SwitchboardConfig {
         positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
         positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
         positive("switchboard.rooms.history.max-entries", roomHistoryMaxEntries);
+        positive("switchboard.limits.commands-per-second", commandsPerSecond);
+        positive("switchboard.limits.commands-burst", commandsBurst);
+        positive("switchboard.limits.refusals-before-close", refusalsBeforeClose);
+        positive("switchboard.limits.connections-per-user", connectionsPerUser);
+        positive("switchboard.limits.connections-per-node", connectionsPerNode);
+        positive("switchboard.limits.handshakes-per-second-per-ip", handshakesPerSecondPerIp);
+        positive("switchboard.limits.handshakes-burst-per-ip", handshakesBurstPerIp);
+        positive("switchboard.limits.api-requests-per-second", apiRequestsPerSecond);
+        positive("switchboard.limits.api-burst", apiBurst);
+        apiKeyDigests(); // fails fast on a malformed digest
         if (authExpiryGraceMs < 0) {
             throw new IllegalStateException("switchboard.auth.expiry-grace-ms must be >= 0");
         }
@@ -441,5 +499,98 @@ public class SwitchboardConfig {
      */
     public Duration authExpiryGrace() {
         return Duration.ofMillis(authExpiryGraceMs);
+    }
+
+    /** Commands one connection may send per second on average ({@code 429 rate-limited} beyond). */
+    public double commandsPerSecond() {
+        return commandsPerSecond;
+    }
+
+    /** Commands one connection may send in a burst above the average rate. */
+    public int commandsBurst() {
+        return (int) commandsBurst;
+    }
+
+    /**
+     * Rate-limited commands a connection may have refused in a burst (the allowance refills at a tenth of it
+     * per second) before it is closed with 4003.
+     */
+    public int refusalsBeforeClose() {
+        return (int) refusalsBeforeClose;
+    }
+
+    /** Connections one user may hold on this node; more handshakes get {@code 429 too-many-connections}. */
+    public int connectionsPerUser() {
+        return (int) connectionsPerUser;
+    }
+
+    /** Connections this node accepts in all; more handshakes get {@code 503 node-full}. */
+    public int connectionsPerNode() {
+        return (int) connectionsPerNode;
+    }
+
+    /** WebSocket handshakes per second one client address may make on this node. */
+    public double handshakesPerSecondPerIp() {
+        return handshakesPerSecondPerIp;
+    }
+
+    public int handshakesBurstPerIp() {
+        return (int) handshakesBurstPerIp;
+    }
+
+    /** HTTP API requests per second one credential (API key or backend user) may make on this node. */
+    public double apiRequestsPerSecond() {
+        return apiRequestsPerSecond;
+    }
+
+    public int apiBurst() {
+        return (int) apiBurst;
+    }
+
+    /**
+     * The header holding the client address when a trusted proxy sets it (e.g. {@code X-Real-IP} behind
+     * the shipped nginx); empty: the TCP peer address. Only set it when clients cannot reach the node directly.
+     */
+    public Optional<String> clientIpHeader() {
+        return clientIpHeader.filter(s -> !s.isBlank()).map(String::strip);
+    }
+
+    /** Origins allowed to open WebSockets ({@code https://chat.example.com}); empty: any origin. */
+    public java.util.Set<String> allowedOrigins() {
+        return allowedOrigins.map(list -> java.util.Arrays.stream(list.split(","))
+                .map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet())).orElse(java.util.Set.of());
+    }
+
+    /**
+     * SHA-256 digests of the accepted API keys: those of {@code switchboard.api.key-sha256} (hex,
+     * comma-separated) plus that of {@code switchboard.api.key} if set. Keys are only ever compared as digests.
+     */
+    public java.util.List<byte[]> apiKeyDigests() {
+        java.util.List<byte[]> digests = new java.util.ArrayList<>();
+        apiKeySha256.ifPresent(list -> {
+            for (String hex : list.split(",")) {
+                String digest = hex.strip().toLowerCase(java.util.Locale.ROOT);
+                if (digest.isEmpty()) {
+                    continue;
+                }
+                if (!digest.matches("[0-9a-f]{64}")) {
+                    throw new IllegalStateException("switchboard.api.key-sha256 must list 64-digit hex SHA-256 digests");
+                }
+                digests.add(java.util.HexFormat.of().parseHex(digest));
+            }
+        });
+        apiKey().ifPresent(key -> digests.add(sha256(key)));
+        return digests;
+    }
+
+    /** SHA-256 of a key's UTF-8 bytes. */
+    public static byte[] sha256(String key) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -22,6 +22,8 @@ public final class CloseCodes {
     public static final int SLOW_CONSUMER = 4001;
     /** A backend asked the gateway to disconnect this user ({@code DELETE /api/users/{user}/connections}): reconnect. */
     public static final int DISCONNECTED = 4002;
+    /** The client kept sending commands although they were refused with {@code 429 rate-limited}. */
+    public static final int TOO_MANY_COMMANDS = 4003;
     /**
      * A backend ended this user's sessions ({@code ?reconnect=false}: signed out, banned): do not reconnect
      * with the same token.

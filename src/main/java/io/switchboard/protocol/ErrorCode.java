@@ -15,14 +15,17 @@ public enum ErrorCode {
     TOKEN_EXPIRED(401, "token-expired", "The connection's token expired: send a new one with {\"type\":\"auth\"} or be disconnected"),
     FORBIDDEN(403, "forbidden", "The credentials do not allow this"),
     USER_MISMATCH(403, "user-mismatch", "The new token is for another user than the connection's"),
+    FORBIDDEN_ORIGIN(403, "forbidden-origin", "The page's origin is not allowed to connect"),
     NOT_FOUND(404, "not-found", "No such resource"),
     NOT_MEMBER(404, "not-member", "The user or connection is not in that room"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
     TOO_LARGE(413, "too-large", "The frame or body is larger than allowed"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    TOO_MANY_CONNECTIONS(429, "too-many-connections", "The user holds as many connections on this node as allowed"),
     INTERNAL(500, "internal", "Internal error"),
     RELAY_UNAVAILABLE(503, "relay-unavailable", "The cluster relay (Redis) is unreachable; retry later"),
+    NODE_FULL(503, "node-full", "This node holds as many connections as allowed; connect again (to another node)"),
     DRAINING(503, "draining", "This node is shutting down; connect again (the load balancer picks another node)");
 
     private final int status;

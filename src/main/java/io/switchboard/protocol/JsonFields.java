@@ -19,6 +19,8 @@ public final class JsonFields {
     /** Room names are short identifiers; they appear in Redis keys and URL paths unescaped. */
     public static final int MAX_ROOM_NAME_LENGTH = 128;
 
+    private static final java.math.BigDecimal MAX_INT = java.math.BigDecimal.valueOf(Integer.MAX_VALUE);
+
     private JsonFields() {
     }
 
@@ -34,8 +36,14 @@ public final class JsonFields {
             if (parser.hasNext()) {
                 throw new ProtocolException(ErrorCode.INVALID_JSON, "Trailing content after the JSON value");
             }
+        } catch (ProtocolException e) {
+            throw e;
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             throw new ProtocolException(ErrorCode.INVALID_JSON, "Not valid JSON: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // Parsson's guards against hostile input (numbers of over 1100 characters, nesting deeper than
+            // 1000) throw plain runtime exceptions
+            throw new ProtocolException(ErrorCode.INVALID_JSON, "JSON beyond the parser's limits: " + firstLine(e.getMessage()));
         }
         if (value.getValueType() != JsonValue.ValueType.OBJECT) {
             throw new ProtocolException(ErrorCode.INVALID_JSON, "Expected a JSON object, got " + describe(value));
@@ -77,11 +85,15 @@ public final class JsonFields {
         if (value == null) {
             return java.util.OptionalInt.empty();
         }
-        if (value.getValueType() != JsonValue.ValueType.NUMBER || !((jakarta.json.JsonNumber) value).isIntegral()
-                || ((jakarta.json.JsonNumber) value).longValue() < 1 || ((jakarta.json.JsonNumber) value).longValue() > Integer.MAX_VALUE) {
-            throw new ProtocolException(ErrorCode.INVALID_FRAME, "Field '" + field + "' must be a whole number from 1");
+        if (value.getValueType() == JsonValue.ValueType.NUMBER) {
+            // exact: longValue() of a huge number wraps around, and 1e999999 must not be expanded
+            java.math.BigDecimal number = ((jakarta.json.JsonNumber) value).bigDecimalValue();
+            if (number.compareTo(java.math.BigDecimal.ONE) >= 0 && number.compareTo(MAX_INT) <= 0
+                    && number.stripTrailingZeros().scale() <= 0) {
+                return java.util.OptionalInt.of(number.intValue());
+            }
         }
-        return java.util.OptionalInt.of(((jakarta.json.JsonNumber) value).intValue());
+        throw new ProtocolException(ErrorCode.INVALID_FRAME, "Field '" + field + "' must be a whole number from 1 to " + Integer.MAX_VALUE);
     }
 
     /** A required string field holding a valid room name (see {@link #roomName(String, String)}). */

@@ -9,6 +9,7 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.CommandDecoder;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.JsonFields;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.FanOutReport;
@@ -76,6 +77,12 @@ public class CommandDispatcher {
             traffic.frameIn("invalid");
             replyError(sender, e.code(), e.getMessage(), e.requestId());
             return;
+        } catch (RuntimeException e) {
+            // a frame the decoder did not foresee: still answered, and logged as the bug it is
+            LOG.log(Level.SEVERE, "Decoding a frame from " + sender + " failed", e);
+            traffic.frameIn("invalid");
+            replyError(sender, ErrorCode.INTERNAL, "Internal error", null);
+            return;
         }
         traffic.frameIn(command.type());
         try {
@@ -94,6 +101,21 @@ public class CommandDispatcher {
             LOG.log(Level.SEVERE, "Command from " + sender + " failed", e);
             replyError(sender, ErrorCode.INTERNAL, "Internal error", command.id());
         }
+    }
+
+    /** Answers a command that is not run (rate limit) with an error, echoing its id if it has a readable one. */
+    public void refuse(Connection sender, String text, ErrorCode code, String message) {
+        traffic.frameIn("refused");
+        jakarta.json.JsonValue id = null;
+        try {
+            jakarta.json.JsonValue candidate = JsonFields.parseObject(text).get("id");
+            if (candidate instanceof jakarta.json.JsonString || candidate instanceof jakarta.json.JsonNumber) {
+                id = candidate;
+            }
+        } catch (ProtocolException e) {
+            // no id to echo
+        }
+        replyError(sender, code, message, id);
     }
 
     private void replyError(Connection sender, ErrorCode code, String message, jakarta.json.JsonValue requestId) {

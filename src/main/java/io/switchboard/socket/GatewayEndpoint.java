@@ -4,8 +4,10 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.inbox.ResumeService;
+import io.switchboard.limits.CommandBudget;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
@@ -43,6 +45,7 @@ public class GatewayEndpoint {
     public static final String PATH = "/ws";
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
     private static final String CONNECTION = Connection.class.getName();
+    private static final String BUDGET = CommandBudget.class.getName();
 
     @Inject
     SwitchboardConfig config;
@@ -95,6 +98,8 @@ public class GatewayEndpoint {
             connection.beginReplay(); // before it is visible: live deliveries wait behind the replay
         }
         session.getUserProperties().put(CONNECTION, connection);
+        session.getUserProperties().put(BUDGET, new CommandBudget(config.commandsPerSecond(), config.commandsBurst(),
+                config.refusalsBeforeClose(), System.nanoTime()));
         registry.register(connection);
         broker.connectionOpened(connection);
         if (!stored) {
@@ -129,14 +134,23 @@ public class GatewayEndpoint {
         if (connection == null) {
             return;
         }
-        connection.touch(System.nanoTime());
+        long now = System.nanoTime();
+        connection.touch(now);
         long bytes = TrafficCounters.utf8Length(text);
         traffic.bytesIn(bytes);
         if (bytes > config.maxFrameBytes()) {
             connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
             return;
         }
-        dispatcher.dispatch(connection, text);
+        switch (((CommandBudget) session.getUserProperties().get(BUDGET)).admit(now)) {
+            case ALLOW -> dispatcher.dispatch(connection, text);
+            case REFUSE -> dispatcher.refuse(connection, text, ErrorCode.RATE_LIMITED, "More than "
+                    + (long) config.commandsPerSecond() + " commands per second; slow down");
+            case CLOSE -> {
+                LOG.info(() -> "Closing " + connection + ": it kept sending far over its command rate");
+                connection.close(CloseCodes.TOO_MANY_COMMANDS, "too many commands");
+            }
+        }
     }
 
     @OnMessage

@@ -1,7 +1,11 @@
 package io.switchboard.socket;
 
 import io.switchboard.api.ServletProblems;
+import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.lifecycle.DrainState;
+import io.switchboard.limits.KeyedRateLimiter;
+import io.switchboard.metrics.TrafficCounters;
+import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.security.Identity;
@@ -17,12 +21,16 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Set;
 
 /**
  * Authenticates the WebSocket upgrade before a socket exists: the bearer token from the
  * {@code Authorization} header or, for browsers, the {@code token} query parameter is verified by
  * {@link TokenVerifier}; a bad one gets 401 problem+json and no upgrade. A good one becomes the request's
- * principal, which the container hands to the WebSocket session. Runs on a container HTTP thread.
+ * principal, which the container hands to the WebSocket session. Before that, the abuse limits: an
+ * {@code Origin} outside {@code switchboard.allowed-origins} gets 403, a client address over its handshake
+ * rate 429; after it, a full node 503 and a user over its connections on this node 429. Every refusal is
+ * problem+json and counted by code. Runs on a container HTTP thread.
  */
 @WebFilter(urlPatterns = GatewayEndpoint.PATH, asyncSupported = true)
 public class HandshakeFilter extends HttpFilter {
@@ -35,6 +43,24 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     transient DrainState drain;
 
+    @Inject
+    transient SwitchboardConfig config;
+
+    @Inject
+    transient ConnectionRegistry registry;
+
+    @Inject
+    transient TrafficCounters traffic;
+
+    private transient KeyedRateLimiter handshakesPerAddress;
+    private transient Set<String> allowedOrigins;
+
+    @Override
+    public void init() {
+        handshakesPerAddress = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), 100_000);
+        allowedOrigins = config.allowedOrigins();
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -43,12 +69,34 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, ErrorCode.DRAINING, "This node is shutting down; connect again");
             return;
         }
+        String origin = request.getHeader("Origin");
+        if (origin != null && !allowedOrigins.isEmpty() && !allowedOrigins.contains(origin)) {
+            refuse(response, ErrorCode.FORBIDDEN_ORIGIN, "Origin '" + origin + "' may not connect");
+            return;
+        }
+        long waitMillis = handshakesPerAddress.acquire(clientAddress(request), System.nanoTime());
+        if (waitMillis > 0) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
+            refuse(response, ErrorCode.RATE_LIMITED, "Too many connection attempts from this address; retry later");
+            return;
+        }
         Identity identity;
         try {
             identity = verifier.verify(bearerToken(request));
         } catch (InvalidTokenException e) {
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             refuse(response, ErrorCode.UNAUTHORIZED, e.getMessage());
+            return;
+        }
+        // checked here, before the upgrade; handshakes racing each other may pass together, by a few
+        if (registry.size() >= config.connectionsPerNode()) {
+            response.setHeader("Retry-After", "1");
+            refuse(response, ErrorCode.NODE_FULL, "This node holds " + config.connectionsPerNode() + " connections");
+            return;
+        }
+        if (registry.connectionCount(identity.user()) >= config.connectionsPerUser()) {
+            refuse(response, ErrorCode.TOO_MANY_CONNECTIONS,
+                    "The user already holds " + config.connectionsPerUser() + " connections on this node");
             return;
         }
         try {
@@ -60,8 +108,21 @@ public class HandshakeFilter extends HttpFilter {
         chain.doFilter(new AuthenticatedRequest(request, identity), response);
     }
 
-    private static void refuse(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
+    private void refuse(HttpServletResponse response, ErrorCode code, String detail) throws IOException {
+        traffic.error(code);
         ServletProblems.write(response, code, detail);
+    }
+
+    /**
+     * The client's address: the configured proxy header if set and present (its last entry: the one our
+     * proxy wrote; earlier ones come from the client), else the TCP peer.
+     */
+    private String clientAddress(HttpServletRequest request) {
+        String forwarded = config.clientIpHeader().map(request::getHeader).orElse(null);
+        if (forwarded != null && !forwarded.isBlank()) {
+            return forwarded.substring(forwarded.lastIndexOf(',') + 1).strip();
+        }
+        return request.getRemoteAddr();
     }
 
     /** The header token if there is one, else the query token, else null. */

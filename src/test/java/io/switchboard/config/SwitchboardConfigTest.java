@@ -33,4 +33,38 @@ class SwitchboardConfigTest {
         config.validate();
         assertTrue(config.nodeId().matches("node-[0-9a-f]{8}"), config.nodeId());
     }
+
+    @Test
+    void acceptsApiKeysAsSha256DigestsAndHashesAPlainKeyToo() {
+        SwitchboardConfig config = TestConfig.defaults();
+        String digest = java.util.HexFormat.of().formatHex(SwitchboardConfig.sha256("s3cret"));
+        config.apiKeySha256 = Optional.of(" " + digest.toUpperCase(java.util.Locale.ROOT) + " ,");
+        config.apiKey = Optional.of("legacy");
+        java.util.List<byte[]> digests = config.apiKeyDigests();
+        assertEquals(2, digests.size());
+        assertTrue(java.security.MessageDigest.isEqual(SwitchboardConfig.sha256("s3cret"), digests.get(0)));
+        assertTrue(java.security.MessageDigest.isEqual(SwitchboardConfig.sha256("legacy"), digests.get(1)));
+        config.apiKeySha256 = Optional.of("not-a-digest");
+        assertThrows(IllegalStateException.class, config::validate);
+    }
+
+    @Test
+    void normalisesAllowedOrigins() {
+        SwitchboardConfig config = TestConfig.defaults();
+        assertTrue(config.allowedOrigins().isEmpty(), "unset: any origin");
+        config.allowedOrigins = Optional.of("https://chat.example.com/, http://localhost:8080");
+        assertEquals(java.util.Set.of("https://chat.example.com", "http://localhost:8080"), config.allowedOrigins());
+    }
+
+    @Test
+    void documentsEveryConfigKeyInTheReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (java.lang.reflect.Field field : SwitchboardConfig.class.getDeclaredFields()) {
+            org.eclipse.microprofile.config.inject.ConfigProperty property =
+                    field.getAnnotation(org.eclipse.microprofile.config.inject.ConfigProperty.class);
+            if (property != null) {
+                assertTrue(readme.contains("| `" + property.name() + "` |"), property.name() + " is in the README's table");
+            }
+        }
+    }
 }

@@ -52,6 +52,18 @@ public final class TestConfig {
         config.shutdownGraceMs = 10_000;
         config.statsLogIntervalMs = 0;
         config.authExpiryGraceMs = 30_000;
+        config.commandsPerSecond = 100;
+        config.commandsBurst = 200;
+        config.refusalsBeforeClose = 50;
+        config.connectionsPerUser = 100;
+        config.connectionsPerNode = 50000;
+        config.handshakesPerSecondPerIp = 20;
+        config.handshakesBurstPerIp = 50;
+        config.apiRequestsPerSecond = 500;
+        config.apiBurst = 1000;
+        config.clientIpHeader = Optional.empty();
+        config.allowedOrigins = Optional.empty();
+        config.apiKeySha256 = Optional.empty();
         config.validate();
         return config;
     }

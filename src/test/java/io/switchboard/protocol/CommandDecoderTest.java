@@ -50,6 +50,18 @@ class CommandDecoderTest {
     }
 
     @Test
+    void refusesHugeNumbersWithoutWrappingOrExpandingThem() {
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"rooms\",\"limit\":18446744073709551621}").code(),
+                "2^64+5 must not wrap around to 5");
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"history\",\"room\":\"a\",\"limit\":1e999999}").code());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"history\",\"room\":\"a\",\"limit\":2.5}").code());
+        assertEquals(5, ((ClientCommand.ListRooms) decoder.decode("{\"type\":\"rooms\",\"limit\":5.0}")).limit());
+        assertEquals(ErrorCode.INVALID_JSON, refused("{\"type\":\"rooms\",\"limit\":" + "9".repeat(2000) + "}").code(),
+                "beyond the parser's number length limit");
+        assertEquals(ErrorCode.INVALID_JSON, refused("[".repeat(5000) + "]".repeat(5000)).code(), "nesting too deep");
+    }
+
+    @Test
     void refusesNonJsonAndNonObjects() {
         assertEquals(ErrorCode.INVALID_JSON, refused("{").code());
         assertEquals(ErrorCode.INVALID_JSON, refused("").code());

@@ -26,13 +26,7 @@ class HandshakeAuthIT extends DeployedGatewayIT {
         String user = unique("mallory");
         Map<String, String> badTokens = new LinkedHashMap<>();
         badTokens.put("missing", null);
-        badTokens.put("malformed", TestTokens.malformed());
-        badTokens.put("signed by another key", TestTokens.signedByOtherKey(user));
-        badTokens.put("payload tampered", TestTokens.tampered("someone", user));
-        badTokens.put("expired", TestTokens.expired(user));
-        badTokens.put("wrong issuer", TestTokens.wrongIssuer(user));
-        badTokens.put("alg none", TestTokens.algNone(user));
-        badTokens.put("not yet valid", TestTokens.notYetValid(user));
+        badTokens.putAll(TestTokens.badTokens(user));
         URI base = base();
         Executable[] checks = badTokens.entrySet().stream()
                 .flatMap(bad -> java.util.stream.Stream.of(TokenIn.HEADER, TokenIn.QUERY).map(where -> (Executable) () ->

@@ -10,7 +10,6 @@ import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -66,14 +65,7 @@ class TokenLifetimeIT extends DeployedGatewayIT {
     @Test
     void refusesBadRefreshTokensPreciselyAndKeepsTheConnection() {
         String alice = unique("alice");
-        Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("malformed", TestTokens.malformed());
-        bad.put("signed by another key", TestTokens.signedByOtherKey(alice));
-        bad.put("payload tampered", TestTokens.tampered("someone", alice));
-        bad.put("alg none", TestTokens.algNone(alice));
-        bad.put("expired", TestTokens.expired(alice));
-        bad.put("not yet valid", TestTokens.notYetValid(alice));
-        bad.put("wrong issuer", TestTokens.wrongIssuer(alice));
+        Map<String, String> bad = TestTokens.badTokens(alice);
         try (WsClient client = openWith(TestTokens.valid(alice))) {
             Executable[] checks = bad.entrySet().stream().map(token -> {
                 client.send(auth(token.getKey(), token.getValue()));

@@ -45,19 +45,28 @@ public final class GatewayNode implements AutoCloseable {
         return new GatewayNode(builder.start(), URI.create("http://127.0.0.1:" + port + "/"), log);
     }
 
-    /** Environment for a node that trusts the test keys, with 1 s heartbeats, the test API key and open rooms. */
+    /**
+     * Environment for a node that trusts the test keys, with 1 s heartbeats, the test API key, open rooms,
+     * and abuse limits far above what the tests do from one address (HostileClientsE2E tests the limits).
+     */
     public static Map<String, String> testEnvironment(String nodeId) {
         String keys = System.getProperty("switchboard.testKeys", "src/test/resources/test-keys");
-        return Map.of(
-                "MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:" + Path.of(keys, "public.pem").toAbsolutePath(),
-                "MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER,
-                "SWITCHBOARD_NODE_ID", nodeId,
-                "SWITCHBOARD_HEARTBEAT_INTERVAL_MS", "1000",
-                "SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "1000",
-                "SWITCHBOARD_API_KEY", ApiClient.API_KEY,
-                "SWITCHBOARD_ROOMS_DEFAULT_JOIN", "open",
-                "SWITCHBOARD_ROOMS_DEFAULT_PUBLISH", "open",
-                "SWITCHBOARD_STATS_LOG_INTERVAL_MS", "0");
+        return Map.ofEntries(
+                Map.entry("MP_JWT_VERIFY_PUBLICKEY_LOCATION", "file:" + Path.of(keys, "public.pem").toAbsolutePath()),
+                Map.entry("MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER),
+                Map.entry("SWITCHBOARD_NODE_ID", nodeId),
+                Map.entry("SWITCHBOARD_HEARTBEAT_INTERVAL_MS", "1000"),
+                Map.entry("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "1000"),
+                Map.entry("SWITCHBOARD_API_KEY", ApiClient.API_KEY),
+                Map.entry("SWITCHBOARD_ROOMS_DEFAULT_JOIN", "open"),
+                Map.entry("SWITCHBOARD_ROOMS_DEFAULT_PUBLISH", "open"),
+                Map.entry("SWITCHBOARD_STATS_LOG_INTERVAL_MS", "0"),
+                Map.entry("SWITCHBOARD_LIMITS_HANDSHAKES_PER_SECOND_PER_IP", "1000"),
+                Map.entry("SWITCHBOARD_LIMITS_HANDSHAKES_BURST_PER_IP", "1000"),
+                Map.entry("SWITCHBOARD_LIMITS_COMMANDS_PER_SECOND", "10000"),
+                Map.entry("SWITCHBOARD_LIMITS_COMMANDS_BURST", "20000"),
+                Map.entry("SWITCHBOARD_LIMITS_API_REQUESTS_PER_SECOND", "10000"),
+                Map.entry("SWITCHBOARD_LIMITS_API_BURST", "20000"));
     }
 
     /** Waits until the application answers (deployed at /), failing early if the process died. */

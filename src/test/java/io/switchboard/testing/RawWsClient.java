@@ -21,6 +21,7 @@ import java.util.Base64;
  */
 public final class RawWsClient implements AutoCloseable {
     public static final int OP_TEXT = 1;
+    public static final int OP_BINARY = 2;
     public static final int OP_CLOSE = 8;
     public static final int OP_PING = 9;
 
@@ -54,7 +55,7 @@ public final class RawWsClient implements AutoCloseable {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
-        socket.setSoTimeout(10_000);
+        socket.setSoTimeout(Integer.getInteger("raw.timeout", 10_000));
         RawWsClient client = new RawWsClient(socket);
         String path = WsClient.wsUri(base, token).getRawPath() + "?" + WsClient.wsUri(base, token).getRawQuery();
         byte[] nonce = new byte[16];
@@ -75,9 +76,13 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     public void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendFrame(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one final frame with any opcode and payload, valid UTF-8 or not. */
+    public void sendFrame(int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | OP_TEXT);
+        frame.write(0x80 | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {

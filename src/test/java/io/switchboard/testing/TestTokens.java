@@ -91,6 +91,19 @@ public final class TestTokens {
         return parts[0] + "." + payload + "." + parts[2];
     }
 
+    /** Every kind of bad token for {@code user}, by name: the auth matrix of handshake and in-band tests. */
+    public static java.util.Map<String, String> badTokens(String user) {
+        java.util.Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("malformed", malformed());
+        bad.put("signed by another key", signedByOtherKey(user));
+        bad.put("payload tampered", tampered("someone", user));
+        bad.put("expired", expired(user));
+        bad.put("not yet valid", notYetValid(user));
+        bad.put("wrong issuer", wrongIssuer(user));
+        bad.put("alg none", algNone(user));
+        return bad;
+    }
+
     public static String malformed() {
         return "this.is-not.a-jwt";
     }

@@ -1,0 +1,71 @@
+package io.switchboard.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.limits.CommandBudget.Verdict;
+import org.junit.jupiter.api.Test;
+
+class RateLimitsTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void bucketAllowsItsBurstThenRefillsAtItsRate() {
+        TokenBucket bucket = new TokenBucket(10, 5, 0);
+        for (int i = 0; i < 5; i++) {
+            assertTrue(bucket.tryTake(0), "burst " + i);
+        }
+        assertFalse(bucket.tryTake(0));
+        assertEquals(100, bucket.millisUntilNext(0));
+        assertTrue(bucket.tryTake(SECOND / 10), "one token after 100 ms at 10/s");
+        assertFalse(bucket.tryTake(SECOND / 10));
+        assertTrue(bucket.isFull(10 * SECOND), "never more than the burst");
+        for (int i = 0; i < 5; i++) {
+            assertTrue(bucket.tryTake(10 * SECOND));
+        }
+        assertFalse(bucket.tryTake(10 * SECOND));
+    }
+
+    @Test
+    void budgetRefusesOverTheRateAndClosesAClientThatKeepsFlooding() {
+        CommandBudget budget = new CommandBudget(1, 2, 10, 0);
+        assertEquals(Verdict.ALLOW, budget.admit(0));
+        assertEquals(Verdict.ALLOW, budget.admit(0));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Verdict.REFUSE, budget.admit(0));
+        }
+        assertEquals(Verdict.ALLOW, budget.admit(SECOND), "a client that slows down goes on");
+        for (int i = 0; i < 5 + 1; i++) { // 5 refusals left, plus the one refilled in that second
+            assertEquals(Verdict.REFUSE, budget.admit(SECOND), "refusal " + i);
+        }
+        assertEquals(Verdict.CLOSE, budget.admit(SECOND), "the refusal allowance is spent");
+    }
+
+    @Test
+    void floodingFarOverTheRateIsClosedEvenThoughSomeCommandsGetThrough() {
+        CommandBudget budget = new CommandBudget(500, 1000, 100, 0);
+        long now = 0;
+        Verdict verdict = Verdict.ALLOW;
+        int commands = 0;
+        while (verdict != Verdict.CLOSE && commands < 100_000) {
+            now += SECOND / 20_000; // 20,000 commands a second: forty times the rate
+            verdict = budget.admit(now);
+            commands++;
+        }
+        assertEquals(Verdict.CLOSE, verdict);
+        assertTrue(commands < 1_300, "closed after " + commands + " commands");
+    }
+
+    @Test
+    void keyedLimiterSeparatesKeysForgetsIdleOnesAndCapsHowManyItTracks() {
+        KeyedRateLimiter limiter = new KeyedRateLimiter(1, 1, 2);
+        assertEquals(0, limiter.acquire("10.0.0.1", 0));
+        assertEquals(1000, limiter.acquire("10.0.0.1", 0), "wait for the next token");
+        assertEquals(0, limiter.acquire("10.0.0.2", 0), "another key has its own bucket");
+        assertTrue(limiter.acquire("10.0.0.3", 0) > 0, "refused while the map is full");
+        limiter.forgetIdle(2 * SECOND);
+        assertEquals(0, limiter.size());
+        assertEquals(0, limiter.acquire("10.0.0.3", 2 * SECOND));
+    }
+}
