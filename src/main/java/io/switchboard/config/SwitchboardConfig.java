@@ -233,6 +233,10 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.api.key-sha256")
     Optional<String> apiKeySha256;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.tls.ca-file")
+    Optional<String> redisTlsCaFile;
+
     private String nodeId;
 
     @PostConstruct
@@ -592,5 +596,10 @@ public class SwitchboardConfig {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** PEM file of the CA certificates a {@code rediss://} server certificate must chain to; empty: the JVM's. */
+    public Optional<java.nio.file.Path> redisTlsCaFile() {
+        return redisTlsCaFile.filter(s -> !s.isBlank()).map(s -> java.nio.file.Path.of(s.strip()));
     }
 }

@@ -8,7 +8,11 @@ import java.net.URI;
 import java.time.Duration;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.util.JedisURIHelper;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The connections to Redis from {@code switchboard.redis.url}: a pool for commands (thread-safe, shared
@@ -33,7 +37,7 @@ public class RedisClient {
                     limits.setMaxIdle(config.redisPoolMaxTotal());
                     // Never wait forever for a connection: a slow Redis must not pin every sender thread.
                     limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
-                    pool = new JedisPooled(limits, url(), config.redisTimeoutMs());
+                    pool = new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), clientConfig(config.redisTimeoutMs()));
                 }
                 current = pool;
             }
@@ -54,7 +58,30 @@ public class RedisClient {
 
     /** A new connection for the blocking subscribe loop; no read timeout (it waits for messages). */
     Jedis subscriberConnection() {
-        return new Jedis(url(), config.redisTimeoutMs(), 0);
+        return new Jedis(JedisURIHelper.getHostAndPort(url()), clientConfig(0));
+    }
+
+    /**
+     * Credentials, database and TLS from the URL ({@code redis[s]://[user:password@]host:port[/db]}); for
+     * {@code rediss://}, the server certificate is checked against {@code switchboard.redis.tls.ca-file}
+     * when set (a private CA), else against the JVM's trusted CAs. {@code socketTimeoutMs} 0 = no read timeout.
+     */
+    private JedisClientConfig clientConfig(int socketTimeoutMs) {
+        URI uri = url();
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(config.redisTimeoutMs())
+                .socketTimeoutMillis(socketTimeoutMs)
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri));
+        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+            config.redisTlsCaFile().ifPresent(caFile -> builder.sslSocketFactory(PemTrust.socketFactory(caFile)));
+            SSLParameters verifyHostName = new SSLParameters();
+            verifyHostName.setEndpointIdentificationAlgorithm("HTTPS");
+            builder.sslParameters(verifyHostName);
+        }
+        return builder.build();
     }
 
     private URI url() {

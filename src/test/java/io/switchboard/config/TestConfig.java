@@ -64,6 +64,7 @@ public final class TestConfig {
         config.clientIpHeader = Optional.empty();
         config.allowedOrigins = Optional.empty();
         config.apiKeySha256 = Optional.empty();
+        config.redisTlsCaFile = Optional.empty();
         config.validate();
         return config;
     }
@@ -95,6 +96,13 @@ public final class TestConfig {
     public static SwitchboardConfig withAudiences(String location, String audiences) {
         SwitchboardConfig config = withPublicKeyLocation(location);
         config.jwtAudiences = Optional.of(audiences);
+        return config;
+    }
+
+    /** {@link #cluster} whose {@code rediss://} server certificates must chain to the CAs in {@code caFile}. */
+    public static SwitchboardConfig clusterWithRedisCa(String redisUrl, java.nio.file.Path caFile) {
+        SwitchboardConfig config = cluster(redisUrl, "node-tls", 5000, 1000);
+        config.redisTlsCaFile = Optional.of(caFile.toString());
         return config;
     }
 

@@ -2,6 +2,8 @@ package io.switchboard.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -17,12 +19,18 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
+    private final String password;
+    private final Path tlsDir;
+    private final int tlsPort;
     private Process process;
 
-    private RedisServer(int port, Path dir, boolean appendOnly) {
+    private RedisServer(int port, Path dir, boolean appendOnly, String password, Path tlsDir, int tlsPort) {
         this.port = port;
         this.dir = dir;
         this.appendOnly = appendOnly;
+        this.password = password;
+        this.tlsDir = tlsDir;
+        this.tlsPort = tlsPort;
     }
 
     /** A server that keeps nothing on disk: a restart comes back empty. */
@@ -35,7 +43,16 @@ public final class RedisServer implements AutoCloseable {
      * so a restart reloads what was written more than a second before. {@code dir} starts empty.
      */
     public static RedisServer start(Path dir, boolean appendOnly) throws IOException {
-        RedisServer server = new RedisServer(freePort(), dir, appendOnly);
+        return start(dir, appendOnly, null, null);
+    }
+
+    /**
+     * The same, requiring {@code password} (null: none), and with {@code tlsDir} (null: no TLS; else it
+     * holds {@code server.pem}, {@code server.key}, {@code ca.pem} as {@code nginx/make-cert.sh} makes them)
+     * also listening with TLS on {@link #tlsUrl}.
+     */
+    public static RedisServer start(Path dir, boolean appendOnly, String password, Path tlsDir) throws IOException {
+        RedisServer server = new RedisServer(freePort(), dir, appendOnly, password, tlsDir, tlsDir == null ? 0 : freePort());
         if (Files.exists(dir)) {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
@@ -53,8 +70,14 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The plain-TCP URL, with the password if there is one. */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
+    }
+
+    /** The TLS URL (host name {@code localhost}, as in the certificate), with the password if there is one. */
+    public String tlsUrl() {
+        return "rediss://" + (password == null ? "" : ":" + password + "@") + "localhost:" + tlsPort;
     }
 
     /** Stops the server (SIGTERM, no save) and waits for it to exit. */
@@ -77,19 +100,45 @@ public final class RedisServer implements AutoCloseable {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            if (password != null) {
+                out.write(("AUTH " + password + "\r\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                String auth = readLine(in);
+                if (!auth.startsWith("+OK")) {
+                    throw new IOException("AUTH refused: " + auth);
+                }
+            }
             out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
             int read = in.read(buffer);
             return read <= 0 ? "" : new String(buffer, 0, read, StandardCharsets.UTF_8);
         }
     }
 
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+            line.append((char) b);
+        }
+        return line.toString();
+    }
+
     private void startProcess() throws IOException {
-        process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
-                "--dir", dir.toAbsolutePath().toString())
+                "--dir", dir.toAbsolutePath().toString()));
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
+        if (tlsDir != null) {
+            command.addAll(List.of("--tls-port", String.valueOf(tlsPort), "--tls-auth-clients", "no",
+                    "--tls-cert-file", tlsDir.resolve("server.pem").toAbsolutePath().toString(),
+                    "--tls-key-file", tlsDir.resolve("server.key").toAbsolutePath().toString(),
+                    "--tls-ca-cert-file", tlsDir.resolve("ca.pem").toAbsolutePath().toString()));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "redis.log")))
                 .start();

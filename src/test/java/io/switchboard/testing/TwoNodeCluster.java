@@ -26,7 +26,9 @@ public final class TwoNodeCluster implements AutoCloseable {
     /** The same, with more settings (environment variables) for both nodes. */
     public static TwoNodeCluster start(Path work, boolean appendOnly, Duration heartbeatTimeout, Map<String, String> settings)
             throws Exception {
-        TwoNodeCluster cluster = new TwoNodeCluster(RedisServer.start(work.resolve("redis"), appendOnly));
+        // password-protected, as production Redis should be: every cluster test authenticates
+        TwoNodeCluster cluster = new TwoNodeCluster(RedisServer.start(work.resolve("redis"), appendOnly,
+                "cluster-" + java.util.UUID.randomUUID(), null));
         try {
             Map<String, String> envA = cluster.environment("node-a", heartbeatTimeout);
             envA.putAll(settings);
