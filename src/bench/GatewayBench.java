@@ -68,6 +68,9 @@ public final class GatewayBench {
         int roomMembers = 500;
         int roomMessages = 400;
         int roomRate = 50;
+        int soakConnections = 1000;
+        int soakMinutes = 0;
+        int soakRate = 200;
         String only = "";
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
@@ -83,6 +86,9 @@ public final class GatewayBench {
                 case "--room-messages" -> roomMessages = Integer.parseInt(args[i + 1]);
                 case "--room-rate" -> roomRate = Integer.parseInt(args[i + 1]);
                 case "--only" -> only = args[i + 1];
+                case "--soak-connections" -> soakConnections = Integer.parseInt(args[i + 1]);
+                case "--soak-minutes" -> soakMinutes = Integer.parseInt(args[i + 1]);
+                case "--soak-rate" -> soakRate = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -116,6 +122,78 @@ public final class GatewayBench {
         if (only.isEmpty() || only.equals("room")) {
             bench.roomFanOut(roomMembers, roomMessages, roomRate);
         }
+        if (only.equals("soak")) {
+            bench.soak(soakConnections, soakMinutes, soakRate);
+        }
+    }
+
+    /**
+     * Soak (only with {@code --only soak}): {@code connections} receivers spread over the nodes get
+     * {@code rate} direct messages per second in all for {@code minutes}; prints each node's live heap after
+     * GC and open file descriptors at start and end, progress every minute, and whether any acknowledged
+     * delivery went missing.
+     */
+    private void soak(int connections, int minutes, int rate) throws Exception {
+        List<Client> receivers = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            receivers.add(connect("soak-" + i, "[]"));
+        }
+        Client sender = connect("soak-sender", "[]");
+        String start = nodeFootprint();
+        System.out.printf(Locale.ROOT, "soak: %d connections, %d messages/s for %d min; at start %s%n", connections, rate, minutes, start);
+        int count = rate * 60 * minutes;
+        AtomicLong delivered = new AtomicLong();
+        long began = System.nanoTime();
+        sender.sendPaced(count, rate, i -> {
+            if (i > 0 && i % (rate * 60) == 0) {
+                String footprint;
+                try {
+                    footprint = nodeFootprint();
+                } catch (IOException | InterruptedException e) {
+                    footprint = "footprint unavailable: " + e;
+                }
+                System.out.printf(Locale.ROOT, "soak: minute %d: %d sent, %d delivered, %d received; %s%n",
+                        i / (rate * 60), i, delivered.get(), receivers.stream().mapToLong(c -> c.received.get()).sum(), footprint);
+            }
+            return "{\"type\":\"message\",\"id\":" + i + ",\"to\":[\"soak-" + (i % connections) + "\"],\"content\":{\"t\":"
+                    + System.nanoTime() + "}}";
+        }, ack -> {
+            Matcher counts = DELIVERED_COUNTS.matcher(ack);
+            if (counts.find()) {
+                Matcher n = COUNT.matcher(counts.group(1));
+                while (n.find()) {
+                    delivered.addAndGet(Long.parseLong(n.group(1)));
+                }
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (receivers.stream().mapToLong(c -> c.received.get()).sum() < delivered.get() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long received = receivers.stream().mapToLong(c -> c.received.get()).sum();
+        double seconds = (System.nanoTime() - began) / 1e9;
+        List<Long> all = new ArrayList<>();
+        receivers.forEach(c -> all.addAll(c.latencies));
+        Collections.sort(all);
+        System.out.printf(Locale.ROOT, "soak: %d sent in %.0f s, %d delivered (acked), %d received: %d lost; latency p50 %.1f ms p99 %.1f ms%n",
+                count, seconds, delivered.get(), received, delivered.get() - received,
+                percentile(all, 50), percentile(all, 99));
+        System.out.printf(Locale.ROOT, "soak: at end %s (at start %s)%n", nodeFootprint(), start);
+        closeAll(receivers);
+        sender.close();
+    }
+
+    /** Per node: live heap after a full GC and open file descriptors (needs --pid). */
+    private String nodeFootprint() throws IOException, InterruptedException {
+        StringBuilder footprint = new StringBuilder();
+        for (long node : pids) {
+            jcmd(node, "GC.run");
+            Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(node, "GC.heap_info"));
+            String[] fds = new java.io.File("/proc/" + node + "/fd").list();
+            footprint.append(String.format(Locale.ROOT, "[pid %d: heap %s MB after GC, %d fds] ", node,
+                    used.find() ? String.valueOf(Long.parseLong(used.group(1)) / 1024) : "?", fds == null ? -1 : fds.length));
+        }
+        return footprint.toString().strip();
     }
 
     /**
@@ -406,6 +484,10 @@ public final class GatewayBench {
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
+        return jcmd(pid, command);
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("jcmd", String.valueOf(pid), command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(60, TimeUnit.SECONDS);

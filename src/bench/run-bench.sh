@@ -2,6 +2,8 @@
 # Runs the benchmark against nodes it starts itself on free loopback ports, then stops them.
 #   src/bench/run-bench.sh [GatewayBench options]             one node, in-memory broker
 #   src/bench/run-bench.sh --cluster [GatewayBench options]   redis-server + two nodes
+#   src/bench/run-bench.sh --cluster --only soak --soak-connections 2000 --soak-minutes 30 --soak-rate 200
+#                                                             soak: steady traffic, heap/fds at start and end
 # Builds the WAR if needed. Node heap from BENCH_JAVA_OPTS (default -Xmx512m). The abuse limits are
 # lifted: a handful of benchmark clients on one address send far more than one user would.
 set -euo pipefail
