@@ -139,6 +139,7 @@ public class GatewayEndpoint {
         long bytes = TrafficCounters.utf8Length(text);
         traffic.bytesIn(bytes);
         if (bytes > config.maxFrameBytes()) {
+            traffic.error(ErrorCode.TOO_LARGE);
             connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
             return;
         }
