@@ -458,8 +458,6 @@ export class SwitchboardClient extends EventTarget {
       case "left":
         if (frame.reason) {
           this.rooms.delete(frame.room); // kicked: do not re-join
-          this.emit("left", frame);
-          return;
         }
         this.emit("left", frame);
         return this.settle(frame);

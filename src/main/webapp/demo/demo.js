@@ -180,7 +180,8 @@ async function joinRoom(room) {
 
 function select(key) {
   state.selected = key;
-  const c = state.conversations.get(key) || conversation(...key.split(/:(.*)/s).slice(0, 2));
+  const colon = key.indexOf(":");
+  const c = conversation(key.slice(0, colon), key.slice(colon + 1));
   c.unread = 0;
   $("conversation-title").textContent = c.kind === "room" ? "# " + c.name : c.name;
   $("text").disabled = false;

@@ -62,6 +62,13 @@ class DevNodeE2E {
             assertEquals("hello from the README", message.getString("content"));
         }
         assertTrue(Files.exists(WORK.resolve("dev-keys").resolve("dev-private.pem")), "dev key generated on first start");
+        for (String ttl : new String[] {"0", "2.5", "\"60\"", "86401", "18446744073709551621"}) {
+            ApiClient.Reply refused = api.post("api/dev/tokens", "application/json", "{\"user\":\"x\",\"ttlSeconds\":" + ttl + "}");
+            assertEquals(400, refused.status(), "ttlSeconds " + ttl + ": " + refused.body());
+        }
+        ApiClient.Reply shortLived = api.post("api/dev/tokens", "application/json", "{\"user\":\"x\",\"ttlSeconds\":60}");
+        long lifetime = shortLived.json().getJsonNumber("expiresAt").longValue() - System.currentTimeMillis() / 1000;
+        assertTrue(lifetime > 55 && lifetime <= 61, "a 60-second token: " + lifetime);
         assertFalse(node.log().contains("SEVERE"), "no SEVERE in the node's log");
         Eventually.within(java.time.Duration.ofSeconds(5), "the periodic counts line (every second here)", () -> {
             try {

@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
@@ -11,9 +12,8 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.ext.Provider;
-import io.switchboard.metrics.TrafficCounters;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 

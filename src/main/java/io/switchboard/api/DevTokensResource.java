@@ -7,7 +7,6 @@ import io.switchboard.security.DevTokenIssuer;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -20,6 +19,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * {@code POST /api/dev/tokens}: signs a token for any user with the development key, for trying the
@@ -54,14 +54,14 @@ public class DevTokensResource {
     /** {@code ttlSeconds}: 1 to {@code switchboard.dev.token-ttl-seconds}, which is also the default. */
     private Duration ttl(JsonObject request) {
         long max = config.devTokenTtl().toSeconds();
-        if (!request.containsKey("ttlSeconds")) {
+        OptionalInt seconds = JsonFields.optionalPositiveInt(request, "ttlSeconds");
+        if (seconds.isEmpty()) {
             return config.devTokenTtl();
         }
-        JsonValue value = request.get("ttlSeconds");
-        if (value instanceof JsonNumber number && number.isIntegral() && number.longValue() >= 1 && number.longValue() <= max) {
-            return Duration.ofSeconds(number.longValue());
+        if (seconds.getAsInt() > max) {
+            throw new ApiException(ErrorCode.INVALID_FRAME, "Field 'ttlSeconds' must be at most " + max);
         }
-        throw new ApiException(ErrorCode.INVALID_FRAME, "Field 'ttlSeconds' must be a whole number from 1 to " + max);
+        return Duration.ofSeconds(seconds.getAsInt());
     }
 
     private static List<String> groups(JsonObject request) {

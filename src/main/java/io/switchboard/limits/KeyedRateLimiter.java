@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * itself abuse). Thread-safe: each bucket is used under its own lock.
  */
 public final class KeyedRateLimiter {
+    private static final long FORGET_EVERY_NANOS = 10_000_000_000L;
     private final double perSecond;
     private final int burst;
     private final int maxKeys;
-    private static final long FORGET_EVERY_NANOS = 10_000_000_000L;
     private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong lastForget = new AtomicLong(System.nanoTime());
 

@@ -31,12 +31,7 @@ public class DevTokenIssuer {
         return config.devTokensEnabled();
     }
 
-    /** A token with the configured lifetime ({@code switchboard.dev.token-ttl-seconds}). */
-    public Optional<DevToken> issue(String user, Collection<String> groups) {
-        return issue(user, groups, config.devTokenTtl());
-    }
-
-    /** A token that expires after {@code ttl} (for trying token refresh out). */
+    /** A token that expires after {@code ttl} (the resource defaults it to {@code switchboard.dev.token-ttl-seconds}). */
     public Optional<DevToken> issue(String user, Collection<String> groups, java.time.Duration ttl) {
         Optional<KeyPair> pair = devKeys.keyPair();
         if (pair.isEmpty()) {

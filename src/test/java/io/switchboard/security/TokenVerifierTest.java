@@ -96,7 +96,7 @@ class TokenVerifierTest {
         issuer.config = config;
         issuer.devKeys = new DevKeys();
         issuer.devKeys.config = config;
-        String token = issuer.issue("dana", List.of("broadcast")).orElseThrow().token();
+        String token = issuer.issue("dana", List.of("broadcast"), config.devTokenTtl()).orElseThrow().token();
         assertTrue(Files.exists(keyDir.resolve(DevKeys.PRIVATE_FILE)));
 
         TokenVerifier devVerifier = verifier(config); // a fresh bean: loads the same key pair from disk
