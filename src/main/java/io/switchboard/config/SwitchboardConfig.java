@@ -237,6 +237,18 @@ public class SwitchboardConfig {
     @ConfigProperty(name = "switchboard.redis.tls.ca-file")
     Optional<String> redisTlsCaFile;
 
+    @Inject
+    @ConfigProperty(name = "switchboard.deflate.enabled", defaultValue = "false")
+    boolean deflateEnabled;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.deflate.threshold-bytes", defaultValue = "512")
+    int deflateThresholdBytes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.deflate.level", defaultValue = "1")
+    int deflateLevel;
+
     private String nodeId;
 
     @PostConstruct
@@ -269,6 +281,10 @@ public class SwitchboardConfig {
         positive("switchboard.limits.handshakes-burst-per-ip", handshakesBurstPerIp);
         positive("switchboard.limits.api-requests-per-second", apiRequestsPerSecond);
         positive("switchboard.limits.api-burst", apiBurst);
+        positive("switchboard.deflate.threshold-bytes", deflateThresholdBytes);
+        if (deflateLevel < 1 || deflateLevel > 9) {
+            throw new IllegalStateException("switchboard.deflate.level must be 1..9, was " + deflateLevel);
+        }
         apiKeyDigests(); // fails fast on a malformed digest
         if (authExpiryGraceMs < 0) {
             throw new IllegalStateException("switchboard.auth.expiry-grace-ms must be >= 0");
@@ -601,5 +617,20 @@ public class SwitchboardConfig {
     /** PEM file of the CA certificates a {@code rediss://} server certificate must chain to; empty: the JVM's. */
     public Optional<java.nio.file.Path> redisTlsCaFile() {
         return redisTlsCaFile.filter(s -> !s.isBlank()).map(s -> java.nio.file.Path.of(s.strip()));
+    }
+
+    /** Whether clients that offer permessage-deflate (RFC 7692) get it; off by default: it costs CPU per frame. */
+    public boolean deflateEnabled() {
+        return deflateEnabled;
+    }
+
+    /** Outgoing frames smaller than this go uncompressed: deflate rarely pays off on them. */
+    public int deflateThresholdBytes() {
+        return deflateThresholdBytes;
+    }
+
+    /** zlib level for outgoing frames, 1 (fastest) to 9 (smallest). */
+    public int deflateLevel() {
+        return deflateLevel;
     }
 }

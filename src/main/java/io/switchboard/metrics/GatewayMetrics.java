@@ -93,6 +93,13 @@ public class GatewayMetrics {
         }
         gauge("switchboard.bytes.in", "UTF-8 bytes of client text frames received, since start", traffic::bytesIn);
         gauge("switchboard.bytes.out", "UTF-8 bytes of frames handed to connections, since start", traffic::bytesOut);
+        for (String direction : List.of("out", "in")) {
+            for (String form : List.of("raw", "wire")) {
+                gauge("switchboard.deflate.bytes", "Bytes of permessage-deflate messages before (raw) and after (wire) "
+                        + "compression, by direction, since start", () -> traffic.deflateBytes(direction, form),
+                        new Tag("direction", direction), new Tag("form", form));
+            }
+        }
         gauge("switchboard.relay.published", "Relay payloads published to Redis, since start", traffic::relayPublished);
         gauge("switchboard.relay.received", "Relay payloads received from Redis, since start", traffic::relayReceived);
         // Histograms without a unit, the unit in the name: Payara converts units inconsistently in

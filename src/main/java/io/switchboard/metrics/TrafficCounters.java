@@ -20,6 +20,10 @@ public class TrafficCounters {
     private final Map<String, LongAdder> deliveredByKind = new ConcurrentHashMap<>();
     private final LongAdder bytesIn = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder deflatedRaw = new LongAdder();
+    private final LongAdder deflatedWire = new LongAdder();
+    private final LongAdder inflatedWire = new LongAdder();
+    private final LongAdder inflatedRaw = new LongAdder();
     private final LongAdder relayPublished = new LongAdder();
     private final LongAdder relayReceived = new LongAdder();
     /** Where relay lags and Redis round trips go (histograms once {@link GatewayMetrics} registered them). */
@@ -54,6 +58,18 @@ public class TrafficCounters {
     /** Frames of this many UTF-8 bytes in all were handed to connections. */
     public void bytesOut(long bytes) {
         bytesOut.add(bytes);
+    }
+
+    /** permessage-deflate sent a message of {@code rawBytes} as {@code wireBytes} of compressed payload. */
+    public void deflated(long rawBytes, long wireBytes) {
+        deflatedRaw.add(rawBytes);
+        deflatedWire.add(wireBytes);
+    }
+
+    /** permessage-deflate inflated a client frame of {@code wireBytes} to {@code rawBytes}. */
+    public void inflated(long wireBytes, long rawBytes) {
+        inflatedWire.add(wireBytes);
+        inflatedRaw.add(rawBytes);
     }
 
     /** One relay payload was published to Redis (direct, broadcast, room, kick). */
@@ -100,6 +116,15 @@ public class TrafficCounters {
 
     public long bytesOut() {
         return bytesOut.sum();
+    }
+
+    /** Bytes of compressed messages before ({@code raw}) or after ({@code wire}) compression, by direction. */
+    public long deflateBytes(String direction, String form) {
+        boolean raw = form.equals("raw");
+        if (direction.equals("out")) {
+            return (raw ? deflatedRaw : deflatedWire).sum();
+        }
+        return (raw ? inflatedRaw : inflatedWire).sum();
     }
 
     public long relayPublished() {

@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  * time per session; none blocks (sends are queued, closes run on the managed executor). Per-connection
  * state lives in the {@link Connection} stored in the session, not in fields.
  */
-@ServerEndpoint(GatewayEndpoint.PATH)
+@ServerEndpoint(value = GatewayEndpoint.PATH, configurator = GatewayConfigurator.class)
 public class GatewayEndpoint {
     public static final String PATH = "/ws";
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());

@@ -65,6 +65,9 @@ public final class TestConfig {
         config.allowedOrigins = Optional.empty();
         config.apiKeySha256 = Optional.empty();
         config.redisTlsCaFile = Optional.empty();
+        config.deflateEnabled = false;
+        config.deflateThresholdBytes = 512;
+        config.deflateLevel = 1;
         config.validate();
         return config;
     }

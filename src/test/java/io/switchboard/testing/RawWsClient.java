@@ -25,8 +25,10 @@ public final class RawWsClient implements AutoCloseable {
     public static final int OP_CLOSE = 8;
     public static final int OP_PING = 9;
 
-    /** One received frame. */
-    public record Frame(int opcode, byte[] payload) {
+    public static final int OP_CONTINUATION = 0;
+
+    /** One received frame; {@code compressed}: RSV1 set (permessage-deflate). */
+    public record Frame(int opcode, byte[] payload, boolean compressed) {
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -41,6 +43,7 @@ public final class RawWsClient implements AutoCloseable {
     private final OutputStream out;
     private final SecureRandom random = new SecureRandom();
     private int pingsSeen;
+    private String extensions;
 
     private RawWsClient(Socket socket) throws IOException {
         this.socket = socket;
@@ -50,6 +53,12 @@ public final class RawWsClient implements AutoCloseable {
 
     /** Connects and upgrades; {@code receiveBuffer} > 0 shrinks the socket's receive buffer first. */
     public static RawWsClient connect(URI base, String token, int receiveBuffer) throws IOException {
+        return connect(base, token, receiveBuffer, null);
+    }
+
+    /** Connects and upgrades, offering {@code extensionOffer} (a Sec-WebSocket-Extensions value) if not null. */
+    public static RawWsClient connect(URI base, String token, int receiveBuffer, String extensionOffer)
+            throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -64,10 +73,16 @@ public final class RawWsClient implements AutoCloseable {
                 + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\n"
+                + (extensionOffer == null ? "" : "Sec-WebSocket-Extensions: " + extensionOffer + "\r\n")
+                + "\r\n";
         client.out.write(request.getBytes(StandardCharsets.US_ASCII));
         client.out.flush();
-        String status = client.readHeaders();
+        String headers = client.readHeaders();
+        String status = headers.substring(0, headers.indexOf("\r\n"));
+        client.extensions = headers.lines()
+                .filter(line -> line.regionMatches(true, 0, "Sec-WebSocket-Extensions:", 0, 25))
+                .map(line -> line.substring(25).strip()).findFirst().orElse(null);
         if (!status.startsWith("HTTP/1.1 101")) {
             socket.close();
             throw new IOException("Upgrade refused: " + status);
@@ -81,8 +96,13 @@ public final class RawWsClient implements AutoCloseable {
 
     /** Sends one final frame with any opcode and payload, valid UTF-8 or not. */
     public void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(true, false, opcode, payload);
+    }
+
+    /** Sends one frame with the given FIN and RSV1 (compressed) bits. */
+    public void sendFrame(boolean fin, boolean rsv1, int opcode, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {
@@ -116,7 +136,7 @@ public final class RawWsClient implements AutoCloseable {
         }
         byte[] payload = new byte[Math.toIntExact(length)];
         in.readFully(payload);
-        return new Frame(first & 0x0f, payload);
+        return new Frame(first & 0x0f, payload, (first & 0x40) != 0);
     }
 
     /**
@@ -158,7 +178,12 @@ public final class RawWsClient implements AutoCloseable {
             }
             headers.append((char) b);
         }
-        return headers.substring(0, headers.indexOf("\r\n"));
+        return headers.toString();
+    }
+
+    /** The Sec-WebSocket-Extensions the server answered with, or null. */
+    public String extensions() {
+        return extensions;
     }
 
     @Override
