@@ -182,3 +182,60 @@ test("a connection outlives its short-lived tokens by refreshing them in-band", 
     assert.equal(await page.evaluate(async () => (await window.alice.ping()).type), "pong");
   });
 });
+
+test("the browser negotiates permessage-deflate and large messages cross the wire compressed both ways", async (t) => {
+  const proxy = await startProxy();
+  try {
+    await withPages(t, browser, async (open) => {
+      const page = await libraryPage(open, proxy.url);
+      const alice = unique("alice");
+      const bob = unique("bob");
+      const negotiated = await page.evaluate(async (alice) => {
+        const url = new URL("/ws", location.href);
+        url.protocol = "ws:";
+        url.searchParams.set("token", await window.token(alice));
+        const ws = new WebSocket(url);
+        await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+        ws.close();
+        return ws.extensions;
+      }, alice);
+      assert.equal(negotiated, "permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+
+      await page.evaluate(async ({ alice, bob }) => {
+        window.alice = window.client(alice);
+        window.bob = window.client(bob);
+        await Promise.all([window.opened(window.alice), window.opened(window.bob)]);
+      }, { alice, bob });
+      // a dashboard update: 100 quote rows, some 8 KB of JSON
+      const rows = Array.from({ length: 100 }, (_, i) => ({ symbol: "ACME", bid: 101.25 + i / 100, ask: 101.5,
+        volume: 3000 + i, venue: "XNAS" }));
+      const raw = JSON.stringify(rows).length;
+      const down = proxy.webSocketBytes().down;
+      for (let i = 0; i < 10; i++) {
+        assert.equal((await api("POST", "api/messages", { from: "feed", to: [alice], content: { i, rows } })).status, 200);
+      }
+      const deadline = Date.now() + 15000;
+      let received;
+      while ((received = await events(page, alice, "message")).length < 10) {
+        if (Date.now() > deadline) throw new Error(`only ${received.length} of 10 updates arrived`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(received.map((m) => m.content.i), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual(received[9].content.rows, rows);
+      const wireDown = proxy.webSocketBytes().down - down;
+      assert.ok(wireDown < (10 * raw) / 3, `10 updates of ${raw} bytes took ${wireDown} bytes on the wire`);
+
+      // the browser compresses what it sends; the node inflates it
+      const up = proxy.webSocketBytes().up;
+      const reply = await page.evaluate(async ({ bob, rows }) => (await window.alice.send([bob], { rows })).type,
+        { bob, rows });
+      assert.equal(reply, "ack");
+      const [toBob] = await until(page, bob, "message");
+      assert.deepEqual(toBob.content.rows, rows);
+      const wireUp = proxy.webSocketBytes().up - up;
+      assert.ok(wireUp < raw / 3, `a ${raw}-byte message took ${wireUp} bytes up`);
+    });
+  } finally {
+    await proxy.close();
+  }
+});

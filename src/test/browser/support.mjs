@@ -71,19 +71,26 @@ export async function withPages(t, browser, body) {
 /**
  * A loopback TCP proxy to the node. `freeze()` makes every WebSocket connection open now silent in both
  * directions without closing it (a dead network path, as after a laptop sleeps); new connections, and
- * the browser's pooled HTTP ones, keep working.
+ * the browser's pooled HTTP ones, keep working. `webSocketBytes()` counts what the wire carried.
  */
 export async function startProxy(target = new URL(BASE_URL)) {
   const live = new Set();
+  const webSocketBytes = { up: 0, down: 0 };
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port), target.hostname);
     const link = { client, upstream, frozen: false, websocket: null };
     live.add(link);
     client.on("data", (d) => {
       if (link.websocket === null) link.websocket = /^upgrade:\s*websocket/im.test(d.toString("latin1"));
-      if (!link.frozen) upstream.write(d);
+      if (link.frozen) return;
+      if (link.websocket) webSocketBytes.up += d.length;
+      upstream.write(d);
     });
-    upstream.on("data", (d) => { if (!link.frozen) client.write(d); });
+    upstream.on("data", (d) => {
+      if (link.frozen) return;
+      if (link.websocket) webSocketBytes.down += d.length;
+      client.write(d);
+    });
     const end = () => { live.delete(link); client.destroy(); upstream.destroy(); };
     client.on("close", end);
     upstream.on("close", end);
@@ -93,6 +100,8 @@ export async function startProxy(target = new URL(BASE_URL)) {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: "http://127.0.0.1:" + server.address().port + "/",
+    /** Bytes WebSocket connections carried so far, up to the node and down from it (handshakes included). */
+    webSocketBytes: () => ({ ...webSocketBytes }),
     freeze() {
       let frozen = 0;
       for (const link of live) {

@@ -37,6 +37,7 @@ class BrowserE2E {
                 "SWITCHBOARD_DEV_KEY_DIR", WORK.resolve("dev-keys").toAbsolutePath().toString(),
                 "SWITCHBOARD_API_KEY", API_KEY,
                 "SWITCHBOARD_AUTH_EXPIRY_GRACE_MS", "1000",
+                "SWITCHBOARD_DEFLATE_ENABLED", "true",
                 "SWITCHBOARD_STATS_LOG_INTERVAL_MS", "0"));
         node.awaitReady();
     }
