@@ -4,23 +4,41 @@
 #   src/bench/run-bench.sh --cluster [GatewayBench options]   redis-server + two nodes
 #   src/bench/run-bench.sh --cluster --only soak --soak-connections 2000 --soak-minutes 30 --soak-rate 200
 #                                                             soak: steady traffic, heap/fds at start and end
+#   src/bench/run-bench.sh --deflate [--connections 200 --messages 100 --sizes 300,2000,8000]
+#                                                             permessage-deflate: CPU and wire bytes, off vs on
+#                                                             (level/threshold from BENCH_DEFLATE_LEVEL/_THRESHOLD)
 # Builds the WAR if needed. Node heap from BENCH_JAVA_OPTS (default -Xmx512m). The abuse limits are
 # lifted: a handful of benchmark clients on one address send far more than one user would.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 cluster=false
+deflate=false
 if [ "${1:-}" = "--cluster" ]; then cluster=true; shift; fi
+if [ "${1:-}" = "--deflate" ]; then deflate=true; shift; fi
 [ -f target/switchboard.war ] && [ -f target/payara-micro.jar ] || mvn -B -q package -DskipTests
 # Node is one of the three tools the project assumes (Java, Maven, Node); python3 may be absent.
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 work="$root/target/bench"
 rm -rf "$work"; mkdir -p "$work"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # the nodes are not children of this shell (started in a subshell): wait for them by pid, then insist
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 
 redis_env=()
+deflate_env=()
+if $deflate; then
+  deflate_env=(SWITCHBOARD_DEFLATE_ENABLED=true SWITCHBOARD_DEFLATE_LEVEL="${BENCH_DEFLATE_LEVEL:-1}"
+    SWITCHBOARD_DEFLATE_THRESHOLD_BYTES="${BENCH_DEFLATE_THRESHOLD:-512}")
+fi
 if $cluster; then
   rport=$(free_port)
   redis-server --port "$rport" --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 &
@@ -30,7 +48,7 @@ fi
 
 start_node() { # name -> prints "pid port"
   local name=$1 port; port=$(free_port)
-  env "${redis_env[@]}" SWITCHBOARD_NODE_ID="$name" SWITCHBOARD_DEV_KEY_DIR="$work/dev-keys" \
+  env "${redis_env[@]}" "${deflate_env[@]}" SWITCHBOARD_NODE_ID="$name" SWITCHBOARD_DEV_KEY_DIR="$work/dev-keys" \
     SWITCHBOARD_API_KEY=bench-key SWITCHBOARD_SEND_QUEUE_MAX_FRAMES=4096 JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx512m}" \
     SWITCHBOARD_LIMITS_COMMANDS_PER_SECOND=1000000 SWITCHBOARD_LIMITS_COMMANDS_BURST=1000000 \
     SWITCHBOARD_LIMITS_HANDSHAKES_PER_SECOND_PER_IP=100000 SWITCHBOARD_LIMITS_HANDSHAKES_BURST_PER_IP=100000 \
@@ -49,6 +67,12 @@ start_node() { # name -> prints "pid port"
 read -r pid_a port_a < <(start_node node-a)   # first alone: it creates the shared dev key
 pids+=("$pid_a")
 urls="http://127.0.0.1:$port_a/"; node_pids="$pid_a"
+if $deflate; then
+  # ws (npm) negotiates permessage-deflate; Java's HttpClient, which GatewayBench uses, cannot
+  [ -d "$root/src/bench/node_modules/ws" ] || (cd "$root/src/bench" && npm ci --no-audit --no-fund)
+  node "$root/src/bench/deflate-bench.mjs" --url "$urls" --pid "$pid_a" --api-key bench-key "$@"
+  exit 0
+fi
 if $cluster; then
   read -r pid_b port_b < <(start_node node-b)
   pids+=("$pid_b")

@@ -28,12 +28,16 @@ public final class PerMessageDeflate implements ExtendedExtension {
     /** The empty stored block that ends a SYNC_FLUSH: dropped by the sender, put back by the receiver. */
     private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
     private static final byte CONTINUATION = 0;
+    /** Larger messages are not remembered per thread (see {@link #compress}). */
+    private static final int MEMO_MAX_BYTES = 64 * 1024;
 
     private final int thresholdBytes;
     private final int maxMessageBytes;
     private final CoderPool<Deflater> deflaters;
     private final CoderPool<Inflater> inflaters;
     private final DeflateCounters counters;
+    /** Per sending thread: its last message, raw and compressed (null: incompressible). */
+    private final ThreadLocal<byte[][]> lastCompressed = new ThreadLocal<>();
 
     public PerMessageDeflate(DeflateSettings settings, DeflateCounters counters) {
         this.thresholdBytes = settings.thresholdBytes();
@@ -80,6 +84,32 @@ public final class PerMessageDeflate implements ExtendedExtension {
             return frame; // control frames may not be compressed; we never send fragments
         }
         byte[] raw = frame.getPayloadData();
+        byte[] wire = compress(raw);
+        if (wire == null) {
+            return frame; // incompressible: cheaper for the client to take it as it is
+        }
+        counters.compressed(raw.length, wire.length);
+        return Frame.builder(frame).payloadData(wire).rsv1(true).build();
+    }
+
+    /**
+     * The message compressed, or null if that would not make it smaller. Without context takeover the
+     * same bytes always compress the same way, so a broadcast or room message going to many connections
+     * is compressed once per sending thread, not once per connection: each thread remembers its last one.
+     */
+    private byte[] compress(byte[] raw) {
+        byte[][] last = lastCompressed.get();
+        if (last != null && Arrays.equals(last[0], raw)) {
+            return last[1];
+        }
+        byte[] wire = deflate(raw);
+        if (raw.length <= MEMO_MAX_BYTES) {
+            lastCompressed.set(new byte[][] {raw, wire}); // JDK types only: no class loader held by the thread
+        }
+        return wire;
+    }
+
+    private byte[] deflate(byte[] raw) {
         byte[] out = new byte[raw.length / 2 + 64];
         int length = 0;
         Deflater deflater = deflaters.take();
@@ -96,11 +126,7 @@ public final class PerMessageDeflate implements ExtendedExtension {
             deflaters.giveBack(deflater);
         }
         length -= TAIL.length;
-        if (length >= raw.length) {
-            return frame; // incompressible: cheaper for the client to take it as it is
-        }
-        counters.compressed(raw.length, length);
-        return Frame.builder(frame).payloadData(Arrays.copyOf(out, length)).rsv1(true).build();
+        return length < raw.length ? Arrays.copyOf(out, length) : null;
     }
 
     @Override

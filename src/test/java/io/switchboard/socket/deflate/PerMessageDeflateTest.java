@@ -89,13 +89,25 @@ class PerMessageDeflateTest {
     }
 
     @Test
-    void compressesEveryMessageOnItsOwn() throws DataFormatException {
-        byte[] raw = json(2000);
-        byte[] first = deflate.processOutgoing(connection, text(raw, false, true, TEXT)).getPayloadData();
-        byte[] second = deflate.processOutgoing(connection, text(raw, false, true, TEXT)).getPayloadData();
-        // with context takeover the repeat would shrink to a back-reference; without, each inflates alone
-        assertArrayEquals(first, second);
-        assertArrayEquals(raw, ClientDeflate.inflate(second));
+    void compressesEveryMessageOnItsOwnAndNeverMixesTwoUp() throws DataFormatException {
+        byte[] first = json(2000);
+        byte[] second = first.clone();
+        second[second.length / 2] = (byte) '#'; // same length, one byte apart
+        byte[] firstWire = deflate.processOutgoing(connection, text(first, false, true, TEXT)).getPayloadData();
+        byte[] secondWire = deflate.processOutgoing(connection, text(second, false, true, TEXT)).getPayloadData();
+        byte[] againWire = deflate.processOutgoing(connection, text(first, false, true, TEXT)).getPayloadData();
+        assertArrayEquals(second, ClientDeflate.inflate(secondWire));
+        assertArrayEquals(first, ClientDeflate.inflate(againWire));
+        // with context takeover the repeat would shrink to a back-reference into the earlier messages
+        assertArrayEquals(firstWire, againWire);
+        // a broadcast: the same message to many connections, each inflating it on its own
+        for (int i = 0; i < 3; i++) {
+            ExtendedExtension.ExtensionContext other = newContext();
+            deflate.onExtensionNegotiation(other, null);
+            assertArrayEquals(second, ClientDeflate.inflate(
+                    deflate.processOutgoing(other, text(second, false, true, TEXT)).getPayloadData()));
+        }
+        assertEquals(6L * first.length, rawOut.get());
     }
 
     @Test
