@@ -154,6 +154,10 @@ public class SwitchboardConfig {
     int inboxMaxEntries;
 
     @Inject
+    @ConfigProperty(name = "switchboard.inbox.memory-max-bytes", defaultValue = "67108864")
+    long inboxMemoryMaxBytes;
+
+    @Inject
     @ConfigProperty(name = "switchboard.inbox.max-age-ms", defaultValue = "604800000")
     long inboxMaxAgeMs;
 
@@ -269,6 +273,7 @@ public class SwitchboardConfig {
         positive("switchboard.rooms.max-per-connection", roomsMaxPerConnection);
         positive("switchboard.rooms.max-listed-users", roomsMaxListedUsers);
         positive("switchboard.inbox.max-entries", inboxMaxEntries);
+        positive("switchboard.inbox.memory-max-bytes", inboxMemoryMaxBytes);
         positive("switchboard.inbox.max-age-ms", inboxMaxAgeMs);
         positive("switchboard.api.idempotency-window-ms", idempotencyWindowMs);
         positive("switchboard.rooms.history.max-entries", roomHistoryMaxEntries);
@@ -476,6 +481,11 @@ public class SwitchboardConfig {
     /** Most messages kept per user (trimmed approximately in Redis, exactly on one node). */
     public int inboxMaxEntries() {
         return inboxMaxEntries;
+    }
+
+    /** Heap the in-memory store (one node without Redis) may give stored messages and room histories. */
+    public long inboxMemoryMaxBytes() {
+        return inboxMemoryMaxBytes;
     }
 
     /** How long a stored message is kept at most. */

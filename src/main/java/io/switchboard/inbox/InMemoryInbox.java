@@ -12,13 +12,20 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Stored messages of a single node, in memory: per user a bounded deque trimmed exactly by count and
  * age, the id generator, device cursors and idempotency keys. Lost when the node stops (a single node
  * keeps nothing on disk; use Redis with persistence for durability). Writes are serialized by the
  * in-memory broker's store lock; each user's deque is guarded by its own monitor for readers.
+ * <p>
+ * All streams together stay within {@code switchboard.inbox.memory-max-bytes}: past it, the oldest
+ * messages of the whole store go first (down to 90% of the budget, so eviction runs in batches), and the
+ * streams they left report them as trimmed, exactly as retention by count or age does.
  */
 @ApplicationScoped
 @Typed(InMemoryInbox.class)
@@ -34,6 +41,9 @@ public class InMemoryInbox implements Inbox {
     private final Map<String, MessageId> seen = new ConcurrentHashMap<>();
     private final Map<String, Claimed> idempotencyKeys = new ConcurrentHashMap<>();
     private MessageId lastId = MessageId.ZERO;
+    /** Estimated heap held by stored messages (see {@link #footprint}). */
+    private final AtomicLong storedBytes = new AtomicLong();
+    private final ReentrantLock eviction = new ReentrantLock();
     private static final String USER = "u:";
     private static final String ROOM = "r:";
 
@@ -97,8 +107,72 @@ public class InMemoryInbox implements Inbox {
         Stream inbox = streams.computeIfAbsent(key, k -> new Stream(maxEntries, maxAgeMillis));
         synchronized (inbox) {
             inbox.messages.addLast(message);
+            storedBytes.addAndGet(footprint(message));
             trim(inbox);
         }
+        if (storedBytes.get() > config.inboxMemoryMaxBytes()) {
+            evictOldest();
+        }
+    }
+
+    /** Heap a stored message holds, roughly: the frame's characters (Latin-1 or UTF-16) plus objects. */
+    static long footprint(StoredMessage message) {
+        return 2L * message.frame().length() + 96;
+    }
+
+    /** Estimated bytes held by all stored messages now. */
+    public long storedBytes() {
+        return storedBytes.get();
+    }
+
+    /**
+     * Removes the oldest messages of the whole store until it is back under 90% of its budget. One thread
+     * evicts at a time; others carry on (the store may run over its budget by what they append meanwhile).
+     */
+    private void evictOldest() {
+        if (!eviction.tryLock()) {
+            return;
+        }
+        try {
+            long target = config.inboxMemoryMaxBytes() / 10 * 9;
+            PriorityQueue<Map.Entry<MessageId, Stream>> oldestFirst = new PriorityQueue<>(Map.Entry.comparingByKey());
+            for (Stream stream : streams.values()) {
+                MessageId head = headOf(stream);
+                if (head != null) {
+                    oldestFirst.add(Map.entry(head, stream));
+                }
+            }
+            while (storedBytes.get() > target && !oldestFirst.isEmpty()) {
+                Map.Entry<MessageId, Stream> oldest = oldestFirst.poll();
+                Stream stream = oldest.getValue();
+                MessageId next;
+                synchronized (stream) {
+                    StoredMessage first = stream.messages.peekFirst();
+                    if (first != null && first.id().equals(oldest.getKey())) {
+                        removeFirst(stream);
+                    } // else retention trimmed it meanwhile: look at the stream's new head instead
+                    next = stream.messages.isEmpty() ? null : stream.messages.peekFirst().id();
+                }
+                if (next != null) {
+                    oldestFirst.add(Map.entry(next, stream));
+                }
+            }
+        } finally {
+            eviction.unlock();
+        }
+    }
+
+    private static MessageId headOf(Stream stream) {
+        synchronized (stream) {
+            return stream.messages.isEmpty() ? null : stream.messages.peekFirst().id();
+        }
+    }
+
+    /** Drops a stream's oldest message, remembering it as trimmed. Callers hold the stream's monitor. */
+    private void removeFirst(Stream stream) {
+        StoredMessage oldest = stream.messages.removeFirst();
+        stream.trimmedUpTo = oldest.id();
+        storedBytes.addAndGet(-footprint(oldest));
     }
 
     @Override
@@ -190,7 +264,7 @@ public class InMemoryInbox implements Inbox {
         long oldestKept = clock.millis() - inbox.maxAgeMillis;
         while (!inbox.messages.isEmpty() && (inbox.messages.size() > inbox.maxEntries
                 || inbox.messages.peekFirst().id().millis() < oldestKept)) {
-            inbox.trimmedUpTo = inbox.messages.removeFirst().id();
+            removeFirst(inbox);
         }
     }
 

@@ -65,6 +65,7 @@ public final class TestConfig {
         config.allowedOrigins = Optional.empty();
         config.apiKeySha256 = Optional.empty();
         config.redisTlsCaFile = Optional.empty();
+        config.inboxMemoryMaxBytes = 64L * 1024 * 1024;
         config.deflateEnabled = false;
         config.deflateThresholdBytes = 512;
         config.deflateLevel = 1;
@@ -131,6 +132,13 @@ public final class TestConfig {
     public static SwitchboardConfig inboxOf(int maxEntries) {
         SwitchboardConfig config = defaults();
         config.inboxMaxEntries = maxEntries;
+        return config;
+    }
+
+    /** Defaults with an in-memory store of at most {@code maxBytes} and {@code maxEntries} per user. */
+    public static SwitchboardConfig inboxOf(int maxEntries, long maxBytes) {
+        SwitchboardConfig config = inboxOf(maxEntries);
+        config.inboxMemoryMaxBytes = maxBytes;
         return config;
     }
 }
