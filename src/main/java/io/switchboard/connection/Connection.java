@@ -235,12 +235,10 @@ public final class Connection {
     /**
      * Closes after every frame already queued has been sent (graceful shutdown): new sends are refused at
      * once; the close frame follows the data. Falls back to the heartbeat's send timeout if the client
-     * does not read.
+     * does not read. True for the call that started closing, false when it was already closed or closing.
      */
-    public void closeAfterQueued(int code, String reason) {
-        if (!closed.get()) {
-            outbox.finish(() -> close(code, reason));
-        }
+    public boolean closeAfterQueued(int code, String reason) {
+        return !closed.get() && outbox.finish(() -> close(code, reason));
     }
 
     /** The socket closed by itself (client close, network error): forget it without sending anything. */

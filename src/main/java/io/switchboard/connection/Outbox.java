@@ -106,15 +106,17 @@ final class Outbox {
      * Refuses later offers and runs {@code then} on the writer once everything queued before it has been
      * sent (at once if nothing is queued), e.g. to close the connection without dropping data.
      */
-    void finish(Runnable then) {
+    /** Queues {@code then} behind the frames queued now; false if the outbox was already closed or finishing. */
+    synchronized boolean finish(Runnable then) {
         if (closed || finishing != null) {
-            return;
+            return false;
         }
         finishing = then;
         queue.add(FINISH);
         if (sending.compareAndSet(false, true)) {
             writer.execute(this::sendNext);
         }
+        return true;
     }
 
     /** Drops whatever is queued; later offers are refused. */

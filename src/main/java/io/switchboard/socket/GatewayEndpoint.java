@@ -148,8 +148,10 @@ public class GatewayEndpoint {
             case REFUSE -> dispatcher.refuse(connection, text, ErrorCode.RATE_LIMITED, "More than "
                     + (long) config.commandsPerSecond() + " commands per second; slow down");
             case CLOSE -> {
-                LOG.info(() -> "Closing " + connection + ": it kept sending far over its command rate");
-                connection.close(CloseCodes.TOO_MANY_COMMANDS, "too many commands");
+                // after the replies already queued, so the client sees its 429s before the 4003
+                if (connection.closeAfterQueued(CloseCodes.TOO_MANY_COMMANDS, "too many commands")) {
+                    LOG.info(() -> "Closing " + connection + ": it kept sending far over its command rate");
+                }
             }
         }
     }
