@@ -104,9 +104,9 @@ final class Outbox {
 
     /**
      * Refuses later offers and runs {@code then} on the writer once everything queued before it has been
-     * sent (at once if nothing is queued), e.g. to close the connection without dropping data.
+     * sent (at once if nothing is queued), e.g. to close the connection without dropping data. False if
+     * the outbox was already closed or finishing (then {@code then} never runs).
      */
-    /** Queues {@code then} behind the frames queued now; false if the outbox was already closed or finishing. */
     synchronized boolean finish(Runnable then) {
         if (closed || finishing != null) {
             return false;

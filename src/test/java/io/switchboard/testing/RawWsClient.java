@@ -20,12 +20,11 @@ import java.util.Base64;
  * reads unless asked, so it can play a dead peer or a stalled reader, which real client libraries won't.
  */
 public final class RawWsClient implements AutoCloseable {
+    public static final int OP_CONTINUATION = 0;
     public static final int OP_TEXT = 1;
     public static final int OP_BINARY = 2;
     public static final int OP_CLOSE = 8;
     public static final int OP_PING = 9;
-
-    public static final int OP_CONTINUATION = 0;
 
     /** One received frame; {@code compressed}: RSV1 set (permessage-deflate). */
     public record Frame(int opcode, byte[] payload, boolean compressed) {

@@ -40,8 +40,4 @@ final class CoderPool<T> {
     void discard(T coder) {
         end.accept(coder);
     }
-
-    int idleCount() {
-        return idle.size();
-    }
 }

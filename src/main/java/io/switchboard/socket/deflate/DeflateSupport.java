@@ -47,30 +47,14 @@ public class DeflateSupport {
         }
         DeflateSettings settings = new DeflateSettings(config.deflateThresholdBytes(), config.deflateLevel(),
                 config.maxFrameBytes(), config.sendThreads());
-        DeflateCounters counters = new DeflateCounters() {
-            @Override
-            public void compressed(long rawBytes, long wireBytes) {
-                traffic.deflated(rawBytes, wireBytes);
-            }
-
-            @Override
-            public void inflated(long wireBytes, long rawBytes) {
-                traffic.inflated(wireBytes, rawBytes);
-            }
-        };
         try {
             extension = Class.forName(TYRUS_EXTENSION, true, loader).asSubclass(Extension.class)
-                    .getConstructor(DeflateSettings.class, DeflateCounters.class).newInstance(settings, counters);
+                    .getConstructor(DeflateSettings.class, TrafficCounters.class).newInstance(settings, traffic);
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("Cannot set up permessage-deflate on Tyrus", e);
         }
         LOG.info(() -> "permessage-deflate on: messages of " + settings.thresholdBytes() + " bytes and more, level "
                 + settings.level() + ", no context takeover");
-    }
-
-    /** Whether clients that ask get permessage-deflate from this node. */
-    public boolean available() {
-        return extension != null;
     }
 
     /**

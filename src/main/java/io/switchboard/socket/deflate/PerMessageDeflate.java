@@ -1,5 +1,6 @@
 package io.switchboard.socket.deflate;
 
+import io.switchboard.metrics.TrafficCounters;
 import jakarta.websocket.CloseReason;
 import java.util.Arrays;
 import java.util.List;
@@ -35,17 +36,17 @@ public final class PerMessageDeflate implements ExtendedExtension {
     private final int maxMessageBytes;
     private final CoderPool<Deflater> deflaters;
     private final CoderPool<Inflater> inflaters;
-    private final DeflateCounters counters;
+    private final TrafficCounters traffic;
     /** Per sending thread: its last message, raw and compressed (null: incompressible). */
     private final ThreadLocal<byte[][]> lastCompressed = new ThreadLocal<>();
 
-    public PerMessageDeflate(DeflateSettings settings, DeflateCounters counters) {
+    public PerMessageDeflate(DeflateSettings settings, TrafficCounters traffic) {
         this.thresholdBytes = settings.thresholdBytes();
         this.maxMessageBytes = settings.maxMessageBytes();
         this.deflaters = new CoderPool<>(settings.poolSize(), () -> new Deflater(settings.level(), true),
                 Deflater::reset, Deflater::end);
         this.inflaters = new CoderPool<>(settings.poolSize(), () -> new Inflater(true), Inflater::reset, Inflater::end);
-        this.counters = counters;
+        this.traffic = traffic;
     }
 
     @Override
@@ -88,7 +89,7 @@ public final class PerMessageDeflate implements ExtendedExtension {
         if (wire == null) {
             return frame; // incompressible: cheaper for the client to take it as it is
         }
-        counters.compressed(raw.length, wire.length);
+        traffic.deflated(raw.length, wire.length);
         return Frame.builder(frame).payloadData(wire).rsv1(true).build();
     }
 
@@ -152,7 +153,7 @@ public final class PerMessageDeflate implements ExtendedExtension {
                 if (frame.isFin()) {
                     incoming.finish(inflaters);
                 }
-                counters.inflated(wire.length, raw.length);
+                traffic.inflated(wire.length, raw.length);
                 return Frame.builder(frame).payloadData(raw).rsv1(false).build();
             } catch (DataFormatException e) {
                 incoming.abandon(inflaters);

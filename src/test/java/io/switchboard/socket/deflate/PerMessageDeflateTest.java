@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.testing.ClientDeflate;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.DataFormatException;
 import org.glassfish.tyrus.core.extension.ExtendedExtension;
 import org.glassfish.tyrus.core.frame.CloseFrame;
@@ -30,26 +30,13 @@ class PerMessageDeflateTest {
     private static final byte TEXT = 1;
     private static final byte CONTINUATION = 0;
 
-    private final AtomicLong rawOut = new AtomicLong();
-    private final AtomicLong wireOut = new AtomicLong();
-    private final AtomicLong wireIn = new AtomicLong();
+    private final TrafficCounters traffic = new TrafficCounters();
     private PerMessageDeflate deflate;
     private ExtendedExtension.ExtensionContext connection;
 
     @BeforeEach
     void negotiate() {
-        deflate = new PerMessageDeflate(new DeflateSettings(THRESHOLD, 1, LIMIT, 4), new DeflateCounters() {
-            @Override
-            public void compressed(long rawBytes, long wireBytes) {
-                rawOut.addAndGet(rawBytes);
-                wireOut.addAndGet(wireBytes);
-            }
-
-            @Override
-            public void inflated(long wireBytes, long rawBytes) {
-                wireIn.addAndGet(wireBytes);
-            }
-        });
+        deflate = new PerMessageDeflate(new DeflateSettings(THRESHOLD, 1, LIMIT, 4), traffic);
         connection = newContext();
         deflate.onExtensionNegotiation(connection, null);
     }
@@ -84,8 +71,8 @@ class PerMessageDeflateTest {
         assertEquals(TEXT, sent.getOpcode());
         assertTrue(sent.getPayloadLength() < raw.length / 4, "compressed to " + sent.getPayloadLength());
         assertArrayEquals(raw, ClientDeflate.inflate(sent.getPayloadData()));
-        assertEquals(raw.length, rawOut.get());
-        assertEquals(sent.getPayloadLength(), wireOut.get());
+        assertEquals(raw.length, traffic.deflateBytes("out", "raw"));
+        assertEquals(sent.getPayloadLength(), traffic.deflateBytes("out", "wire"));
     }
 
     @Test
@@ -107,7 +94,7 @@ class PerMessageDeflateTest {
             assertArrayEquals(second, ClientDeflate.inflate(
                     deflate.processOutgoing(other, text(second, false, true, TEXT)).getPayloadData()));
         }
-        assertEquals(6L * first.length, rawOut.get());
+        assertEquals(6L * first.length, traffic.deflateBytes("out", "raw"));
     }
 
     @Test
@@ -122,7 +109,7 @@ class PerMessageDeflateTest {
         assertSame(ping, deflate.processOutgoing(connection, ping));
         Frame fragment = text(json(1000), false, false, TEXT);
         assertSame(fragment, deflate.processOutgoing(connection, fragment));
-        assertEquals(0, rawOut.get());
+        assertEquals(0, traffic.deflateBytes("out", "raw"));
     }
 
     @Test
@@ -133,7 +120,8 @@ class PerMessageDeflateTest {
         assertFalse(received.isRsv1());
         assertEquals(TEXT, received.getOpcode());
         assertArrayEquals(raw, received.getPayloadData());
-        assertEquals(wire.length, wireIn.get());
+        assertEquals(wire.length, traffic.deflateBytes("in", "wire"));
+        assertEquals(raw.length, traffic.deflateBytes("in", "raw"));
     }
 
     @Test
