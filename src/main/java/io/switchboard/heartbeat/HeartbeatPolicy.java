@@ -3,8 +3,12 @@ package io.switchboard.heartbeat;
 import java.time.Duration;
 
 /**
- * When to ping a connection and when to give up on it: ping every {@code interval}; a connection from
- * which nothing (pong or frame) arrived for {@code interval + timeout} is dead. Pure and immutable.
+ * When to ping a connection and when to give up on it: ping every {@code interval}; a connection is dead
+ * once nothing (pong or frame) arrived from it for {@code interval + timeout} <em>and</em> its latest ping
+ * has gone unanswered for at least {@code timeout}. The second condition matters because sweeps are
+ * coarse and jittery (Payara's EJB timers tick at most once a second): judging by silence alone, a ping
+ * sent by a late sweep could be followed by a reap on the next tick, leaving the client far less than
+ * {@code timeout} to answer. Pure and immutable.
  */
 public record HeartbeatPolicy(long intervalNanos, long timeoutNanos) {
 
@@ -16,13 +20,14 @@ public record HeartbeatPolicy(long intervalNanos, long timeoutNanos) {
     }
 
     public Action decide(long nowNanos, long lastSeenNanos, long lastPingNanos) {
-        if (nowNanos - lastSeenNanos >= intervalNanos + timeoutNanos) {
-            return Action.REAP;
+        boolean awaitingPong = lastPingNanos - lastSeenNanos > 0;
+        if (awaitingPong) {
+            // No second ping while one is unanswered: each new ping would restart the client's time to answer.
+            boolean silentTooLong = nowNanos - lastSeenNanos >= intervalNanos + timeoutNanos;
+            boolean pingUnanswered = nowNanos - lastPingNanos >= timeoutNanos;
+            return silentTooLong && pingUnanswered ? Action.REAP : Action.NOTHING;
         }
-        if (nowNanos - lastPingNanos >= intervalNanos) {
-            return Action.PING;
-        }
-        return Action.NOTHING;
+        return nowNanos - lastPingNanos >= intervalNanos ? Action.PING : Action.NOTHING;
     }
 
     /**

@@ -122,7 +122,7 @@ class RoomsIT extends DeployedGatewayIT {
             assertEquals("leave", leave.getString("event"));
             assertEquals(silent, leave.getString("user"));
             assertEquals(1, leave.getInt("members"));
-            assertTrue(Duration.ofNanos(System.nanoTime() - silentSince).toMillis() >= 1500, "not before the heartbeat gave up");
+            assertTrue(Duration.ofNanos(System.nanoTime() - silentSince).toMillis() >= 2500, "not before the heartbeat gave up");
         }
     }
 

@@ -46,7 +46,7 @@ public final class GatewayNode implements AutoCloseable {
     }
 
     /**
-     * Environment for a node that trusts the test keys, with 1 s heartbeats, the test API key, open rooms,
+     * Environment for a node that trusts the test keys, with 1 s heartbeats (2 s to answer a ping), the test API key, open rooms,
      * and abuse limits far above what the tests do from one address (HostileClientsE2E tests the limits).
      */
     public static Map<String, String> testEnvironment(String nodeId) {
@@ -56,7 +56,7 @@ public final class GatewayNode implements AutoCloseable {
                 Map.entry("MP_JWT_VERIFY_ISSUER", TestTokens.ISSUER),
                 Map.entry("SWITCHBOARD_NODE_ID", nodeId),
                 Map.entry("SWITCHBOARD_HEARTBEAT_INTERVAL_MS", "1000"),
-                Map.entry("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "1000"),
+                Map.entry("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", "2000"),
                 Map.entry("SWITCHBOARD_API_KEY", ApiClient.API_KEY),
                 Map.entry("SWITCHBOARD_ROOMS_DEFAULT_JOIN", "open"),
                 Map.entry("SWITCHBOARD_ROOMS_DEFAULT_PUBLISH", "open"),
