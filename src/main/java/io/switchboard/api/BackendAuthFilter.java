@@ -1,6 +1,7 @@
 package io.switchboard.api;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.limits.KeyedRateLimiter;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.security.Identity;
@@ -57,7 +58,7 @@ public class BackendAuthFilter implements ContainerRequestFilter {
             traffic.error(ErrorCode.RATE_LIMITED);
             request.abortWith(Response.fromResponse(Problems.response(ErrorCode.RATE_LIMITED,
                     "More than " + (long) config.apiRequestsPerSecond() + " requests per second with these credentials"))
-                    .header("Retry-After", Math.max(1, (waitMillis + 999) / 1000)).build());
+                    .header("Retry-After", KeyedRateLimiter.retryAfterSeconds(waitMillis)).build());
         }
     }
 

@@ -3,10 +3,21 @@ package io.switchboard.config;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -416,8 +427,8 @@ public class SwitchboardConfig {
     }
 
     /** Redis URL ({@code redis://} or {@code rediss://}); empty = single node with the in-memory broker. */
-    public Optional<java.net.URI> redisUrl() {
-        return redisUrl.filter(s -> !s.isBlank()).map(java.net.URI::create);
+    public Optional<URI> redisUrl() {
+        return redisUrl.filter(s -> !s.isBlank()).map(URI::create);
     }
 
     public int redisTimeoutMs() {
@@ -586,29 +597,29 @@ public class SwitchboardConfig {
     }
 
     /** Origins allowed to open WebSockets ({@code https://chat.example.com}); empty: any origin. */
-    public java.util.Set<String> allowedOrigins() {
-        return allowedOrigins.map(list -> java.util.Arrays.stream(list.split(","))
+    public Set<String> allowedOrigins() {
+        return allowedOrigins.map(list -> Arrays.stream(list.split(","))
                 .map(String::strip).filter(s -> !s.isEmpty())
                 .map(s -> s.endsWith("/") ? s.substring(0, s.length() - 1) : s)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet())).orElse(java.util.Set.of());
+                .collect(Collectors.toUnmodifiableSet())).orElse(Set.of());
     }
 
     /**
      * SHA-256 digests of the accepted API keys: those of {@code switchboard.api.key-sha256} (hex,
      * comma-separated) plus that of {@code switchboard.api.key} if set. Keys are only ever compared as digests.
      */
-    public java.util.List<byte[]> apiKeyDigests() {
-        java.util.List<byte[]> digests = new java.util.ArrayList<>();
+    public List<byte[]> apiKeyDigests() {
+        List<byte[]> digests = new ArrayList<>();
         apiKeySha256.ifPresent(list -> {
             for (String hex : list.split(",")) {
-                String digest = hex.strip().toLowerCase(java.util.Locale.ROOT);
+                String digest = hex.strip().toLowerCase(Locale.ROOT);
                 if (digest.isEmpty()) {
                     continue;
                 }
                 if (!digest.matches("[0-9a-f]{64}")) {
                     throw new IllegalStateException("switchboard.api.key-sha256 must list 64-digit hex SHA-256 digests");
                 }
-                digests.add(java.util.HexFormat.of().parseHex(digest));
+                digests.add(HexFormat.of().parseHex(digest));
             }
         });
         apiKey().ifPresent(key -> digests.add(sha256(key)));
@@ -618,15 +629,15 @@ public class SwitchboardConfig {
     /** SHA-256 of a key's UTF-8 bytes. */
     public static byte[] sha256(String key) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     /** PEM file of the CA certificates a {@code rediss://} server certificate must chain to; empty: the JVM's. */
-    public Optional<java.nio.file.Path> redisTlsCaFile() {
-        return redisTlsCaFile.filter(s -> !s.isBlank()).map(s -> java.nio.file.Path.of(s.strip()));
+    public Optional<Path> redisTlsCaFile() {
+        return redisTlsCaFile.filter(s -> !s.isBlank()).map(s -> Path.of(s.strip()));
     }
 
     /** Whether clients that offer permessage-deflate (RFC 7692) get it; off by default: it costs CPU per frame. */

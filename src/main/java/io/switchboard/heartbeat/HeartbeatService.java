@@ -24,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * Pings every connection each heartbeat interval and reaps the ones that stayed silent past interval +
- * timeout (close code {@link CloseCodes#HEARTBEAT_TIMEOUT}), removing them from the registry at once.
+ * timeout with a ping unanswered for the timeout ({@link HeartbeatPolicy}; close code
+ * {@link CloseCodes#HEARTBEAT_TIMEOUT}), removing them from the registry at once.
  * Also cuts connections whose current send has been stuck longer than the send timeout (a peer that
  * stopped reading; {@link CloseCodes#SLOW_CONSUMER}), and enforces token lifetime: a connection whose
  * token expired is told so once ({@code error 401 token-expired}) and closed with

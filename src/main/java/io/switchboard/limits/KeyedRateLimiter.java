@@ -41,6 +41,11 @@ public final class KeyedRateLimiter {
         }
     }
 
+    /** A wait from {@link #acquire} as a {@code Retry-After} header value: whole seconds, at least 1. */
+    public static String retryAfterSeconds(long waitMillis) {
+        return Long.toString(Math.max(1, (waitMillis + 999) / 1000));
+    }
+
     /** Drops the buckets that are full again (done every ten seconds by {@link #acquire}). */
     public void forgetIdle(long nowNanos) {
         buckets.values().removeIf(bucket -> {

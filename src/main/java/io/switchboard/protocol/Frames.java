@@ -22,18 +22,11 @@ public final class Frames {
     /**
      * The first frame of every connection. {@code device} is what its acks are recorded under;
      * {@code recovered} (omitted when nothing is stored) is false when messages the client asked to resume
-     * from were already removed by retention: it must reload its state.
-     */
-    public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
-            Boolean recovered) {
-        return welcome(connectionId, user, node, heartbeatMs, device, recovered, false, 0);
-    }
-
-    /**
-     * {@link #welcome}, saying {@code "stored":"unavailable"} when the stored messages could not be read
-     * (Redis unreachable): nothing was replayed, and the client should reconnect later with the same
-     * {@code since} rather than reload. {@code expiresAt} (epoch seconds, left out when 0) is when the
-     * connection's token expires: the client sends a new one with {@code auth} before then.
+     * from were already removed by retention: it must reload its state. {@code storedUnavailable} says
+     * {@code "stored":"unavailable"} when the stored messages could not be read (Redis unreachable): nothing
+     * was replayed, and the client should reconnect later with the same {@code since} rather than reload.
+     * {@code expiresAt} (epoch seconds, left out when 0) is when the connection's token expires: the client
+     * sends a new one with {@code auth} before then.
      */
     public static String welcome(String connectionId, String user, String node, long heartbeatMs, String device,
             Boolean recovered, boolean storedUnavailable, long expiresAt) {

@@ -2,14 +2,18 @@ package io.switchboard.protocol;
 
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** Typed access to fields of client and backend JSON, failing with precise {@link ProtocolException}s. */
@@ -19,7 +23,7 @@ public final class JsonFields {
     /** Room names are short identifiers; they appear in Redis keys and URL paths unescaped. */
     public static final int MAX_ROOM_NAME_LENGTH = 128;
 
-    private static final java.math.BigDecimal MAX_INT = java.math.BigDecimal.valueOf(Integer.MAX_VALUE);
+    private static final BigDecimal MAX_INT = BigDecimal.valueOf(Integer.MAX_VALUE);
 
     private JsonFields() {
     }
@@ -38,7 +42,7 @@ public final class JsonFields {
             }
         } catch (ProtocolException e) {
             throw e;
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+        } catch (JsonException | IllegalStateException | NoSuchElementException e) {
             throw new ProtocolException(ErrorCode.INVALID_JSON, "Not valid JSON: " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
             // Parsson's guards against hostile input (numbers of over 1100 characters, nesting deeper than
@@ -80,17 +84,17 @@ public final class JsonFields {
     }
 
     /** An integer field ≥ 1 that may be absent. */
-    public static java.util.OptionalInt optionalPositiveInt(JsonObject object, String field) {
+    public static OptionalInt optionalPositiveInt(JsonObject object, String field) {
         JsonValue value = object.get(field);
         if (value == null) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
         if (value.getValueType() == JsonValue.ValueType.NUMBER) {
             // exact: longValue() of a huge number wraps around, and 1e999999 must not be expanded
-            java.math.BigDecimal number = ((jakarta.json.JsonNumber) value).bigDecimalValue();
-            if (number.compareTo(java.math.BigDecimal.ONE) >= 0 && number.compareTo(MAX_INT) <= 0
+            BigDecimal number = ((JsonNumber) value).bigDecimalValue();
+            if (number.compareTo(BigDecimal.ONE) >= 0 && number.compareTo(MAX_INT) <= 0
                     && number.stripTrailingZeros().scale() <= 0) {
-                return java.util.OptionalInt.of(number.intValue());
+                return OptionalInt.of(number.intValue());
             }
         }
         throw new ProtocolException(ErrorCode.INVALID_FRAME, "Field '" + field + "' must be a whole number from 1 to " + Integer.MAX_VALUE);

@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.jwt.Claims;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
 /** Signs development tokens with {@link DevKeys}; available only when dev tokens are enabled. */
@@ -32,7 +34,7 @@ public class DevTokenIssuer {
     }
 
     /** A token that expires after {@code ttl} (the resource defaults it to {@code switchboard.dev.token-ttl-seconds}). */
-    public Optional<DevToken> issue(String user, Collection<String> groups, java.time.Duration ttl) {
+    public Optional<DevToken> issue(String user, Collection<String> groups, Duration ttl) {
         Optional<KeyPair> pair = devKeys.keyPair();
         if (pair.isEmpty()) {
             return Optional.empty();
@@ -43,8 +45,8 @@ public class DevTokenIssuer {
         claims.setClaim(Claims.upn.name(), user);
         claims.setStringListClaim(Claims.groups.name(), List.copyOf(groups));
         claims.setIssuedAtToNow();
-        claims.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(
-                org.jose4j.jwt.NumericDate.now().getValue() + ttl.toSeconds()));
+        claims.setExpirationTime(NumericDate.fromSeconds(
+                NumericDate.now().getValue() + ttl.toSeconds()));
         claims.setGeneratedJwtId();
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());

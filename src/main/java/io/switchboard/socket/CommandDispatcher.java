@@ -24,6 +24,9 @@ import io.switchboard.security.TokenVerifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -106,10 +109,10 @@ public class CommandDispatcher {
     /** Answers a command that is not run (rate limit) with an error, echoing its id if it has a readable one. */
     public void refuse(Connection sender, String text, ErrorCode code, String message) {
         traffic.frameIn("refused");
-        jakarta.json.JsonValue id = null;
+        JsonValue id = null;
         try {
-            jakarta.json.JsonValue candidate = JsonFields.parseObject(text).get("id");
-            if (candidate instanceof jakarta.json.JsonString || candidate instanceof jakarta.json.JsonNumber) {
+            JsonValue candidate = JsonFields.parseObject(text).get("id");
+            if (candidate instanceof JsonString || candidate instanceof JsonNumber) {
                 id = candidate;
             }
         } catch (ProtocolException e) {
@@ -118,7 +121,7 @@ public class CommandDispatcher {
         replyError(sender, code, message, id);
     }
 
-    private void replyError(Connection sender, ErrorCode code, String message, jakarta.json.JsonValue requestId) {
+    private void replyError(Connection sender, ErrorCode code, String message, JsonValue requestId) {
         traffic.error(code);
         sender.send(Frames.error(code, message, requestId));
     }

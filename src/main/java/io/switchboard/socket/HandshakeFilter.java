@@ -76,7 +76,7 @@ public class HandshakeFilter extends HttpFilter {
         }
         long waitMillis = handshakesPerAddress.acquire(clientAddress(request), System.nanoTime());
         if (waitMillis > 0) {
-            response.setHeader("Retry-After", Long.toString(Math.max(1, (waitMillis + 999) / 1000)));
+            response.setHeader("Retry-After", KeyedRateLimiter.retryAfterSeconds(waitMillis));
             refuse(response, ErrorCode.RATE_LIMITED, "Too many connection attempts from this address; retry later");
             return;
         }

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -153,7 +155,7 @@ class HostileClientsE2E {
         } finally {
             pool.shutdownNow();
         }
-        System.out.println("Fuzz (seed " + SEED + "): " + framesSent.get() + " frames; outcomes " + new java.util.TreeMap<>(outcomes));
+        System.out.println("Fuzz (seed " + SEED + "): " + framesSent.get() + " frames; outcomes " + new TreeMap<>(outcomes));
         assertTrue(framesSent.get() >= 100_000, "sent " + framesSent.get());
         assertEquals(null, outcomes.get("error 500"), "no internal errors");
         assertTrue(node.api().get("health/live").status() == 200, "the node is alive");
@@ -194,7 +196,7 @@ class HostileClientsE2E {
                 sent++;
                 framesSent.incrementAndGet();
                 window.add(frame.kind() + ":" + new String(frame.payload(), 0, Math.min(80, frame.payload().length),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                        StandardCharsets.UTF_8));
                 if (++awaiting == WINDOW) {
                     try {
                         awaiting = collectReplies(client, awaiting, outcomes);
@@ -236,7 +238,7 @@ class HostileClientsE2E {
             }
             if (frame.opcode() == RawWsClient.OP_CLOSE) {
                 throw new AssertionError("unexpected close " + frame.closeCode() + " "
-                        + new String(frame.payload(), 2, Math.max(0, frame.payload().length - 2), java.nio.charset.StandardCharsets.UTF_8));
+                        + new String(frame.payload(), 2, Math.max(0, frame.payload().length - 2), StandardCharsets.UTF_8));
             }
         }
     }

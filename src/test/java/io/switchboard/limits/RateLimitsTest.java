@@ -68,4 +68,12 @@ class RateLimitsTest {
         assertEquals(0, limiter.size());
         assertEquals(0, limiter.acquire("10.0.0.3", 2 * SECOND));
     }
+
+    @Test
+    void retryAfterRoundsAWaitUpToWholeSecondsOfAtLeastOne() {
+        assertEquals("1", KeyedRateLimiter.retryAfterSeconds(1));
+        assertEquals("1", KeyedRateLimiter.retryAfterSeconds(1000));
+        assertEquals("2", KeyedRateLimiter.retryAfterSeconds(1001));
+        assertEquals("1", KeyedRateLimiter.retryAfterSeconds(0), "never 0: the client would retry at once");
+    }
 }

@@ -13,14 +13,14 @@ class FramesTest {
     @Test
     void encodesTheWireContract() {
         assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":25000,"
-                + "\"device\":\"phone\",\"recovered\":false}", Frames.welcome("c1", "alice", "n1", 25000, "phone", false));
+                + "\"device\":\"phone\",\"recovered\":false}", Frames.welcome("c1", "alice", "n1", 25000, "phone", false, false, 0));
         assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":5,"
-                + "\"device\":\"c1\"}", Frames.welcome("c1", "alice", "n1", 5, "c1", null));
+                + "\"device\":\"c1\"}", Frames.welcome("c1", "alice", "n1", 5, "c1", null, false, 0));
         assertEquals("{\"type\":\"welcome\",\"connectionId\":\"c1\",\"user\":\"alice\",\"node\":\"n1\",\"heartbeatMs\":5,"
                 + "\"device\":\"c1\",\"stored\":\"unavailable\",\"expiresAt\":1795418924}",
                 Frames.welcome("c1", "alice", "n1", 5, "c1", null, true, 1795418924));
         assertEquals("{\"type\":\"ack\",\"id\":3,\"expiresAt\":1795418924}",
-                Frames.authenticated(jakarta.json.Json.createValue(3), 1795418924));
+                Frames.authenticated(Json.createValue(3), 1795418924));
         FrameTemplate template = Frames.messageTemplate("alice", List.of("bob"), Json.createValue("x"), 7);
         assertEquals(Frames.message("17-3", "alice", List.of("bob"), Json.createValue("x"), 7),
                 template.render(new MessageId(17, 3)));
