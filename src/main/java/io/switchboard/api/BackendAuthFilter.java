@@ -31,6 +31,12 @@ import java.util.HexFormat;
 public class BackendAuthFilter implements ContainerRequestFilter {
     public static final String API_KEY_HEADER = "X-Api-Key";
 
+    /**
+     * Request property (a servlet request attribute too) naming the authenticated credential: an API key's
+     * digest prefix or the token's user. Idempotency keys are scoped by it.
+     */
+    static final String CREDENTIAL = "io.switchboard.api.credential";
+
     @Inject
     SwitchboardConfig config;
 
@@ -53,6 +59,7 @@ public class BackendAuthFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(e.code(), e.getMessage()));
             return;
         }
+        request.setProperty(CREDENTIAL, credential);
         long waitMillis = credentials.requestsPerCredential().acquire(credential, System.nanoTime());
         if (waitMillis > 0) {
             traffic.error(ErrorCode.RATE_LIMITED);

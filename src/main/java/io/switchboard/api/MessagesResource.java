@@ -1,5 +1,8 @@
 package io.switchboard.api;
 
+import io.switchboard.inbox.Idempotency;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.JsonFields;
 import io.switchboard.routing.DeliveryReport;
@@ -51,12 +54,15 @@ public class MessagesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public MessageAccepted send(@HeaderParam("Idempotency-Key") String idempotencyKey, InputStream body) {
+    public MessageAccepted send(@HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest http,
+            InputStream body) {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
         List<String> to = JsonFields.userList(request, "to", config.maxRecipients());
-        DeliveryReport report = router.sendDirect(from, to, JsonFields.requiredValue(request, "content"),
-                checkedIdempotencyKey(idempotencyKey));
+        String key = checkedIdempotencyKey(idempotencyKey);
+        Idempotency idempotency = key == null ? null
+                : Idempotency.of(String.valueOf(http.getAttribute(BackendAuthFilter.CREDENTIAL)), key, request.toString());
+        DeliveryReport report = router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), idempotency);
         return new MessageAccepted(report.messageId(), report.delivered(), report.offline(),
                 report.undelivered().isEmpty() ? null : report.undelivered(),
                 report.relayUnavailable() ? "unavailable" : null, report.duplicate() ? Boolean.TRUE : null);

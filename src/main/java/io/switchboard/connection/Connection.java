@@ -4,7 +4,10 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.security.Identity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -35,14 +38,28 @@ public final class Connection {
     private final CloseListener closeListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SendQueueLimits limits;
-    private final Object replayLock = new Object();
-    /** Live deliveries held back while stored messages are replayed; null when not replaying. */
-    private volatile List<Held> heldBack;
+    /**
+     * Guards {@link #watermarks} and {@link #holds}: every stored delivery to this connection (live, held
+     * or replayed) passes under it, so "already sent?" and "send" are one step per stream.
+     */
+    private final Object deliveryLock = new Object();
+    /** Per stream, the newest stored id queued to this connection: an id at or below it is never sent again. */
+    private final Map<StreamKey, MessageId> watermarks = new HashMap<>();
+    /** Per stream being replayed, the live deliveries held back until the replay ends, in arrival order. */
+    private final Map<StreamKey, List<Held>> holds = new HashMap<>();
+    private int heldFrames;
+    private long heldBytes;
+    /** Stored deliveries dropped because their id was at or below the stream's watermark (tests, metrics). */
+    private long duplicatesDropped;
+    private final long openedAtNanos;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
 
     /** A live delivery that arrived during a replay: its stored id (null if not stored) and frame. */
     private record Held(MessageId id, String frame) {
+        long bytes() {
+            return (long) frame.length() * 2;
+        }
     }
 
     /** A connection whose sends run on the calling thread (for tests and sinks that never block). */
@@ -68,6 +85,7 @@ public final class Connection {
         this.writer = writer;
         this.closeListener = closeListener;
         this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed);
+        this.openedAtNanos = nowNanos;
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }
@@ -126,60 +144,125 @@ public final class Connection {
     }
 
     /**
-     * Delivers a message frame (fan-out path): sent at once, or held back while a replay of stored
-     * messages is running, so that the client sees stored and live messages in id order. {@code storedId}
-     * is the message's id in the inbox, or null for frames that are not stored (broadcasts, rooms).
+     * Delivers a frame of {@code stream} (fan-out path; {@code stream} null for frames of no stream, such
+     * as broadcasts). {@code storedId} is the message's id in the stream, or null for frames that are not
+     * stored (presence events). A stored message at or below the stream's watermark was already sent and
+     * is dropped; one arriving while the stream is replayed is held back until the replay ends, so the
+     * client sees each stream once and in id order. True if the connection has the frame (queued, held,
+     * or already sent).
      */
-    public boolean deliver(MessageId storedId, String frame) {
-        if (heldBack != null) {
-            synchronized (replayLock) {
-                List<Held> held = heldBack;
-                if (held != null) {
-                    if (held.size() >= limits.maxFrames()) {
-                        close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
-                        return false;
-                    }
-                    held.add(new Held(storedId, frame));
-                    return isOpen();
+    public boolean deliver(StreamKey stream, MessageId storedId, String frame) {
+        if (stream == null) {
+            return send(frame);
+        }
+        synchronized (deliveryLock) {
+            List<Held> held = holds.isEmpty() ? null : holds.get(stream);
+            if (held != null) {
+                Held delivery = new Held(storedId, frame);
+                if (heldFrames + 1 > limits.maxFrames() || heldBytes + delivery.bytes() > limits.maxBytes()) {
+                    close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
+                    return false;
                 }
+                held.add(delivery);
+                heldFrames++;
+                heldBytes += delivery.bytes();
+                return isOpen();
             }
+            return sendUnlessSent(stream, storedId, frame);
+        }
+    }
+
+    /**
+     * Starts holding back live deliveries of {@code stream}: a replay of its stored messages after
+     * {@code after} follows. Live copies at or below {@code after} are dropped from now on (the client has
+     * them). For a new connection, call before it is visible.
+     */
+    public void beginReplay(StreamKey stream, MessageId after) {
+        synchronized (deliveryLock) {
+            holds.putIfAbsent(stream, new ArrayList<>());
+            raiseWatermark(stream, after);
+        }
+    }
+
+    /**
+     * Sends one replayed stored message of {@code stream} unless the connection already has it. Returns
+     * false if the connection is closed (the replay should stop).
+     */
+    public boolean sendReplayed(StreamKey stream, MessageId id, String frame) {
+        synchronized (deliveryLock) {
+            sendUnlessSent(stream, id, frame);
+        }
+        return isOpen();
+    }
+
+    /**
+     * Ends the replay of {@code stream}: sends its held-back deliveries in arrival order, dropping stored
+     * ones the replay already sent, then lets its deliveries through again.
+     */
+    public void endReplay(StreamKey stream) {
+        synchronized (deliveryLock) {
+            List<Held> held = holds.remove(stream);
+            if (held == null) {
+                return;
+            }
+            for (Held delivery : held) {
+                heldFrames--;
+                heldBytes -= delivery.bytes();
+                sendUnlessSent(stream, delivery.id(), delivery.frame());
+            }
+        }
+    }
+
+    /** Forgets a stream the connection no longer receives (it left the room). */
+    public void forget(StreamKey stream) {
+        synchronized (deliveryLock) {
+            watermarks.remove(stream);
+        }
+    }
+
+    /** The newest stored id of {@code stream} queued to this connection, if any. */
+    public Optional<MessageId> watermark(StreamKey stream) {
+        synchronized (deliveryLock) {
+            return Optional.ofNullable(watermarks.get(stream));
+        }
+    }
+
+    /** How many stored deliveries were dropped as already sent. */
+    public long duplicatesDropped() {
+        synchronized (deliveryLock) {
+            return duplicatesDropped;
+        }
+    }
+
+    /** Under {@link #deliveryLock}. */
+    private boolean sendUnlessSent(StreamKey stream, MessageId storedId, String frame) {
+        if (storedId != null) {
+            MessageId mark = watermarks.get(stream);
+            if (mark != null && !storedId.isAfter(mark)) {
+                duplicatesDropped++;
+                return true;
+            }
+            watermarks.put(stream, storedId);
         }
         return send(frame);
     }
 
-    /** Starts holding back live deliveries: a replay of stored messages follows. Call before the connection is visible. */
-    public void beginReplay() {
-        synchronized (replayLock) {
-            heldBack = new ArrayList<>();
+    /** Under {@link #deliveryLock}. */
+    private void raiseWatermark(StreamKey stream, MessageId id) {
+        if (id != null) {
+            watermarks.merge(stream, id, (current, candidate) -> candidate.isAfter(current) ? candidate : current);
         }
     }
 
     /**
-     * Ends a replay whose last stored message was {@code lastReplayed}: sends the held-back deliveries in
-     * arrival order, dropping stored ones the replay already sent, then lets deliveries through again.
-     */
-    public void endReplay(MessageId lastReplayed) {
-        synchronized (replayLock) {
-            List<Held> held = heldBack;
-            if (held != null) {
-                for (Held delivery : held) {
-                    if (delivery.id() == null || delivery.id().isAfter(lastReplayed)) {
-                        send(delivery.frame());
-                    }
-                }
-            }
-            heldBack = null; // only now: a delivery waiting for the lock must not overtake the held ones
-        }
-    }
-
-    /**
-     * Waits until the send queue is at most half full, so a replay of stored messages paces itself
-     * instead of overflowing it; gives up after {@code timeout} (a stuck client is cut by the heartbeat
-     * sweep) or when the connection closes. Blocks the calling thread: only for replays.
+     * Waits until the send queue is at most half full, by frames and by bytes, so a replay of stored
+     * messages paces itself instead of overflowing it; gives up after {@code timeout} (a stuck client is
+     * cut by the heartbeat sweep) or when the connection closes. Blocks the calling thread: only for replays.
      */
     public void awaitSendRoom(java.time.Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (outbox.queuedFrames() >= Math.max(1, limits.maxFrames() / 2) && isOpen() && System.nanoTime() < deadline) {
+        while ((outbox.queuedFrames() >= Math.max(1, limits.maxFrames() / 2) || outbox.queuedBytes() >= limits.maxBytes() / 2)
+                && isOpen() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
@@ -187,6 +270,21 @@ public final class Connection {
                 return;
             }
         }
+    }
+
+    /**
+     * Runs {@code then} on the writer once every frame queued so far has been written to the socket; never
+     * if the connection closes first (its queue is then dropped). Must not block.
+     */
+    public void afterQueuedWritten(Runnable then) {
+        if (!closed.get()) {
+            outbox.afterQueued(then);
+        }
+    }
+
+    /** When the connection opened (System.nanoTime). */
+    public long openedAtNanos() {
+        return openedAtNanos;
     }
 
     /** Records that the client showed it is alive (any frame or pong). */
@@ -221,6 +319,11 @@ public final class Connection {
 
     public int queuedFrames() {
         return outbox.queuedFrames();
+    }
+
+    /** Bytes (UTF-16 size) queued and not yet written. */
+    public long queuedBytes() {
+        return outbox.queuedBytes();
     }
 
     /** Closes with a close frame; later sends are refused. Idempotent: only the first call has effect. */

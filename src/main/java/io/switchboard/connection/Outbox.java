@@ -25,7 +25,7 @@ final class Outbox {
     private final long maxBytes;
     private final Consumer<Throwable> onSendFailure;
 
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedFrames = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     /** The queue entry standing for a ping (compared by identity, never sent as text). */
@@ -97,6 +97,24 @@ final class Outbox {
         return queuedFrames.get();
     }
 
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /**
+     * Runs {@code then} on the writer once everything queued before it has been sent; never if the outbox
+     * closes first. Not counted against the limits.
+     */
+    void afterQueued(Runnable then) {
+        if (closed) {
+            return;
+        }
+        queue.add(new Marker(then));
+        if (sending.compareAndSet(false, true)) {
+            writer.execute(this::sendNext);
+        }
+    }
+
     /** Start of the send in flight (System.nanoTime), 0 if none: the sweep cuts sends stuck too long. */
     long sendingSinceNanos() {
         return sendingSince;
@@ -128,8 +146,8 @@ final class Outbox {
     /** Runs (on the writer) while this thread owns {@code sending}; loops instead of recursing when sends complete inline. */
     private void sendNext() {
         while (true) {
-            String frame = closed ? null : queue.poll();
-            if (frame == null) {
+            Object entry = closed ? null : queue.poll();
+            if (entry == null) {
                 sendingSince = 0;
                 sending.set(false);
                 // An offer may have queued a frame after our poll but before we released the flag.
@@ -138,6 +156,11 @@ final class Outbox {
                 }
                 continue;
             }
+            if (entry instanceof Marker marker) {
+                marker.then().run();
+                continue;
+            }
+            String frame = (String) entry;
             if (frame == FINISH) {
                 finishing.run();
                 continue;
@@ -168,6 +191,10 @@ final class Outbox {
                 return; // still in flight: its completion continues the loop
             }
         }
+    }
+
+    /** A queue entry that runs code instead of sending: see {@link #afterQueued}. */
+    private record Marker(Runnable then) {
     }
 
     /** Tells whether a send's completion ran inside the send call (then the caller loops) or later. */

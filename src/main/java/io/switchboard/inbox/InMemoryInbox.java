@@ -1,7 +1,9 @@
 package io.switchboard.inbox;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.MessageId;
+import io.switchboard.protocol.ProtocolException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -60,7 +62,7 @@ public class InMemoryInbox implements Inbox {
         }
     }
 
-    private record Claimed(MessageId id, long expiresAtMillis) {
+    private record Claimed(MessageId id, String requestDigest, long expiresAtMillis) {
     }
 
     public InMemoryInbox() {
@@ -83,14 +85,27 @@ public class InMemoryInbox implements Inbox {
     }
 
     /**
-     * The id already stored under an {@code Idempotency-Key} within the window, or empty after remembering
-     * {@code id} for it.
+     * The id already stored under this {@code Idempotency-Key} within the window, if any; 409
+     * {@code idempotency-conflict} if it was stored for a different request.
      */
-    public Optional<MessageId> claim(String key, MessageId id) {
+    public Optional<MessageId> claimed(Idempotency idempotency) {
         long now = clock.millis();
         idempotencyKeys.values().removeIf(claimed -> claimed.expiresAtMillis() <= now);
-        Claimed previous = idempotencyKeys.putIfAbsent(key, new Claimed(id, now + config.idempotencyWindow().toMillis()));
-        return previous == null ? Optional.empty() : Optional.of(previous.id());
+        Claimed previous = idempotencyKeys.get(idempotency.scopedKey());
+        if (previous == null) {
+            return Optional.empty();
+        }
+        if (!previous.requestDigest().equals(idempotency.requestDigest())) {
+            throw new ProtocolException(ErrorCode.IDEMPOTENCY_CONFLICT,
+                    "This Idempotency-Key was used with a different request (message " + previous.id() + ")");
+        }
+        return Optional.of(previous.id());
+    }
+
+    /** Remembers that the request of {@code idempotency} was stored as {@code id}, for the idempotency window. */
+    public void claim(Idempotency idempotency, MessageId id) {
+        idempotencyKeys.put(idempotency.scopedKey(),
+                new Claimed(id, idempotency.requestDigest(), clock.millis() + config.idempotencyWindow().toMillis()));
     }
 
     /** Appends a message to the user's inbox and trims it by count and age. */

@@ -19,6 +19,7 @@ public enum ErrorCode {
     NOT_FOUND(404, "not-found", "No such resource"),
     NOT_MEMBER(404, "not-member", "The user or connection is not in that room"),
     METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed on this resource"),
+    IDEMPOTENCY_CONFLICT(409, "idempotency-conflict", "The Idempotency-Key was already used with a different request"),
     TOO_LARGE(413, "too-large", "The frame or body is larger than allowed"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),

@@ -73,8 +73,11 @@ final class InboxScripts {
     /**
      * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
      * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
-     * presence key prefix, seen key prefix, then the recipients.
-     * Returns {"dup", id} for a repeated idempotency key, else {"ok", id, {user, connections, ...},
+     * presence key prefix, seen key prefix, request digest, then the recipients. The idempotency key is
+     * claimed (as {@code id|digest}) only after every append: Redis does not roll back a script that
+     * fails part-way, and a retry must then store the message again rather than be answered "duplicate".
+     * Returns {"dup", id} for a repeated idempotency key with the same digest, {"conflict", id} with
+     * another digest, else {"ok", id, {user, connections, ...},
      * {undelivered users...}}: connections counts only members whose subscriber took the PUBLISH;
      * undelivered users were online on a member that missed it.
      */
@@ -82,17 +85,21 @@ final class InboxScripts {
             local idem = ARGV[3]
             if idem ~= '' then
               local earlier = redis.call('GET', 'sb:idem:' .. idem)
-              if earlier then return {'dup', earlier} end
+              if earlier then
+                local eid, edigest = string.match(earlier, '^([^|]*)|(.*)$')
+                if eid == nil then return {'dup', earlier} end
+                if edigest ~= ARGV[12] then return {'conflict', eid} end
+                return {'dup', eid}
+              end
             end
             local id, now = next_id(KEYS[1])
-            if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id, 'PX', ARGV[4]) end
             local frame = ARGV[5] .. id .. ARGV[6]
             local minid = string.format('%d-0', now - tonumber(ARGV[2]))
             local alive = {}
             local members = {}
             local order = {}
             local connections = {}
-            for i = 12, #ARGV do
+            for i = 13, #ARGV do
               local user = ARGV[i]
               append(ARGV[9] .. user, ARGV[9] .. user .. ':trimmed', id, frame, tonumber(ARGV[1]), minid, ARGV[2])
               connections[user] = {}
@@ -128,7 +135,8 @@ final class InboxScripts {
             end
             local counts = {}
             local undelivered = {}
-            for i = 12, #ARGV do
+            if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id .. '|' .. ARGV[12], 'PX', ARGV[4]) end
+            for i = 13, #ARGV do
               local user = ARGV[i]
               if delivered[user] then
                 table.insert(counts, user); table.insert(counts, delivered[user])

@@ -134,11 +134,12 @@ public class RedisBroker implements ClusterBroker {
         }
         List<String> args = new ArrayList<>(List.of(
                 String.valueOf(config.inboxMaxEntries()), String.valueOf(config.inboxMaxAge().toMillis()),
-                message.idempotencyKey() == null ? "" : message.idempotencyKey(),
+                message.idempotency() == null ? "" : message.idempotency().scopedKey(),
                 String.valueOf(config.idempotencyWindow().toMillis()),
                 message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
                 RedisKeys.MEMBER_CHANNEL_PREFIX,
-                RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX));
+                RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
+                message.idempotency() == null ? "" : message.idempotency().requestDigest()));
         args.addAll(message.recipients());
         List<?> reply;
         try {
@@ -154,6 +155,10 @@ public class RedisBroker implements ClusterBroker {
         String id = (String) reply.get(1);
         if ("dup".equals(reply.get(0))) {
             return DeliveryReport.duplicateOf(id);
+        }
+        if ("conflict".equals(reply.get(0))) {
+            throw new ProtocolException(ErrorCode.IDEMPOTENCY_CONFLICT,
+                    "This Idempotency-Key was used with a different request (message " + id + ")");
         }
         Map<String, Integer> counts = new LinkedHashMap<>();
         List<?> flat = (List<?>) reply.get(2);
@@ -225,6 +230,7 @@ public class RedisBroker implements ClusterBroker {
             return change;
         } catch (JedisException e) {
             state.commandFailed(e);
+            state.roomChangeUnrecorded(); // a timed-out join may still have been recorded: a ghost to remove
             throw unavailable();
         }
     }
@@ -232,6 +238,7 @@ public class RedisBroker implements ClusterBroker {
     @Override
     public RoomChange left(Connection connection, String room, RoomRegistry.Change local) {
         if (!state.isUp()) {
+            state.roomChangeUnrecorded();
             return RoomChange.SILENT;
         }
         try {
@@ -240,6 +247,7 @@ public class RedisBroker implements ClusterBroker {
             return change;
         } catch (JedisException e) {
             state.commandFailed(e);
+            state.roomChangeUnrecorded();
             return RoomChange.SILENT;
         }
     }

@@ -1,6 +1,9 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.routing.Envelope;
@@ -81,16 +84,20 @@ public class RedisNode {
     @Inject
     TrafficCounters traffic;
 
+    @Inject
+    ConnectionRegistry connections;
+
     @Resource
     ManagedThreadFactory threads;
 
     @Resource
     TimerService timerService;
 
-    private final AtomicBoolean roomsNeedReconciling = new AtomicBoolean();
     private final AtomicBoolean maintaining = new AtomicBoolean();
     private volatile boolean running;
-    private volatile JedisPubSub subscription;
+    private volatile Relay subscription;
+    /** The subscriber's Redis connection, so that the watchdog can cut a subscription that went silent. */
+    private volatile Jedis subscriberConnection;
     private Thread subscriber;
     private Thread writer;
 
@@ -117,14 +124,18 @@ public class RedisNode {
     @Timeout
     void tick() {
         presence.tick();
+        watchSubscription();
         if (!state.isUp() || !maintaining.compareAndSet(false, true)) {
             return;
         }
         try {
-            if (presence.rejoinedSinceLastAsked() | roomsNeedReconciling.getAndSet(false)) {
-                roomsNeedReconciling.set(true); // until it succeeded
-                roomService.reconcile(rooms.roomsOfThisMember());
-                roomsNeedReconciling.set(false);
+            if (presence.rejoinedSinceLastAsked() | state.claimRoomReconciling()) {
+                try {
+                    roomService.reconcile(rooms.roomsOfThisMember());
+                } catch (RuntimeException e) {
+                    state.roomChangeUnrecorded(); // until it succeeds
+                    throw e;
+                }
             }
             long now = System.currentTimeMillis();
             for (String dead : rooms.expiredMembers(now)) {
@@ -136,6 +147,55 @@ public class RedisNode {
             LOG.log(Level.FINE, "Room maintenance failed; retried next tick", e);
         } finally {
             maintaining.set(false);
+        }
+    }
+
+    /**
+     * Timer thread: pings the subscription, and cuts its connection when nothing (no message, no pong) came
+     * back for one tick plus the Redis timeout. A half-open socket or a Redis that stopped answering is so
+     * found within seconds; the subscriber loop then reconnects and repairs the gap ({@link #repairGap}).
+     */
+    private void watchSubscription() {
+        Relay relay = subscription;
+        Jedis connection = subscriberConnection;
+        if (relay == null || connection == null || !relay.wasSubscribed || !running) {
+            return;
+        }
+        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - relay.lastHeardNanos);
+        if (silentMillis > TICK_MILLIS + config.redisTimeoutMs()) {
+            LOG.warning(() -> "Redis subscription silent for " + silentMillis + " ms; reconnecting it");
+            try {
+                connection.disconnect(); // the subscriber's blocking read fails and its loop reconnects
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Closing the silent subscription failed", e);
+            }
+            return;
+        }
+        try {
+            relay.ping();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Subscription ping failed; the subscriber loop reconnects", e);
+        }
+    }
+
+    /**
+     * Subscriber thread, right after a (re)subscription: relayed messages published while this node was not
+     * subscribed never reach it, so every connection opened before now may have missed some. Each is
+     * closed with 1012 after its queued frames, and its client resumes from the last id it processed
+     * (direct messages with {@code since}, rooms by joining with {@code since}), which the stored streams
+     * answer exactly. Connections opened from now on are complete.
+     */
+    private void repairGap(long subscribedAtNanos) {
+        int closed = 0;
+        for (Connection connection : connections.all()) {
+            if (connection.openedAtNanos() - subscribedAtNanos < 0
+                    && connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "relay reconnected; resume")) {
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.warning("Redis subscription was interrupted: closed " + closed
+                    + " connections with 1012 so that they resume without a gap");
         }
     }
 
@@ -167,6 +227,7 @@ public class RedisNode {
         while (running) {
             Relay relay = new Relay();
             try (Jedis connection = redis.subscriberConnection()) {
+                subscriberConnection = connection;
                 subscription = relay;
                 connection.subscribe(relay, nodeChannel, RedisKeys.BROADCAST_CHANNEL); // blocks until unsubscribed
                 if (!running) {
@@ -179,6 +240,7 @@ public class RedisNode {
                 }
                 state.subscriberLost(e);
             }
+            subscriberConnection = null;
             if (relay.wasSubscribed) {
                 backoff = FIRST_BACKOFF_MILLIS; // a working subscription ended: retry quickly first
             }
@@ -190,20 +252,31 @@ public class RedisNode {
     /** Receives relayed envelopes on the subscriber thread. */
     private final class Relay extends JedisPubSub {
         private volatile boolean wasSubscribed;
+        /** When the subscription last heard from Redis (System.nanoTime): a message, a pong, the subscribe. */
+        private volatile long lastHeardNanos = System.nanoTime();
 
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
+            lastHeardNanos = System.nanoTime();
             if (subscribedChannels == 2) {
+                long subscribedAt = System.nanoTime();
                 wasSubscribed = true;
                 redis.discardIdleConnections();
                 state.subscribed();
                 presence.resynchronise();
-                roomsNeedReconciling.set(true);
+                state.roomChangeUnrecorded();
+                repairGap(subscribedAt);
             }
         }
 
         @Override
+        public void onPong(String pattern) {
+            lastHeardNanos = System.nanoTime();
+        }
+
+        @Override
         public void onMessage(String channel, String message) {
+            lastHeardNanos = System.nanoTime();
             try {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
                 long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());

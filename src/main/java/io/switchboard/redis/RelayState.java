@@ -23,9 +23,21 @@ public class RelayState {
     /** So that a Redis that is unreachable from the start is reported once too. */
     private final AtomicBoolean reportedUnreachableAtStart = new AtomicBoolean();
     private volatile boolean everUp;
+    /** Set when a room change could not be recorded in Redis, and on every DOWN→UP: rooms need reconciling. */
+    private final AtomicBoolean roomsNeedReconciling = new AtomicBoolean();
 
     public boolean isUp() {
         return up.get();
+    }
+
+    /** A room change was skipped or may have half-happened in Redis: reconcile this node's rooms soon. */
+    void roomChangeUnrecorded() {
+        roomsNeedReconciling.set(true);
+    }
+
+    /** Whether rooms need reconciling; clears the request (call {@link #roomChangeUnrecorded} again if it fails). */
+    boolean claimRoomReconciling() {
+        return roomsNeedReconciling.getAndSet(false);
     }
 
     void subscribed() {
@@ -85,6 +97,7 @@ public class RelayState {
         }
         if (up.getAndSet(nowUp) != nowUp) {
             if (nowUp) {
+                roomsNeedReconciling.set(true); // whatever failed while down is made good now
                 LOG.info("Redis relay is up");
             } else {
                 LOG.log(Level.WARNING, "Redis relay is DOWN; delivering to this node's connections only until it returns: "

@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.connection.Connection;
 import io.switchboard.registry.RoomRegistry;
 import java.util.List;
@@ -24,8 +25,12 @@ public interface Broker {
      */
     DeliveryReport publishStored(StoredDirect message);
 
-    /** A direct message to store and deliver; {@code idempotencyKey} may be null. */
-    record StoredDirect(List<String> recipients, io.switchboard.protocol.FrameTemplate frame, String idempotencyKey) {
+    /**
+     * A direct message to store and deliver; {@code idempotency} may be null. A repeated key answers the
+     * original id ({@link DeliveryReport#duplicate}); the same key with another request is refused with 409
+     * {@code idempotency-conflict}. The key is claimed only once the message is stored.
+     */
+    record StoredDirect(List<String> recipients, io.switchboard.protocol.FrameTemplate frame, Idempotency idempotency) {
         public StoredDirect {
             recipients = List.copyOf(recipients);
         }

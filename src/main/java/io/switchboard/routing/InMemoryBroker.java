@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.inbox.InMemoryInbox;
@@ -66,16 +67,20 @@ public class InMemoryBroker implements Broker {
 
     private DeliveryReport store(StoredDirect message) {
         synchronized (storeLock) {
-            MessageId id = inbox.nextId();
-            if (message.idempotencyKey() != null) {
-                var earlier = inbox.claim(message.idempotencyKey(), id);
+            Idempotency idempotency = message.idempotency();
+            if (idempotency != null) {
+                var earlier = inbox.claimed(idempotency);
                 if (earlier.isPresent()) {
                     return DeliveryReport.duplicateOf(earlier.get().toString());
                 }
             }
+            MessageId id = inbox.nextId();
             String frame = message.frame().render(id);
             for (String user : message.recipients()) {
                 inbox.append(user, new StoredMessage(id, frame));
+            }
+            if (idempotency != null) {
+                inbox.claim(idempotency, id); // only once stored: a failed store leaves the key free for the retry
             }
             Map<String, Integer> counts = localDelivery.deliver(Envelope.stored(id, message.recipients(), frame));
             counts.forEach((user, count) -> {

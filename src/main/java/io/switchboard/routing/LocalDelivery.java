@@ -1,6 +1,7 @@
 package io.switchboard.routing;
 
 import io.switchboard.connection.Connection;
+import io.switchboard.connection.StreamKey;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
@@ -39,8 +40,10 @@ public class LocalDelivery {
     /** Hands a room frame to every member connection here but the excluded one; returns how many took it. */
     public int deliver(RoomEnvelope envelope) {
         int count = 0;
+        StreamKey stream = StreamKey.room(envelope.room());
         for (Connection connection : rooms.members(envelope.room())) {
-            if (!connection.id().equals(envelope.excludedConnection()) && connection.deliver(envelope.storedId(), envelope.frame())) {
+            if (!connection.id().equals(envelope.excludedConnection())
+                    && connection.deliver(stream, envelope.storedId(), envelope.frame())) {
                 count++;
             }
         }
@@ -52,7 +55,7 @@ public class LocalDelivery {
         if (envelope.broadcast()) {
             int count = 0;
             for (Connection connection : registry.all()) {
-                if (connection.deliver(null, envelope.frame())) {
+                if (connection.deliver(null, null, envelope.frame())) {
                     count++;
                 }
             }
@@ -60,10 +63,11 @@ public class LocalDelivery {
             return Map.of(EVERYONE, count);
         }
         Map<String, Integer> counts = new HashMap<>();
+        StreamKey stream = envelope.storedId() == null ? null : StreamKey.INBOX;
         for (String user : envelope.recipients()) {
             int count = 0;
             for (Connection connection : registry.connectionsOf(user)) {
-                if (connection.deliver(envelope.storedId(), envelope.frame())) {
+                if (connection.deliver(stream, envelope.storedId(), envelope.frame())) {
                     count++;
                 }
             }

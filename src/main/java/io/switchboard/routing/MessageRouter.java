@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.Frames;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,12 +38,12 @@ public class MessageRouter {
     /**
      * Delivers to every connection of each recipient; {@code from} must already be authenticated. With the
      * inbox on (default) the message is first stored for each recipient, and its id is the inbox id;
-     * {@code idempotencyKey} (may be null) makes a retry within the window a no-op.
+     * {@code idempotency} (may be null) makes a retry within the window a no-op.
      */
-    public DeliveryReport sendDirect(String from, List<String> to, JsonValue content, String idempotencyKey) {
+    public DeliveryReport sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency) {
         long ts = clock.millis();
         if (config.inboxEnabled()) {
-            return broker.publishStored(new Broker.StoredDirect(to, Frames.messageTemplate(from, to, content, ts), idempotencyKey));
+            return broker.publishStored(new Broker.StoredDirect(to, Frames.messageTemplate(from, to, content, ts), idempotency));
         }
         String messageId = newMessageId();
         return broker.publishDirect(Envelope.toUsers(messageId, to, Frames.message(messageId, from, to, content, ts)));

@@ -2,6 +2,8 @@ package io.switchboard.routing;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.connection.StreamKey;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.inbox.Inbox;
 import io.switchboard.inbox.StoredMessage;
 import io.switchboard.protocol.ErrorCode;
@@ -147,20 +149,22 @@ public class RoomService {
     }
 
     /**
-     * Joins and, with {@code since}, holds back live room traffic until {@link #replayHistory} has sent
-     * what the client missed: call {@code replayHistory} after sending the reply (it ends the hold-back).
+     * Joins and, with {@code since}, holds back the room's live traffic to this connection until
+     * {@link #replayHistory} has sent what the client missed: call {@code replayHistory} after sending the
+     * reply (it ends the hold-back). Only this room's stream is held; the inbox and other rooms flow on.
      * The snapshot's {@code recovered} is null without {@code since}.
      */
     public JoinedRoom join(Connection connection, String room, Optional<MessageId> since) {
         if (since.isEmpty()) {
             return new JoinedRoom(join(connection, room), null);
         }
-        connection.beginReplay();
+        StreamKey stream = StreamKey.room(room);
+        connection.beginReplay(stream, since.get());
         try {
             RoomSnapshot snapshot = join(connection, room);
             return new JoinedRoom(snapshot, historyRecovered(room, since.get()));
         } catch (RuntimeException e) {
-            connection.endReplay(MessageId.ZERO);
+            connection.endReplay(stream);
             throw e;
         }
     }
@@ -169,20 +173,36 @@ public class RoomService {
     public record JoinedRoom(RoomSnapshot snapshot, Boolean recovered) {
     }
 
-    /** Sends the room's stored messages after {@code since} (paced by the send queue), then live traffic again. */
+    /**
+     * Sends the room's stored messages after {@code since}, page by page (paced by the send queue), then
+     * its live traffic again. If the history cannot be read to the end, the connection is closed with 1012
+     * so that the client re-joins from its last processed id instead of moving on past a gap.
+     */
     public void replayHistory(Connection connection, String room, MessageId since) {
+        StreamKey stream = StreamKey.room(room);
+        int pageSize = config.roomHistoryMaxEntries();
         MessageId last = since;
         try {
-            for (StoredMessage message : inbox.readRoom(room, since, config.roomHistoryMaxEntries())) {
-                connection.awaitSendRoom(config.sendTimeout());
-                connection.send(message.frame());
-                last = message.id();
+            while (connection.isOpen()) {
+                List<StoredMessage> page = inbox.readRoom(room, last, pageSize);
+                for (StoredMessage message : page) {
+                    connection.awaitSendRoom(config.sendTimeout());
+                    if (!connection.sendReplayed(stream, message.id(), message.frame())) {
+                        return;
+                    }
+                    last = message.id();
+                }
+                if (page.size() < pageSize) {
+                    break;
+                }
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "History of " + room + " to " + connection + " stopped at " + last, e);
-        } finally {
-            connection.endReplay(last);
+            LOG.log(Level.WARNING, "History of " + room + " to " + connection + " stopped at " + last
+                    + "; closing it so that the client re-joins from there: " + e);
+            connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "room history unavailable; resume");
+            return;
         }
+        connection.endReplay(stream);
     }
 
     /** False when retention removed messages after {@code since}, or it is older than the history's age. */
@@ -253,6 +273,7 @@ public class RoomService {
             if (local == null) {
                 return false;
             }
+            connection.forget(StreamKey.room(room));
             RoomChange change = broker.left(connection, room, local);
             if (change.announce()) {
                 announce(room, "leave", connection.user(), change.members(), null);

@@ -9,7 +9,6 @@ import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
-import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.routing.Broker;
 import io.switchboard.routing.RoomService;
@@ -93,30 +92,22 @@ public class GatewayEndpoint {
                 new SessionSink(session, executor, bareContext), writers,
                 new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
                 this::closed, System.nanoTime());
-        boolean stored = config.inboxEnabled();
-        if (stored) {
-            connection.beginReplay(); // before it is visible: live deliveries wait behind the replay
-        }
         session.getUserProperties().put(CONNECTION, connection);
         session.getUserProperties().put(BUDGET, new CommandBudget(config.commandsPerSecond(), config.commandsBurst(),
                 config.refusalsBeforeClose(), System.nanoTime()));
+        if (config.inboxEnabled()) {
+            resumer.open(connection, resume.since(),
+                    plan -> welcome(connection, plan == null ? null : plan.recovered(), plan == null),
+                    () -> makeVisible(connection));
+        } else {
+            connection.send(welcome(connection, null, false)); // the first frame, before any delivery can queue
+            makeVisible(connection);
+        }
+    }
+
+    private void makeVisible(Connection connection) {
         registry.register(connection);
         broker.connectionOpened(connection);
-        if (!stored) {
-            connection.send(welcome(connection, null, false));
-            return;
-        }
-        ResumeService.Plan plan;
-        try {
-            plan = resumer.plan(identity.user(), connection.device(), resume.since());
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, e, () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
-            connection.send(welcome(connection, null, true));
-            connection.endReplay(MessageId.ZERO);
-            return;
-        }
-        connection.send(welcome(connection, plan.recovered(), false));
-        resumer.replay(connection, plan);
     }
 
     private String welcome(Connection connection, Boolean recovered, boolean storedUnavailable) {

@@ -73,6 +73,13 @@ public final class TestConfig {
         return config;
     }
 
+    /** The given config with another room history size (which is also the page size of history reads). */
+    public static SwitchboardConfig withRoomHistoryOf(SwitchboardConfig config, int maxEntries) {
+        config.roomHistoryMaxEntries = maxEntries;
+        config.validate();
+        return config;
+    }
+
     /** Defaults, with rooms open to every token that has no room claims. */
     public static SwitchboardConfig openRooms() {
         SwitchboardConfig config = defaults();

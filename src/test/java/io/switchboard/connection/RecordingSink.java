@@ -38,6 +38,11 @@ public final class RecordingSink implements FrameSink {
         }
     }
 
+    /** Sends in flight (stalled sinks only). */
+    public synchronized int pendingCount() {
+        return pending.size();
+    }
+
     public void completeNext() {
         Consumer<Throwable> completion;
         synchronized (this) {

@@ -9,19 +9,27 @@ import io.switchboard.config.TestConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.RecordingSink;
 import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.connection.StreamKey;
+import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProtocolException;
+import io.switchboard.testing.Eventually;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.security.Identity;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Where a connecting client's replay starts, what it gets, and how live traffic joins it without gap or duplicate. */
 class ResumeServiceTest {
     private final SwitchboardConfig config = TestConfig.defaults();
     private final InMemoryInbox inbox = new InMemoryInbox(config, Clock.systemUTC());
-    private final ResumeService resume = new ResumeService(inbox, config);
+    private final ResumeService resume = new ResumeService(inbox, config, Runnable::run);
 
     private MessageId store(String user, String text) {
         MessageId id = inbox.nextId();
@@ -40,15 +48,22 @@ class ResumeServiceTest {
         RecordingSink sink = RecordingSink.fast();
         Connection connection = new Connection("c-" + device, device, new Identity("bob", Set.of(), 0), sink, Runnable::run,
                 new SendQueueLimits(100, 1_000_000), (c, code) -> { }, 0);
-        connection.beginReplay();
         return new Client(connection, sink);
     }
 
+    /** Opens the client's inbox as the endpoint does; returns what it was sent after the welcome. */
     private List<String> resume(Client client, Optional<MessageId> since) {
-        ResumeService.Plan plan = resume.plan("bob", client.connection().device(), since);
-        resume.replay(client.connection(), plan);
-        return List.copyOf(client.sink().sent);
+        return open(resume, client, since, () -> { });
     }
+
+    private static List<String> open(ResumeService resumer, Client client, Optional<MessageId> since, Runnable makeVisible) {
+        resumer.open(client.connection(), since, plan -> WELCOME, makeVisible);
+        List<String> sent = List.copyOf(client.sink().sent);
+        assertEquals(WELCOME, sent.get(0), "the welcome comes first");
+        return sent.subList(1, sent.size());
+    }
+
+    private static final String WELCOME = "{\"type\":\"welcome\"}";
 
     @Test
     void deliversWhatArrivedWhileOfflineInOrderAndOnlyOnce() {
@@ -76,7 +91,7 @@ class ResumeServiceTest {
     void saysNotRecoveredWhenRetentionRemovedWhatTheClientAskedFor() {
         SwitchboardConfig small = TestConfig.inboxOf(2);
         InMemoryInbox tiny = new InMemoryInbox(small, Clock.systemUTC());
-        ResumeService resumer = new ResumeService(tiny, small);
+        ResumeService resumer = new ResumeService(tiny, small, Runnable::run);
         MessageId[] ids = new MessageId[4];
         for (int i = 0; i < 4; i++) {
             ids[i] = tiny.nextId();
@@ -95,15 +110,172 @@ class ResumeServiceTest {
         MessageId one = store("bob", "one");
         MessageId two = store("bob", "two");
         Client client = connect("phone");
-        // live copies arriving while the replay reads: one it will replay, one newer, one not stored
-        client.connection().deliver(two, frame(two, "two"));
         MessageId three = inbox.nextId();
-        client.connection().deliver(three, frame(three, "three"));
-        client.connection().deliver(null, "{\"type\":\"broadcast\"}");
-        assertTrue(client.sink().sent.isEmpty(), "nothing overtakes the replay");
-        assertEquals(List.of(frame(one, "one"), frame(two, "two"), frame(three, "three"), "{\"type\":\"broadcast\"}"),
-                resume(client, Optional.empty()));
-        client.connection().deliver(null, "after");
-        assertEquals("after", client.sink().sent.get(4), "live again once the replay ended");
+        // live copies arriving while the connection becomes visible: one the replay will send too, one newer
+        List<String> sent = open(resume, client, Optional.empty(), () -> {
+            client.connection().deliver(StreamKey.INBOX, two, frame(two, "two"));
+            client.connection().deliver(StreamKey.INBOX, three, frame(three, "three"));
+            client.connection().deliver(null, null, "{\"type\":\"broadcast\"}"); // no stream: not held
+            assertEquals(List.of(WELCOME, "{\"type\":\"broadcast\"}"), client.sink().sent, "no stored message overtakes the replay");
+        });
+        assertEquals(List.of("{\"type\":\"broadcast\"}", frame(one, "one"), frame(two, "two"), frame(three, "three")), sent);
+        client.connection().deliver(StreamKey.INBOX, three, frame(three, "three"));
+        client.connection().deliver(StreamKey.INBOX, two, frame(two, "two"));
+        assertEquals(5, client.sink().sent.size(), "a late live copy of a replayed or held message is dropped");
+        MessageId four = store("bob", "four");
+        client.connection().deliver(StreamKey.INBOX, four, frame(four, "four"));
+        assertEquals(frame(four, "four"), client.sink().sent.get(5), "live again once the replay ended");
+    }
+
+    @Test
+    void dropsTheLateLiveCopyOfAMessageTheReplayAlreadySent() {
+        MessageId one = store("bob", "one"); // stored and published; its live copy is still on its way
+        Client client = connect("phone");
+        assertEquals(List.of(frame(one, "one")), resume(client, Optional.empty()));
+        client.connection().deliver(StreamKey.INBOX, one, frame(one, "one")); // the subscriber hands it over now
+        assertEquals(List.of(WELCOME, frame(one, "one")), client.sink().sent);
+        assertEquals(1, client.connection().duplicatesDropped());
+    }
+
+    @Test
+    void aNewDeviceGetsAMessageStoredWhileItBecomesVisible() {
+        MessageId before = store("bob", "before");
+        inbox.markSeen("bob", before); // another device of bob's got it
+        Client laptop = connect("laptop");
+        MessageId[] during = new MessageId[1];
+        // between the plan and the presence entry: stored, delivered to bob's other device (seen moves), not to the laptop
+        List<String> sent = open(resume, laptop, Optional.empty(), () -> {
+            during[0] = store("bob", "during");
+            inbox.markSeen("bob", during[0]);
+        });
+        assertEquals(List.of(frame(during[0], "during")), sent);
+    }
+
+    @Test
+    void pacesTheReplayByBytesSoThatLargeMessagesNeverOverflowTheQueue() throws Exception {
+        String big = "x".repeat(32 * 1024); // 64 KB as counted (UTF-16)
+        List<MessageId> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(store("bob", big + i));
+        }
+        RecordingSink sink = RecordingSink.stalled();
+        List<Integer> closes = new CopyOnWriteArrayList<>();
+        // 1,024 frames would allow all 40, but 1 MB of queue holds only 15 of them
+        Connection connection = new Connection("c-big", "big", new Identity("bob", Set.of(), 0), sink, Runnable::run,
+                new SendQueueLimits(1024, 1_000_000), (c, code) -> closes.add(code), 0);
+        Thread replay = new Thread(() -> resume.open(connection, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { }));
+        replay.start();
+        int completed = 0;
+        while (completed < 41) { // the welcome and 40 messages, completed one at a time as a slow reader would
+            Eventually.within(Duration.ofSeconds(10), "a send in flight", () -> sink.pendingCount() > 0 || !connection.isOpen());
+            assertTrue(connection.isOpen(), "never cut as a slow consumer");
+            sink.completeNext();
+            completed++;
+        }
+        replay.join(10_000);
+        assertEquals(List.of(), closes);
+        assertEquals(41, sink.sent.size());
+    }
+
+    @Test
+    void recordsAsSeenOnlyWhatTheSocketTook() {
+        MessageId one = store("bob", "one");
+        MessageId two = store("bob", "two");
+        RecordingSink sink = RecordingSink.stalled();
+        Connection phone = new Connection("c-p", "phone", new Identity("bob", Set.of(), 0), sink, Runnable::run,
+                new SendQueueLimits(100, 1_000_000), (c, code) -> { }, 0);
+        resume.open(phone, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { });
+        assertEquals(Optional.empty(), inbox.seen("bob"), "queued is not sent");
+        sink.completeNext();
+        sink.completeNext();
+        assertEquals(Optional.empty(), inbox.seen("bob"));
+        sink.completeNext();
+        assertEquals(Optional.of(two), inbox.seen("bob"));
+
+        MessageId three = store("bob", "three");
+        RecordingSink stuck = RecordingSink.stalled();
+        Connection tablet = new Connection("c-t", "tablet", new Identity("bob", Set.of(), 0), stuck, Runnable::run,
+                new SendQueueLimits(100, 1_000_000), (c, code) -> { }, 0);
+        resume.open(tablet, Optional.of(one), plan -> WELCOME, () -> { });
+        tablet.close(CloseCodes.SLOW_CONSUMER, "cut"); // its queue, with "two" and "three", is dropped
+        assertEquals(Optional.of(two), inbox.seen("bob"), "what was dropped with the queue is not seen");
+        assertTrue(three.isAfter(two));
+    }
+
+    @Test
+    void closesWith1012WhenTheStoreFailsPartWayInsteadOfGoingOnPastTheGap() {
+        for (int i = 0; i < 150; i++) {
+            store("bob", "m" + i);
+        }
+        Inbox failing = new FailingAfterFirstRead(inbox);
+        ResumeService resumer = new ResumeService(failing, config, Runnable::run);
+        Client client = connect("phone");
+        List<Integer> closes = new ArrayList<>();
+        Connection connection = new Connection("c-f", "phone", new Identity("bob", Set.of(), 0), client.sink(), Runnable::run,
+                new SendQueueLimits(1000, 10_000_000), (c, code) -> closes.add(code), 0);
+        resumer.open(connection, Optional.empty(), plan -> WELCOME, () -> { });
+        assertEquals(List.of(CloseCodes.SERVICE_RESTART), client.sink().closeCodes);
+        assertEquals(101, client.sink().sent.size(), "the welcome and the first page went out before the close");
+        MessageId later = store("bob", "later");
+        assertFalse(connection.deliver(StreamKey.INBOX, later, frame(later, "later")), "nothing live after the gap");
+        assertEquals(Optional.empty(), inbox.seen("bob"), "a failed replay records nothing as seen");
+    }
+
+    /** An inbox whose reads fail after the first one, as when Redis goes away during a replay. */
+    private static final class FailingAfterFirstRead implements Inbox {
+        private final Inbox delegate;
+        private int reads;
+
+        FailingAfterFirstRead(Inbox delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<StoredMessage> read(String user, MessageId after, int limit) {
+            if (reads++ > 0) {
+                throw new ProtocolException(ErrorCode.RELAY_UNAVAILABLE, "gone");
+            }
+            return delegate.read(user, after, limit);
+        }
+
+        @Override
+        public MessageId trimmedUpTo(String user) {
+            return delegate.trimmedUpTo(user);
+        }
+
+        @Override
+        public List<StoredMessage> readRoom(String room, MessageId after, int limit) {
+            return delegate.readRoom(room, after, limit);
+        }
+
+        @Override
+        public List<StoredMessage> latestOfRoom(String room, int limit) {
+            return delegate.latestOfRoom(room, limit);
+        }
+
+        @Override
+        public MessageId roomTrimmedUpTo(String room) {
+            return delegate.roomTrimmedUpTo(room);
+        }
+
+        @Override
+        public Optional<MessageId> cursor(String user, String device) {
+            return delegate.cursor(user, device);
+        }
+
+        @Override
+        public void saveCursor(String user, String device, MessageId upTo) {
+            delegate.saveCursor(user, device, upTo);
+        }
+
+        @Override
+        public Optional<MessageId> seen(String user) {
+            return delegate.seen(user);
+        }
+
+        @Override
+        public void markSeen(String user, MessageId id) {
+            delegate.markSeen(user, id);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,6 +153,17 @@ class StoredMessagesIT extends DeployedGatewayIT {
             ApiClient.Reply badKey = api().post("api/messages", "application/json", body(bob, "x"),
                     "X-Api-Key", ApiClient.API_KEY, "Idempotency-Key", "has spaces in it");
             assertEquals(400, badKey.status());
+
+            ApiClient.Reply reused = api().post("api/messages", "application/json", body(bob, "refunded"),
+                    "X-Api-Key", ApiClient.API_KEY, "Idempotency-Key", key);
+            assertEquals(409, reused.status(), "the same key with another request is a conflict, not a retry");
+            assertEquals("idempotency-conflict", reused.json().getString("code"));
+            assertNull(phone.pollQuietly(QUIET), "nothing stored for the conflicting request");
+
+            String otherBackend = post(bob, "charged", "Authorization", "Bearer " + TestTokens.valid("billing", "backend"),
+                    "Idempotency-Key", key);
+            assertNotEquals(id, otherBackend, "keys are scoped by credential: another backend's key is its own");
+            assertEquals("charged", phone.next("message").getString("content"));
         }
     }
 

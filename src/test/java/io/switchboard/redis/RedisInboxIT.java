@@ -1,6 +1,7 @@
 package io.switchboard.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * The inbox scripts and reads against a real redis-server, without Payara: ids, retention and what it
@@ -65,7 +67,8 @@ class RedisInboxIT {
         List<String> args = new ArrayList<>(List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMs),
                 idempotencyKey == null ? "" : idempotencyKey, "60000",
                 "{\"type\":\"message\",\"id\":\"", "\",\"content\":\"" + content + "\"}", "node-a~test",
-                RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX));
+                RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
+                "digest-of-" + content));
         args.addAll(List.of(recipients));
         return (List<?>) InboxScripts.STORE.run(client.commands(), List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args);
     }
@@ -127,6 +130,21 @@ class RedisInboxIT {
         assertEquals("ok", original.get(0));
         assertEquals(List.of("dup", original.get(1)), retry);
         assertEquals(1, inbox.read(bob, MessageId.ZERO, 10).size());
+        assertEquals(List.of("conflict", original.get(1)), store(100, key, "refund", bob), "same key, other request");
+        assertEquals(1, inbox.read(bob, MessageId.ZERO, 10).size());
+    }
+
+    @Test
+    void claimsAnIdempotencyKeyOnlyOnceTheMessageIsStored() {
+        String bob = user();
+        String broken = user();
+        String key = "k-" + UUID.randomUUID();
+        client.commands().set(RedisKeys.inbox(broken), "not a stream"); // the append for this recipient fails
+        assertThrows(JedisDataException.class, () -> store(100, key, "pay", bob, broken));
+        client.commands().del(RedisKeys.inbox(broken));
+        List<?> retry = store(100, key, "pay", bob, broken);
+        assertEquals("ok", retry.get(0), "the retry stores the message instead of being answered 'duplicate'");
+        assertEquals(1, inbox.read(broken, MessageId.ZERO, 10).size());
     }
 
     @Test

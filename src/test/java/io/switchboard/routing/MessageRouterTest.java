@@ -1,6 +1,11 @@
 package io.switchboard.routing;
 
+import io.switchboard.inbox.Idempotency;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProtocolException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,15 +109,32 @@ class MessageRouterTest {
         assertTrue(inbox.seen("carol").isEmpty(), "carol was offline");
     }
 
+    private static Idempotency key(String credential, String key, String request) {
+        return Idempotency.of(credential, key, request);
+    }
+
     @Test
     void aRetryWithTheSameIdempotencyKeyIsNotStoredOrDeliveredAgain() {
         RecordingSink bob = connect("c1", "bob");
-        DeliveryReport original = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), "key-1");
-        DeliveryReport retry = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), "key-1");
+        DeliveryReport original = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
+        DeliveryReport retry = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
         assertTrue(retry.duplicate());
         assertEquals(original.messageId(), retry.messageId());
         assertEquals(1, bob.sent.size());
         assertEquals(1, inbox.read("bob", MessageId.ZERO, 10).size());
-        assertTrue(!router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), "key-2").duplicate());
+        assertTrue(!router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k2", "pay")).duplicate());
+    }
+
+    @Test
+    void idempotencyKeysAreScopedByCredentialAndBoundToTheirRequest() {
+        RecordingSink bob = connect("c1", "bob");
+        router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
+        assertTrue(!router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("user:b", "k1", "pay")).duplicate(),
+                "another credential's key of the same name is its own");
+        ProtocolException conflict = assertThrows(ProtocolException.class,
+                () -> router.sendDirect("svc", List.of("bob"), Json.createValue("refund"), key("key:a", "k1", "refund")));
+        assertEquals(ErrorCode.IDEMPOTENCY_CONFLICT, conflict.code());
+        assertEquals(2, bob.sent.size(), "the conflicting request was neither stored nor delivered");
+        assertTrue(!key("a:b", "c", "x").scopedKey().equals(key("a", ":bc", "x").scopedKey()), "scoping is injective");
     }
 }

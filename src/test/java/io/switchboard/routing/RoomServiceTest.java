@@ -33,9 +33,9 @@ class RoomServiceTest {
     private final RoomRegistry registry = new RoomRegistry();
     private final Clock clock = Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC);
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
-    private final RoomService rooms = new RoomService(registry,
-            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, inbox), config,
-            inbox, clock);
+    private final InMemoryBroker broker =
+            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, inbox);
+    private final RoomService rooms = new RoomService(registry, broker, config, inbox, clock);
 
     private record Client(Connection connection, RecordingSink sink) {
         List<String> frames() {
@@ -195,5 +195,61 @@ class RoomServiceTest {
         assertEquals(3, bob.frames().size());
         assertTrue(bob.frames().get(0).contains(ids.get(1)));
         assertTrue(bob.frames().get(2).contains("\"live\""));
+    }
+
+    @Test
+    void aDirectMessageArrivingDuringAJoinWithSinceIsNeitherHeldNorDropped() {
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "lobby");
+        Client bob = connect("b1", "bob");
+        RoomService.JoinedRoom joined = rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
+        // while the room's history is being read: a direct message to bob, then a room message after it
+        DeliveryReport direct = broker.publishStored(new Broker.StoredDirect(List.of("bob"),
+                Frames.messageTemplate("carol", List.of("bob"), Json.createValue("hi"), 42), null));
+        String directFrame = bob.frames().get(bob.frames().size() - 1);
+        assertTrue(directFrame.contains(direct.messageId()), "the inbox is not held by a room's replay");
+        FanOutReport room = rooms.publish("amy", "lobby", Json.createValue("later"), amy.connection(), false);
+        assertFalse(bob.frames().stream().anyMatch(frame -> frame.contains(room.messageId())), "the room's live traffic waits");
+        rooms.replayHistory(bob.connection(), "lobby", MessageId.ZERO);
+        assertEquals(1, bob.frames().stream().filter(frame -> frame.contains(direct.messageId())).count(),
+                "the direct message stays delivered once");
+        assertEquals(1, bob.frames().stream().filter(frame -> frame.contains(room.messageId())).count(),
+                "the room message is sent once, by the history or the hold-back");
+        assertTrue(joined.recovered());
+    }
+
+    @Test
+    void replaysEveryPageOfARoomsHistory() {
+        // pages of 30 over a history of 100
+        SwitchboardConfig smallPages = TestConfig.withRoomHistoryOf(TestConfig.roomLimits(2, 2, 3), 30);
+        RoomService paged = new RoomService(registry, broker, smallPages, inbox, clock);
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "lobby");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(rooms.publish("amy", "lobby", Json.createValue(i), amy.connection(), false).messageId());
+        }
+        Client bob = connect("b1", "bob");
+        paged.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
+        paged.replayHistory(bob.connection(), "lobby", MessageId.ZERO);
+        List<String> got = bob.frames().stream().filter(frame -> frame.contains("\"type\":\"message\"")).toList();
+        assertEquals(100, got.size());
+        for (int i = 0; i < 100; i++) {
+            assertTrue(got.get(i).contains(ids.get(i)), "in order, none skipped");
+        }
+    }
+
+    @Test
+    void aLiveRoomMessageAlreadySentByTheHistoryIsNotSentAgain() {
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "lobby");
+        FanOutReport first = rooms.publish("amy", "lobby", Json.createValue("one"), amy.connection(), false);
+        Client bob = connect("b1", "bob");
+        rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
+        rooms.replayHistory(bob.connection(), "lobby", MessageId.ZERO);
+        MessageId id = MessageId.parse(first.messageId(), "test");
+        // the relayed copy of that message reaches this node only now (a slow subscriber)
+        bob.connection().deliver(io.switchboard.connection.StreamKey.room("lobby"), id, "late copy");
+        assertFalse(bob.frames().contains("late copy"));
     }
 }
