@@ -17,7 +17,10 @@
  *   4100–4199 close ("do not reconnect with these credentials").
  * - Resumes: reconnects with `since` = the last direct message it processed, re-joins its rooms with
  *   `since` = the last room message it processed, drops anything at or below those ids, and (with a
- *   `device`) acknowledges what it processed so a page reload resumes where it left off.
+ *   `device`) acknowledges what it processed so a page reload resumes where it left off. It never moves
+ *   past a gap: when the server could not replay (`welcome.stored: "unavailable"`, a re-join refused with
+ *   503) it keeps its last processed ids, hands live messages over meanwhile (each once), and reconnects
+ *   after a backoff to resume from those ids.
  * - A watchdog pings a quiet connection and, if nothing at all arrives in `pingIntervalMs + pongTimeoutMs`,
  *   drops it and reconnects (a half-open TCP connection otherwise looks alive for minutes).
  * - Calls `getToken()` (if given) before every connection attempt, so a reconnect uses a fresh token, and
@@ -44,6 +47,8 @@ export const CloseCodes = Object.freeze({
 
 /** Client-side close code for a connection the watchdog found silent (4000–4099: reconnect). */
 const WATCHDOG_CLOSE = 4090;
+/** Client-side close code for a connection ended to resume stored messages the server could not replay. */
+const RESUME_CLOSE = 4091;
 
 /** An error from the server (error frame, failed handshake) or from the client (timeout, connection lost). */
 export class SwitchboardError extends Error {
@@ -332,6 +337,8 @@ export class SwitchboardClient extends EventTarget {
     this.socket = null;
     this.stopWatchdog();
     clearTimeout(this.timers.refresh);
+    clearTimeout(this.timers.resume);
+    this.timers.resume = null;
     this.rejectInFlight(new SwitchboardError("connection-lost", "connection-lost",
         "the connection ended before the server answered (" + code + ")"));
     if (this.state === "closed") {
@@ -350,7 +357,7 @@ export class SwitchboardClient extends EventTarget {
       return;
     }
     const atOnce = code === CloseCodes.SERVICE_RESTART || code === CloseCodes.DISCONNECTED || code === WATCHDOG_CLOSE
-        || code === CloseCodes.TOKEN_EXPIRED;
+        || code === CloseCodes.TOKEN_EXPIRED || code === RESUME_CLOSE;
     this.scheduleReconnect(atOnce ? 0 : null);
   }
 
@@ -412,6 +419,8 @@ export class SwitchboardClient extends EventTarget {
     clearTimeout(this.timers.reconnect);
     clearTimeout(this.timers.ack);
     clearTimeout(this.timers.refresh);
+    clearTimeout(this.timers.resume);
+    this.timers.resume = null;
     this.stopWatchdog();
     if (typeof window !== "undefined" && window.removeEventListener) {
       window.removeEventListener("online", this.onOnline);
@@ -472,7 +481,15 @@ export class SwitchboardClient extends EventTarget {
     this.welcome = frame;
     this.welcomedNow = true;
     this.state = "open";
-    this.attempt = 0;
+    if (frame.stored === "unavailable") {
+      this.resumeLater(); // keeps `attempt`: repeated failures back off
+    } else {
+      this.attempt = 0;
+      if (this.gap) {
+        this.handedOver = this.gap; // the replay brings these again: skip them, but move past them
+        this.gap = null;
+      }
+    }
     this.authRetried = false;
     this.startWatchdog(frame.heartbeatMs);
     this.scheduleRefresh(frame.expiresAt);
@@ -489,11 +506,47 @@ export class SwitchboardClient extends EventTarget {
     if (this.lastMessageId && !isAfter(frame.id, this.lastMessageId)) {
       return; // already handed to the application before a reconnect
     }
+    if (this.gap) {
+      // stored messages before this one may be missing: hand it over, but resume from before the gap
+      if (this.gap.has(frame.id)) {
+        return;
+      }
+      this.gap.add(frame.id);
+      this.emit("message", frame);
+      return;
+    }
     if (parseId(frame.id)) {
       this.lastMessageId = frame.id;
       this.scheduleAck();
     }
+    if (this.handedOver && this.handedOver.delete(frame.id)) {
+      if (this.handedOver.size === 0) {
+        this.handedOver = null;
+      }
+      return; // handed over live while the gap was open
+    }
     this.emit("message", frame);
+  }
+
+  /**
+   * The server could not give this connection what it missed: stay connected for live traffic, keep the
+   * last processed ids, and reconnect after a backoff to resume from them.
+   */
+  resumeLater() {
+    if (!this.gap) {
+      this.gap = new Set(); // ids handed over while the gap is open, so the resume does not repeat them
+    }
+    if (this.timers.resume) {
+      return;
+    }
+    const delay = backoffDelay(this.attempt, this.options);
+    this.attempt++;
+    this.timers.resume = setTimeout(() => {
+      this.timers.resume = null;
+      if (this.socket && this.state === "open") {
+        this.socket.close(RESUME_CLOSE, "resuming stored messages");
+      }
+    }, delay);
   }
 
   roomMessage(frame) {
@@ -525,6 +578,7 @@ export class SwitchboardClient extends EventTarget {
   joined(frame) {
     const entry = this.rooms.get(frame.room);
     if (entry) {
+      entry.joined = true;
       entry.members = frame.members;
       entry.users = [...(frame.users || [])];
       entry.waiters.splice(0).forEach((w) => w.resolve(frame));
@@ -543,6 +597,12 @@ export class SwitchboardClient extends EventTarget {
       const command = this.pending.get(frame.id);
       if (command.frame.type === "join") {
         const entry = this.rooms.get(command.frame.room);
+        if (entry && entry.joined && frame.code === 503) {
+          // a re-join the relay could not take now: keep the room and its last id, and try again later
+          this.settle(frame, error);
+          this.resumeLater();
+          return;
+        }
         this.rooms.delete(command.frame.room);
         if (entry) {
           entry.waiters.splice(0).forEach((w) => w.reject(error));

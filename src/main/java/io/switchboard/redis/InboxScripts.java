@@ -34,7 +34,7 @@ final class InboxScripts {
             """;
 
     /**
-     * Lua: appends an entry and applies retention, remembering the newest removed id in {@code trimmedKey}
+     * Lua: appends an entry (field {@code x}: the connection it was not sent to, if any) and applies retention, remembering the newest removed id in {@code trimmedKey}
      * (Redis itself does not report what trimming removed). Count trimming runs once a stream is 10% over
      * its limit, so it costs one range read per tenth of the limit, not per message; age trimming removes
      * entries older than {@code minid}. Every key involved expires {@code ttl} ms after the last append.
@@ -49,8 +49,12 @@ final class InboxScripts {
               local bms, bseq = parse_id(b)
               return ams < bms or (ams == bms and aseq < bseq)
             end
-            local function append(stream, trimmedKey, id, frame, maxEntries, minid, ttl)
-              redis.call('XADD', stream, id, 'f', frame)
+            local function append(stream, trimmedKey, id, frame, maxEntries, minid, ttl, excluded)
+              if excluded and excluded ~= '' then
+                redis.call('XADD', stream, id, 'f', frame, 'x', excluded)
+              else
+                redis.call('XADD', stream, id, 'f', frame)
+              end
               local removed = nil
               local excess = redis.call('XLEN', stream) - maxEntries
               if excess > math.max(1, math.floor(maxEntries / 10)) then
@@ -159,7 +163,7 @@ final class InboxScripts {
     static final RedisScript ROOM_STORE = new RedisScript(NEXT_ID + APPEND + """
             local id, now = next_id(KEYS[1])
             local frame = ARGV[3] .. id .. ARGV[4]
-            append(KEYS[3], KEYS[3] .. ':trimmed', id, frame, tonumber(ARGV[1]), string.format('%d-0', now - tonumber(ARGV[2])), ARGV[2])
+            append(KEYS[3], KEYS[3] .. ':trimmed', id, frame, tonumber(ARGV[1]), string.format('%d-0', now - tonumber(ARGV[2])), ARGV[2], ARGV[8])
             local payload = ARGV[5] .. '\\n#' .. ARGV[7] .. '\\31' .. ARGV[8] .. '\\31' .. id .. '\\n' .. frame
             local reached = 0
             local nodes = redis.call('HGETALL', KEYS[2])

@@ -37,7 +37,8 @@ public class RedisClient {
                     limits.setMaxIdle(config.redisPoolMaxTotal());
                     // Never wait forever for a connection: a slow Redis must not pin every sender thread.
                     limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
-                    pool = new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), clientConfig(config.redisTimeoutMs()));
+                    pool = new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()),
+                            clientConfig(config.redisTimeoutMs(), "switchboard:" + config.nodeId()));
                 }
                 current = pool;
             }
@@ -56,21 +57,26 @@ public class RedisClient {
         }
     }
 
-    /** A new connection for the blocking subscribe loop; no read timeout (it waits for messages). */
+    /**
+     * A new connection for the blocking subscribe loop; no read timeout (it waits for messages; the
+     * watchdog pings it). Named {@code switchboard:<node>:subscriber} in {@code CLIENT LIST}.
+     */
     Jedis subscriberConnection() {
-        return new Jedis(JedisURIHelper.getHostAndPort(url()), clientConfig(0));
+        return new Jedis(JedisURIHelper.getHostAndPort(url()), clientConfig(0, "switchboard:" + config.nodeId() + ":subscriber"));
     }
 
     /**
      * Credentials, database and TLS from the URL ({@code redis[s]://[user:password@]host:port[/db]}); for
      * {@code rediss://}, the server certificate is checked against {@code switchboard.redis.tls.ca-file}
      * when set (a private CA), else against the JVM's trusted CAs. {@code socketTimeoutMs} 0 = no read timeout.
+     * {@code name} is what {@code CLIENT LIST} shows, so operators can tell the nodes' connections apart.
      */
-    private JedisClientConfig clientConfig(int socketTimeoutMs) {
+    private JedisClientConfig clientConfig(int socketTimeoutMs, String name) {
         URI uri = url();
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(config.redisTimeoutMs())
                 .socketTimeoutMillis(socketTimeoutMs)
+                .clientName(name)
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri))

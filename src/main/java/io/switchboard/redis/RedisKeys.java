@@ -25,6 +25,8 @@ final class RedisKeys {
     static final String SEEN_PREFIX = "sb:seen:";
     /** The stream field holding a stored message's frame. */
     static final String FRAME_FIELD = "f";
+    /** Room history field: the connection a room message was not sent to (its sender, echo off), if any. */
+    static final String EXCLUDED_FIELD = "x";
 
     private RedisKeys() {
     }

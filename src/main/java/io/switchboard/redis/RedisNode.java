@@ -37,11 +37,18 @@ import redis.clients.jedis.JedisPubSub;
  * subscriber that hands relayed messages to local delivery, the presence writer, and a heartbeat timer
  * that keeps the node alive in Redis.
  *
+ * <p>Delivery is exact across relay trouble: after every (re)subscription, before the first relayed
+ * message, {@link RelayCatchUp} hands local connections what was stored for them while this node was not
+ * listening; a subscription that goes silent is found by a ping each tick and cut; when this node's
+ * liveness had lapsed (others stopped routing to it) its connections are closed with 1012 to resume.
+ *
  * <p>Threads: the subscriber runs its blocking {@code SUBSCRIBE} loop on a managed thread and
  * reconnects forever after any error with capped, jittered exponential backoff; relayed frames are
- * enqueued to connections on that thread (never blocking). The presence writer has its own managed
- * thread. The EJB timer thread only enqueues. {@code @PreDestroy} unsubscribes, which ends the loop,
- * and stops the writer. Bean-managed concurrency: nothing here is serialized behind a container lock.
+ * enqueued to connections on that thread (never blocking); the catch-up reads Redis there too, while
+ * relayed messages wait in Redis' buffer. The presence writer has its own managed thread. The EJB timer
+ * thread enqueues, pings the subscription, and may cut its socket. {@code @PreDestroy} unsubscribes,
+ * which ends the loop, and stops the writer. Bean-managed concurrency: nothing here is serialized
+ * behind a container lock.
  */
 @Singleton
 @Startup
@@ -83,6 +90,9 @@ public class RedisNode {
 
     @Inject
     TrafficCounters traffic;
+
+    @Inject
+    RelayCatchUp catchUp;
 
     @Inject
     ConnectionRegistry connections;
@@ -153,7 +163,7 @@ public class RedisNode {
     /**
      * Timer thread: pings the subscription, and cuts its connection when nothing (no message, no pong) came
      * back for one tick plus the Redis timeout. A half-open socket or a Redis that stopped answering is so
-     * found within seconds; the subscriber loop then reconnects and repairs the gap ({@link #repairGap}).
+     * found within seconds; the subscriber loop then reconnects, and {@link RelayCatchUp} repairs the gap.
      */
     private void watchSubscription() {
         Relay relay = subscription;
@@ -179,22 +189,21 @@ public class RedisNode {
     }
 
     /**
-     * Subscriber thread, right after a (re)subscription: relayed messages published while this node was not
-     * subscribed never reach it, so every connection opened before now may have missed some. Each is
-     * closed with 1012 after its queued frames, and its client resumes from the last id it processed
-     * (direct messages with {@code since}, rooms by joining with {@code since}), which the stored streams
-     * answer exactly. Connections opened from now on are complete.
+     * Subscriber thread, on {@link RelayCodec.Kind#LAPSED}: while this node counted as dead, messages for its
+     * connections were stored but not relayed here, and its presence entries and rooms may be gone, so
+     * what they miss is not known here. Each connection open now is closed with 1012 after its queued
+     * frames (it has received nothing newer than the gap: the notice comes before any message routed here
+     * again), and its client resumes exactly from the last id it processed.
      */
-    private void repairGap(long subscribedAtNanos) {
+    private void resumeEverywhere() {
         int closed = 0;
         for (Connection connection : connections.all()) {
-            if (connection.openedAtNanos() - subscribedAtNanos < 0
-                    && connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "relay reconnected; resume")) {
+            if (connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "node presumed dead for a while; resume")) {
                 closed++;
             }
         }
-        if (closed > 0) {
-            LOG.warning("Redis subscription was interrupted: closed " + closed
+        if (closed > 0) { // none on a node's first liveness write, which also counts as lapsed
+            LOG.warning("This node's liveness in Redis had lapsed (other nodes stopped relaying to it); closed " + closed
                     + " connections with 1012 so that they resume without a gap");
         }
     }
@@ -259,13 +268,17 @@ public class RedisNode {
         public void onSubscribe(String channel, int subscribedChannels) {
             lastHeardNanos = System.nanoTime();
             if (subscribedChannels == 2) {
-                long subscribedAt = System.nanoTime();
                 wasSubscribed = true;
                 redis.discardIdleConnections();
+                // before any relayed message is handled: what was published while not subscribed, from the
+                // stored streams (a failure ends this subscription; the next one tries again)
+                int caughtUp = catchUp.catchUp();
+                if (caughtUp > 0) {
+                    LOG.info(() -> "Relay caught up after a gap: " + caughtUp + " stored messages re-read for local connections");
+                }
                 state.subscribed();
                 presence.resynchronise();
                 state.roomChangeUnrecorded();
-                repairGap(subscribedAt);
             }
         }
 
@@ -292,13 +305,22 @@ public class RedisNode {
                         }
                     }
                     case USERS -> localDelivery.deliver(Envelope.toUsers(RELAYED, targets, relayed.frame()));
-                    case STORED -> localDelivery.deliver(Envelope.stored(MessageId.parse(targets.get(0), "relay"),
-                            targets.subList(1, targets.size()), relayed.frame()));
-                    case ROOM -> localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
-                            targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(),
-                            targets.size() > 2 ? MessageId.parse(targets.get(2), "relay") : null));
+                    case STORED -> {
+                        MessageId id = MessageId.parse(targets.get(0), "relay");
+                        catchUp.relayed(id);
+                        localDelivery.deliver(Envelope.stored(id, targets.subList(1, targets.size()), relayed.frame()));
+                    }
+                    case ROOM -> {
+                        MessageId id = targets.size() > 2 ? MessageId.parse(targets.get(2), "relay") : null;
+                        if (id != null) {
+                            catchUp.relayed(id);
+                        }
+                        localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
+                                targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(), id));
+                    }
                     case KICK -> roomService.kickHere(targets.get(0), targets.get(1));
                     case DISCONNECT -> disconnects.disconnectHere(targets.get(0), Integer.parseInt(targets.get(1)));
+                    case LAPSED -> resumeEverywhere();
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);

@@ -41,6 +41,24 @@ public class RedisPresence {
     private static final int REFRESH_BATCH = 1000;
     private static final Runnable STOP = () -> { };
 
+    /**
+     * Renews a member's liveness in {@code sb:nodes} and, if it had lapsed (missing, or expired by Redis'
+     * clock: other nodes stored messages for its connections without relaying them), publishes
+     * {@link RelayCodec.Kind#LAPSED} on the member's own channel in the same atomic step, so that its
+     * subscriber sees the notice before any message routed to it again. KEYS: nodes. ARGV: member,
+     * alive-until ms, member channel, notice payload. Returns 0 (was alive), 1 (was missing), 2 (had expired).
+     */
+    static final String LIVENESS = """
+            local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            if old and tonumber(old) >= now then return 0 end
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            if old then return 2 end
+            return 1
+            """;
+
     @Inject
     SwitchboardConfig config;
 
@@ -206,16 +224,18 @@ public class RedisPresence {
         boolean full = now - lastFullRefresh >= config.heartbeatInterval().toMillis();
         Response<Map<String, String>> counts;
         Response<List<String>> live;
-        Response<Long> added;
+        Response<Object> lapsed;
         try (AbstractPipeline pipeline = commands.pipelined()) {
             // Dead members stay in NODES until RedisNode's reaper removes them with their room memberships.
-            added = pipeline.zadd(RedisKeys.NODES, now + nodeTtlMillis(), member.id());
+            lapsed = pipeline.eval(LIVENESS, List.of(RedisKeys.NODES), List.of(member.id(),
+                    String.valueOf(now + nodeTtlMillis()), RedisKeys.memberChannel(member.id()),
+                    RelayCodec.encode(member.id(), RelayCodec.Kind.LAPSED, List.of(), "")));
             pipeline.hset(RedisKeys.NODE_CONNECTIONS, member.id(), String.valueOf(registry.size()));
             counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             pipeline.sync();
         }
-        if (added.get() == 1) {
+        if (((Number) lapsed.get()).intValue() == 1) {
             rejoined.set(true);
         }
         if (full) {

@@ -25,7 +25,13 @@ final class RelayCodec {
         /** Remove user targets[1] from room targets[0] (no frame). */
         KICK('!'),
         /** Close every connection of user targets[0] with close code targets[1] (no frame). */
-        DISCONNECT('%');
+        DISCONNECT('%'),
+        /**
+         * This member's liveness had lapsed, so other nodes stored messages for its connections without
+         * relaying them (and may have reaped its presence and rooms): its connections must resume (no
+         * targets, no frame). Published by this member to itself, atomically with renewing its liveness.
+         */
+        LAPSED('^');
 
         private final char tag;
 

@@ -14,9 +14,10 @@ import io.switchboard.testing.TwoNodeCluster;
 import io.switchboard.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -262,12 +263,12 @@ class ClusterE2E {
 
     @Test
     @Order(5)
-    void neverAcknowledgesAMessageItsNodeMissedWhileResubscribing() throws Exception {
+    void deliversEveryStoredMessageOnceAndInOrderWhileSubscribersReconnect() throws Exception {
         String alice = unique("alice");
         String erin = unique("erin");
         try (WsClient sender = open(nodeA, alice); WsClient erinOnB = open(nodeB, erin)) {
             awaitPresence(nodeA, erin, 1);
-            Set<Integer> acknowledged = new HashSet<>();
+            List<Integer> stored = new ArrayList<>();
             Map<Integer, String> refused = new java.util.TreeMap<>();
             for (int seq = 0; seq < 60; seq++) {
                 if (seq % 10 == 0) {
@@ -275,21 +276,80 @@ class ClusterE2E {
                 }
                 sender.send("{\"type\":\"message\",\"to\":[\"" + erin + "\"],\"content\":" + seq + "}");
                 JsonObject reply = sender.next();
-                if (reply.getString("type").equals("ack") && reply.getJsonObject("delivered").containsKey(erin)) {
-                    acknowledged.add(seq);
+                if (reply.getString("type").equals("ack")) {
+                    stored.add(seq); // delivered or undelivered (its node missed the relay): stored either way
                 } else {
-                    refused.put(seq, reply.toString()); // undelivered in the ack, or an error: the sender knows
+                    refused.put(seq, reply.toString()); // an error: not stored, and the sender knows
                 }
                 Thread.sleep(40); // spread each group of 10 over the ~100 ms reconnect window and after it
             }
-            Set<Integer> received = new HashSet<>();
+            List<Integer> received = new ArrayList<>();
             String frame;
-            while ((frame = erinOnB.pollQuietly(Duration.ofSeconds(2))) != null) {
+            while ((frame = erinOnB.pollQuietly(Duration.ofSeconds(3))) != null) {
                 received.add(Json.createReader(new java.io.StringReader(frame)).readObject().getInt("content"));
             }
-            assertEquals(acknowledged, received, "delivered exactly the acknowledged messages (refused: " + refused + ")");
-            assertFalse(acknowledged.isEmpty(), "refused: " + refused);
+            assertEquals(stored, received, "every stored message once, in order, on the same connection; none refused"
+                    + " (refused: " + refused + ")");
+            assertFalse(stored.isEmpty(), "refused: " + refused);
         }
+    }
+
+    @Test
+    @Order(5)
+    void catchesUpAConnectedClientWithWhatItsNodeMissedWhileNotSubscribed() throws Exception {
+        String frank = unique("frank");
+        String room = unique("gap");
+        try (WsClient frankOnB = open(nodeB, frank); WsClient poster = open(nodeA, unique("poster"))) {
+            awaitPresence(nodeA, frank, 1);
+            join(frankOnB, room);
+            // hold node B's subscriber out: cut it, and let no new connection authenticate until we say so
+            String subscriber = clientId("switchboard:node-b:subscriber");
+            String password = redis.password();
+            String locked = "locked-" + UUID.randomUUID();
+            redis.command("CONFIG SET requirepass " + locked); // connections already in stay authenticated
+            try {
+                redis.commandAs(locked, "CLIENT KILL ID " + subscriber);
+                Eventually.within(Duration.ofSeconds(10), "node B notices", () -> !ready(nodeB));
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    ApiClient.Reply reply = nodeA.api().postJson("api/messages",
+                            "{\"from\":\"svc\",\"to\":[\"" + frank + "\"],\"content\":" + i + "}");
+                    assertEquals(200, reply.status(), reply.body());
+                    assertEquals(List.of(frank), reply.json().getJsonArray("undelivered").getValuesAs(JsonString::getString),
+                            "stored, but its node was not listening");
+                    ids.add(reply.json().getString("messageId"));
+                    poster.send("{\"type\":\"publish\",\"id\":" + i + ",\"room\":\"" + room + "\",\"content\":\"r" + i + "\"}");
+                    assertEquals("ack", poster.next().getString("type"));
+                }
+                assertNull(frankOnB.pollQuietly(Duration.ofMillis(500)), "nothing reached frank during the gap");
+            } finally {
+                redis.commandAs(locked, "CONFIG SET requirepass " + password);
+            }
+            List<String> direct = new ArrayList<>();
+            List<String> inRoom = new ArrayList<>();
+            while (direct.size() + inRoom.size() < 10) {
+                JsonObject message = frankOnB.next("message");
+                (message.containsKey("room") ? inRoom : direct).add(message.get("content").toString());
+            }
+            assertEquals(List.of("0", "1", "2", "3", "4"), direct, "in order, on the connection that stayed open");
+            assertEquals(List.of("\"r0\"", "\"r1\"", "\"r2\"", "\"r3\"", "\"r4\""), inRoom);
+            assertNull(frankOnB.pollQuietly(Duration.ofSeconds(1)), "each once");
+            assertTrue(nodeB.log().contains("Relay caught up after a gap"), "repaired by the catch-up");
+            ApiClient.Reply after = nodeA.api().postJson("api/messages",
+                    "{\"from\":\"svc\",\"to\":[\"" + frank + "\"],\"content\":\"live again\"}");
+            assertEquals(200, after.status());
+            assertEquals("live again", frankOnB.next("message").getString("content"));
+        }
+    }
+
+    /** The id of the Redis client connection with this name ({@code CLIENT LIST}). */
+    private static String clientId(String name) throws Exception {
+        for (String line : redis.command("CLIENT LIST").split("\n")) {
+            if (line.contains(" name=" + name + " ")) {
+                return line.substring(line.indexOf("id=") + 3, line.indexOf(' ', line.indexOf("id=")));
+            }
+        }
+        throw new AssertionError("no Redis client named " + name);
     }
 
     @Test

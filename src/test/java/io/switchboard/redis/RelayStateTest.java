@@ -30,4 +30,19 @@ class RelayStateTest {
         state.commandFailed(new JedisDataException("ERR user_script:7: Script attempted to access nonexistent global variable"));
         assertTrue(state.isUp(), "everything else keeps relaying");
     }
+
+    @Test
+    void asksForRoomReconciliationOnEveryReturnOfTheRelayAndAfterAnUnrecordedChange() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        assertTrue(state.claimRoomReconciling(), "the first time up");
+        assertFalse(state.claimRoomReconciling(), "claimed once");
+        state.commandFailed(new JedisConnectionException("timeout"));
+        state.commandSucceeded();
+        assertTrue(state.claimRoomReconciling(), "DOWN then UP, although the subscriber never dropped");
+        state.roomChangeUnrecorded();
+        assertTrue(state.isUp());
+        assertTrue(state.claimRoomReconciling(), "a leave that could not be written while up");
+        assertFalse(state.claimRoomReconciling());
+    }
 }

@@ -110,6 +110,14 @@ public final class GatewayNode implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Writes the node's thread dump ({@code jcmd Thread.print}) to {@code file}, for a failing test's report. */
+    public void dumpThreads(Path file) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            new ProcessBuilder("jcmd", String.valueOf(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(file.toFile()).start().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** SIGTERM, as an orchestrator stops a node; returns at once (the node drains, then exits). */
     public void terminate() {
         process.destroy();

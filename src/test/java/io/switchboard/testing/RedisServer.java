@@ -22,6 +22,7 @@ public final class RedisServer implements AutoCloseable {
     private final String password;
     private final Path tlsDir;
     private final int tlsPort;
+    private String fsync = "everysec";
     private Process process;
 
     private RedisServer(int port, Path dir, boolean appendOnly, String password, Path tlsDir, int tlsPort) {
@@ -63,11 +64,31 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A password-protected, append-only server that fsyncs every write ({@code appendfsync always}): even
+     * a SIGKILL loses nothing it acknowledged. {@code dir} starts empty.
+     */
+    public static RedisServer startDurable(Path dir, String password) throws IOException {
+        RedisServer server = new RedisServer(freePort(), dir, true, password, null, 0);
+        server.fsync = "always";
+        Files.createDirectories(dir);
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+        }
+        server.startProcess();
+        return server;
+    }
+
     /** Kills the server with SIGKILL, as a crash would, and waits for it to exit. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The password the server was started with (null: none). */
+    public String password() {
+        return password;
     }
 
     /** The plain-TCP URL, with the password if there is one. */
@@ -97,6 +118,11 @@ public final class RedisServer implements AutoCloseable {
 
     /** Sends one command (inline protocol) and returns the raw reply. */
     public String command(String command) throws IOException {
+        return commandAs(password, command);
+    }
+
+    /** The same, authenticating with {@code password} (null: none), e.g. after {@code CONFIG SET requirepass}. */
+    public String commandAs(String password, String command) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
@@ -127,7 +153,7 @@ public final class RedisServer implements AutoCloseable {
 
     private void startProcess() throws IOException {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
+                "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", fsync,
                 "--dir", dir.toAbsolutePath().toString()));
         if (password != null) {
             command.addAll(List.of("--requirepass", password));

@@ -148,6 +148,12 @@ public final class WsClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** Drops the connection without a close handshake, as a broken network would; it then counts as closed (1006). */
+    public void abort() {
+        socket.abort();
+        closed.complete(new Closed(1006, "aborted by the client"));
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
