@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * {@code POST /api/messages}: a backend sends a direct message to users, as a client would. 200 means
  * stored (inbox on) and handed to every online recipient's connections; with Redis unreachable it is
- * 503 and nothing is stored, so the backend retries, with an {@code Idempotency-Key} to be safe.
+ * 503 and nothing is stored, so the backend retries, with an {@code Idempotency-Key} to be safe: keys
+ * are scoped by the credential that sent them, and reusing one for a different request is a 409.
  */
 @Path("messages")
 @RequestScoped

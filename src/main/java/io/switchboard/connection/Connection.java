@@ -14,8 +14,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One open WebSocket connection on this node: who it belongs to, its heartbeat clock and its bounded
- * outbound queue. Thread-safe: any thread may send to it or close it; closing happens once.
+ * One open WebSocket connection on this node: who it belongs to, its heartbeat clock, its bounded
+ * outbound queue, and for each stream of stored messages it receives the newest id it was sent (so no
+ * stored message is sent on it twice or out of order). Thread-safe: any thread may send to it or close
+ * it; closing happens once.
  */
 public final class Connection {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -49,9 +51,8 @@ public final class Connection {
     private final Map<StreamKey, List<Held>> holds = new HashMap<>();
     private int heldFrames;
     private long heldBytes;
-    /** Stored deliveries dropped because their id was at or below the stream's watermark (tests, metrics). */
+    /** Stored deliveries dropped because their id was at or below the stream's watermark. */
     private long duplicatesDropped;
-    private final long openedAtNanos;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
 
@@ -85,7 +86,6 @@ public final class Connection {
         this.writer = writer;
         this.closeListener = closeListener;
         this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed);
-        this.openedAtNanos = nowNanos;
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }
@@ -280,11 +280,6 @@ public final class Connection {
         if (!closed.get()) {
             outbox.afterQueued(then);
         }
-    }
-
-    /** When the connection opened (System.nanoTime). */
-    public long openedAtNanos() {
-        return openedAtNanos;
     }
 
     /** Records that the client showed it is alive (any frame or pong). */

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -137,7 +138,13 @@ public class ResumeService {
         if (last.isAfter(plan.after())) {
             MessageId replayed = last;
             Executor recorder = executor != null ? executor : managedExecutor;
-            connection.afterQueuedWritten(() -> recorder.execute(() -> recordSeen(connection, replayed)));
+            connection.afterQueuedWritten(() -> {
+                try {
+                    recorder.execute(() -> recordSeen(connection, replayed)); // never Redis on the writer thread
+                } catch (RejectedExecutionException shuttingDown) {
+                    LOG.log(Level.FINE, "Not recording what {0} was sent: shutting down", connection);
+                }
+            });
         }
     }
 

@@ -196,6 +196,7 @@ public class RedisNode {
      * again), and its client resumes exactly from the last id it processed.
      */
     private void resumeEverywhere() {
+        presence.lapseUnnoticed(); // handled now, whichever way it was noticed
         int closed = 0;
         for (Connection connection : connections.all()) {
             if (connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "node presumed dead for a while; resume")) {
@@ -275,6 +276,9 @@ public class RedisNode {
                 int caughtUp = catchUp.catchUp();
                 if (caughtUp > 0) {
                     LOG.info(() -> "Relay caught up after a gap: " + caughtUp + " stored messages re-read for local connections");
+                }
+                if (presence.lapseUnnoticed()) {
+                    resumeEverywhere(); // its notice was published while nobody here listened
                 }
                 state.subscribed();
                 presence.resynchronise();

@@ -46,17 +46,19 @@ public class RedisPresence {
      * clock: other nodes stored messages for its connections without relaying them), publishes
      * {@link RelayCodec.Kind#LAPSED} on the member's own channel in the same atomic step, so that its
      * subscriber sees the notice before any message routed to it again. KEYS: nodes. ARGV: member,
-     * alive-until ms, member channel, notice payload. Returns 0 (was alive), 1 (was missing), 2 (had expired).
+     * alive-until ms, member channel, notice payload. Returns {0} (was alive), {1, receivers} (was
+     * missing), or {2, receivers, its old alive-until, Redis' now} (had expired); receivers = 0 when the
+     * member's subscriber was not subscribed to take the notice.
      */
     static final String LIVENESS = """
             local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            if old and tonumber(old) >= now then return 0 end
-            redis.call('PUBLISH', ARGV[3], ARGV[4])
-            if old then return 2 end
-            return 1
+            if old and tonumber(old) >= now then return {0} end
+            local receivers = redis.call('PUBLISH', ARGV[3], ARGV[4])
+            if old then return {2, receivers, old, tostring(now)} end
+            return {1, receivers}
             """;
 
     @Inject
@@ -78,6 +80,10 @@ public class RedisPresence {
     private volatile Map<String, Integer> connectionsByNode = Map.of();
     private volatile long lastFullRefresh;
     private final AtomicBoolean rejoined = new AtomicBoolean();
+    /** A lapse whose notice reached no subscriber of this node (see {@link #lapseUnnoticed}). */
+    private final AtomicBoolean lapseUnnoticed = new AtomicBoolean();
+    /** Whether a liveness write of this run has succeeded before (writer thread only). */
+    private boolean wasAlive;
 
     /** How long a node counts as alive after its last tick: the heartbeat timeout plus two missed ticks. */
     long nodeTtlMillis() {
@@ -126,6 +132,14 @@ public class RedisPresence {
      */
     boolean rejoinedSinceLastAsked() {
         return rejoined.getAndSet(false);
+    }
+
+    /**
+     * Whether this node's liveness lapsed while it was not subscribed, so that its notice went to nobody;
+     * clears it. The subscriber asks right after subscribing.
+     */
+    boolean lapseUnnoticed() {
+        return lapseUnnoticed.getAndSet(false);
     }
 
     /** Other live nodes' connection counts as of their last tick (for broadcast acks). */
@@ -225,6 +239,10 @@ public class RedisPresence {
         Response<Map<String, String>> counts;
         Response<List<String>> live;
         Response<Object> lapsed;
+        // Not subscribed: a lapse found now would be noticed by nobody, and a subscription may complete
+        // while this runs, so the flag is up before the write and lowered after it if there was none.
+        boolean unsubscribed = !state.isSubscribed();
+        boolean raisedHere = unsubscribed && lapseUnnoticed.compareAndSet(false, true);
         try (AbstractPipeline pipeline = commands.pipelined()) {
             // Dead members stay in NODES until RedisNode's reaper removes them with their room memberships.
             lapsed = pipeline.eval(LIVENESS, List.of(RedisKeys.NODES), List.of(member.id(),
@@ -234,9 +252,30 @@ public class RedisPresence {
             counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             pipeline.sync();
+        } catch (RuntimeException e) {
+            if (raisedHere) {
+                lapseUnnoticed.set(false); // the write did not happen (Redis unreachable): nothing was found
+            }
+            throw e;
         }
-        if (((Number) lapsed.get()).intValue() == 1) {
+        List<?> liveness = (List<?>) lapsed.get();
+        boolean aliveBefore = wasAlive;
+        wasAlive = true;
+        long outcome = ((Number) liveness.get(0)).longValue();
+        if (outcome != 0 && ((Number) liveness.get(1)).longValue() == 0) {
+            lapseUnnoticed.set(true); // not subscribed: the next subscription acts on it instead
+        } else if (raisedHere) {
+            lapseUnnoticed.set(false);
+        }
+        if (outcome == 1) {
             rejoined.set(true);
+            if (aliveBefore) {
+                LOG.warning("This node was missing from the cluster (Redis lost its data, or another node reaped it"
+                        + " as dead); it rejoins");
+            }
+        } else if (outcome == 2) {
+            LOG.warning(() -> "This node's liveness had expired (alive until " + liveness.get(2) + ", Redis time "
+                    + liveness.get(3) + "): other nodes stopped relaying to it meanwhile");
         }
         if (full) {
             rewriteEntries(commands, now);

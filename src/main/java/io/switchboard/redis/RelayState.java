@@ -30,6 +30,11 @@ public class RelayState {
         return up.get();
     }
 
+    /** Whether the subscriber is subscribed (whatever the commands do). */
+    boolean isSubscribed() {
+        return subscribed.get();
+    }
+
     /** A room change was skipped or may have half-happened in Redis: reconcile this node's rooms soon. */
     void roomChangeUnrecorded() {
         roomsNeedReconciling.set(true);
