@@ -1,21 +1,21 @@
 package io.switchboard.api;
 
-import io.switchboard.inbox.Idempotency;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.Context;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.inbox.Idempotency;
+import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.JsonFields;
 import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.MessageRouter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
-import io.switchboard.protocol.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.util.List;

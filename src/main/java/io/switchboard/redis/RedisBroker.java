@@ -1,21 +1,20 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.connection.Connection;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
-import io.switchboard.routing.FanOutReport;
 import io.switchboard.registry.RoomRegistry;
 import io.switchboard.routing.ClusterBroker;
+import io.switchboard.routing.DeliveryReport;
+import io.switchboard.routing.Envelope;
 import io.switchboard.routing.FanOutReport;
+import io.switchboard.routing.LocalDelivery;
 import io.switchboard.routing.RoomChange;
 import io.switchboard.routing.RoomEnvelope;
 import io.switchboard.routing.RoomPage;
 import io.switchboard.routing.RoomSnapshot;
-import io.switchboard.routing.DeliveryReport;
-import io.switchboard.routing.Envelope;
-import io.switchboard.routing.LocalDelivery;
 import io.switchboard.routing.UserPresence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;

@@ -2,10 +2,10 @@ package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
-import io.switchboard.protocol.CloseCodes;
-import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.metrics.TrafficCounters;
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
+import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.routing.Envelope;
 import io.switchboard.routing.LocalDelivery;
 import io.switchboard.routing.RoomEnvelope;
@@ -168,8 +168,8 @@ public class RedisNode {
     private void watchSubscription() {
         Relay relay = subscription;
         Jedis connection = subscriberConnection;
-        if (relay == null || connection == null || !relay.wasSubscribed || !running) {
-            return;
+        if (relay == null || connection == null || !relay.wasSubscribed || relay.catchingUp || !running) {
+            return; // a catch-up keeps the subscriber busy (and Redis buffering) by design: not silence
         }
         long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - relay.lastHeardNanos);
         if (silentMillis > TICK_MILLIS + config.redisTimeoutMs()) {
@@ -264,6 +264,8 @@ public class RedisNode {
         private volatile boolean wasSubscribed;
         /** When the subscription last heard from Redis (System.nanoTime): a message, a pong, the subscribe. */
         private volatile long lastHeardNanos = System.nanoTime();
+        /** While the catch-up runs on the subscriber thread (nothing is read from the subscription then). */
+        private volatile boolean catchingUp;
 
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
@@ -273,7 +275,14 @@ public class RedisNode {
                 redis.discardIdleConnections();
                 // before any relayed message is handled: what was published while not subscribed, from the
                 // stored streams (a failure ends this subscription; the next one tries again)
-                int caughtUp = catchUp.catchUp();
+                int caughtUp;
+                catchingUp = true;
+                try {
+                    caughtUp = catchUp.catchUp();
+                } finally {
+                    catchingUp = false;
+                    lastHeardNanos = System.nanoTime();
+                }
                 if (caughtUp > 0) {
                     LOG.info(() -> "Relay caught up after a gap: " + caughtUp + " stored messages re-read for local connections");
                 }

@@ -1,7 +1,7 @@
 package io.switchboard.routing;
 
-import io.switchboard.inbox.Idempotency;
 import io.switchboard.connection.Connection;
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.registry.RoomRegistry;
 import java.util.List;
 import java.util.Map;

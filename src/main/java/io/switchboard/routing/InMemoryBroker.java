@@ -1,8 +1,8 @@
 package io.switchboard.routing;
 
-import io.switchboard.inbox.Idempotency;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.inbox.InMemoryInbox;
 import io.switchboard.inbox.StoredMessage;
 import io.switchboard.metrics.TrafficCounters;

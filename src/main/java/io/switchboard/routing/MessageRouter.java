@@ -1,7 +1,7 @@
 package io.switchboard.routing;
 
-import io.switchboard.inbox.Idempotency;
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.protocol.Frames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,22 +1,16 @@
 package io.switchboard.routing;
 
-import io.switchboard.inbox.Idempotency;
-import io.switchboard.protocol.ErrorCode;
-import io.switchboard.protocol.ProtocolException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
-import io.switchboard.inbox.InMemoryInbox;
-import io.switchboard.inbox.StoredMessage;
-import io.switchboard.protocol.MessageId;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.RecordingSink;
 import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.inbox.Idempotency;
+import io.switchboard.inbox.InMemoryInbox;
+import io.switchboard.inbox.StoredMessage;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.MessageId;
+import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
 import io.switchboard.security.Identity;
@@ -28,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MessageRouterTest {
     private final Clock clock = Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC);
