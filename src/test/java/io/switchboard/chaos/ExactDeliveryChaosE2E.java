@@ -626,7 +626,7 @@ class ExactDeliveryChaosE2E {
                                         ledger.acked(to, content);
                                     }
                                 }
-                                case UNKNOWN -> {
+                                case UNKNOWN, NO_ANSWER -> {
                                     if (toRoom) {
                                         ledger.maybeRoom.add(content);
                                     } else {
@@ -635,7 +635,7 @@ class ExactDeliveryChaosE2E {
                                 }
                                 case REFUSED -> ledger.refused.incrementAndGet();
                             }
-                            if (outcome == Outcome.UNKNOWN) {
+                            if (outcome == Outcome.NO_ANSWER) {
                                 break;
                             }
                             pause(30);
@@ -649,11 +649,13 @@ class ExactDeliveryChaosE2E {
             }
         }
 
-        enum Outcome { STORED, REFUSED, UNKNOWN }
+        enum Outcome { STORED, REFUSED, UNKNOWN, NO_ANSWER }
 
         /**
-         * The answer to request {@code id}: stored (an ack that reached Redis), refused (an error, or a room
-         * message delivered only locally while Redis was down: not stored), or unknown (no answer came).
+         * The answer to request {@code id}: stored (an ack without {@code relay}), refused (an error other
+         * than 503), or unknown: no answer came, or the node could not complete its Redis call (503, or an
+         * ack saying {@code relay: unavailable}) — a script whose reply was lost may still have stored and
+         * relayed the message, so the sender cannot know (see the closing note of issue 14).
          */
         private static Outcome answer(WsClient sender, int id, String content, Ledger ledger) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -664,11 +666,11 @@ class ExactDeliveryChaosE2E {
                 }
                 if ("ack".equals(frame.getString("type"))) {
                     ledger.ids.put(content, frame.getString("messageId", "?"));
-                    return frame.containsKey("relay") ? Outcome.REFUSED : Outcome.STORED;
+                    return frame.containsKey("relay") ? Outcome.UNKNOWN : Outcome.STORED;
                 }
-                return Outcome.REFUSED;
+                return frame.getInt("code", 0) == 503 ? Outcome.UNKNOWN : Outcome.REFUSED;
             }
-            return Outcome.UNKNOWN;
+            return Outcome.NO_ANSWER;
         }
     }
 
