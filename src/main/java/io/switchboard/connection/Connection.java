@@ -129,6 +129,22 @@ public final class Connection {
     }
 
     /**
+     * Holds back every frame queued from now on until {@link #sendFirst}: lets the connection become
+     * visible (registered, in presence) before its first frame goes out. Call before anything is sent, and
+     * make sure {@link #sendFirst} follows (in a {@code finally}): until then nothing reaches the client.
+     */
+    public void holdUntilFirstFrame() {
+        outbox.hold();
+    }
+
+    /** Sends {@code frame} ahead of everything queued since {@link #holdUntilFirstFrame}, then the rest. */
+    public void sendFirst(String frame) {
+        if (!closed.get()) {
+            outbox.releaseWith(frame);
+        }
+    }
+
+    /**
      * Queues an encoded frame. Returns false if the connection is closed, or if its queue is full, in
      * which case the connection is cut as a slow consumer. Never blocks.
      */

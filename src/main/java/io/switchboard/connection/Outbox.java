@@ -1,6 +1,6 @@
 package io.switchboard.connection;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +25,7 @@ final class Outbox {
     private final long maxBytes;
     private final Consumer<Throwable> onSendFailure;
 
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
     private final AtomicInteger queuedFrames = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     /** The queue entry standing for a ping (compared by identity, never sent as text). */
@@ -91,6 +91,28 @@ final class Outbox {
         if (sending.compareAndSet(false, true)) {
             writer.execute(this::sendNext);
         }
+    }
+
+    /**
+     * Holds back every frame offered from now on until {@link #releaseWith}: a connection can become
+     * visible (deliveries queue up) before its first frame is known, and that frame still goes first.
+     * Call before anything is offered. Holding is owning the send flag, so no send starts meanwhile.
+     */
+    void hold() {
+        if (!sending.compareAndSet(false, true)) {
+            throw new IllegalStateException("hold() after frames were offered");
+        }
+    }
+
+    /** Queues {@code first} ahead of everything held since {@link #hold}, counted like any frame, and starts sending. */
+    void releaseWith(String first) {
+        if (closed) {
+            return; // nothing is sent any more; the flag stays held
+        }
+        queuedFrames.incrementAndGet();
+        queuedBytes.addAndGet((long) first.length() * 2);
+        queue.addFirst(first);
+        writer.execute(this::sendNext);
     }
 
     int queuedFrames() {

@@ -87,10 +87,12 @@ public class ResumeService {
     }
 
     /**
-     * Opens a connection's inbox: plans the replay and holds back live inbox deliveries, sends the welcome,
-     * runs {@code makeVisible} (registry, presence), then replays. In this order a message stored while the
-     * connection becomes visible is after the plan's point, so the replay or live delivery has it. When the
-     * store cannot be read the welcome gets a null plan and the connection starts with live traffic.
+     * Opens a connection's inbox: plans the replay and holds back live inbox deliveries, runs
+     * {@code makeVisible} (registry, presence) while every frame is held, sends the welcome ahead of what
+     * queued meanwhile, then replays. In this order a message stored while the connection becomes visible
+     * is after the plan's point, so the replay or live delivery has it; and a client that has its welcome
+     * is reachable (live traffic, presence). When the store cannot be read the welcome gets a null plan and
+     * the connection starts with live traffic.
      */
     public void open(Connection connection, Optional<MessageId> since, Welcome welcome, Runnable makeVisible) {
         Plan plan = null;
@@ -100,8 +102,12 @@ public class ResumeService {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
         }
-        connection.send(welcome.frame(plan));
-        makeVisible.run();
+        connection.holdUntilFirstFrame();
+        try {
+            makeVisible.run();
+        } finally {
+            connection.sendFirst(welcome.frame(plan));
+        }
         if (plan != null) {
             replay(connection, plan);
         }

@@ -100,8 +100,12 @@ public class GatewayEndpoint {
                     plan -> welcome(connection, plan == null ? null : plan.recovered(), plan == null),
                     () -> makeVisible(connection));
         } else {
-            connection.send(welcome(connection, null, false)); // the first frame, before any delivery can queue
-            makeVisible(connection);
+            connection.holdUntilFirstFrame(); // visible first, so a client with its welcome is reachable
+            try {
+                makeVisible(connection);
+            } finally {
+                connection.sendFirst(welcome(connection, null, false)); // still the first frame
+            }
         }
     }
 

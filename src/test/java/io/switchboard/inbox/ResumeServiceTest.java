@@ -76,6 +76,21 @@ class ResumeServiceTest {
     }
 
     @Test
+    void theConnectionIsVisibleBeforeItsWelcomeGoesOutYetTheWelcomeComesFirst() {
+        MessageId one = store("bob", "one");
+        Client client = connect("phone");
+        List<String> sentWhenVisible = new java.util.ArrayList<>();
+        List<String> after = open(resume, client, Optional.empty(), () -> {
+            sentWhenVisible.addAll(client.sink().sent);
+            // a frame of no stream (a broadcast) reaching the connection as soon as it is visible
+            client.connection().deliver(null, null, "{\"type\":\"broadcast\"}");
+        });
+        assertEquals(List.of(), sentWhenVisible, "nothing written before the welcome: a client with it is reachable");
+        assertEquals(List.of("{\"type\":\"broadcast\"}", frame(one, "one")), after,
+                "what came while becoming visible follows the welcome");
+    }
+
+    @Test
     void resumesAfterTheGivenIdOrTheDevicesLastAck() {
         MessageId one = store("bob", "one");
         MessageId two = store("bob", "two");
@@ -116,7 +131,7 @@ class ResumeServiceTest {
             client.connection().deliver(StreamKey.INBOX, two, frame(two, "two"));
             client.connection().deliver(StreamKey.INBOX, three, frame(three, "three"));
             client.connection().deliver(null, null, "{\"type\":\"broadcast\"}"); // no stream: not held
-            assertEquals(List.of(WELCOME, "{\"type\":\"broadcast\"}"), client.sink().sent, "no stored message overtakes the replay");
+            assertEquals(List.of(), client.sink().sent, "nothing goes out before the welcome");
         });
         assertEquals(List.of("{\"type\":\"broadcast\"}", frame(one, "one"), frame(two, "two"), frame(three, "three")), sent);
         client.connection().deliver(StreamKey.INBOX, three, frame(three, "three"));
