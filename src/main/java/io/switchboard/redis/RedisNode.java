@@ -117,6 +117,7 @@ public class RedisNode {
             return;
         }
         running = true;
+        presence.onUnnoticedLapse(this::resumeEverywhere);
         writer = threads.newThread(presence::runWriter);
         writer.setName("switchboard-presence-writer");
         writer.start();
@@ -272,6 +273,7 @@ public class RedisNode {
             lastHeardNanos = System.nanoTime();
             if (subscribedChannels == 2) {
                 wasSubscribed = true;
+                presence.subscriptionCompleted();
                 redis.discardIdleConnections();
                 // before any relayed message is handled: what was published while not subscribed, from the
                 // stored streams (a failure ends this subscription; the next one tries again)

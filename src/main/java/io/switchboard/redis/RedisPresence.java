@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
@@ -82,6 +83,10 @@ public class RedisPresence {
     private final AtomicBoolean rejoined = new AtomicBoolean();
     /** A lapse whose notice reached no subscriber of this node (see {@link #lapseUnnoticed}). */
     private final AtomicBoolean lapseUnnoticed = new AtomicBoolean();
+    /** Subscriptions completed so far (see {@link #subscriptionCompleted}). */
+    private final AtomicLong subscriptions = new AtomicLong();
+    /** Acts on a lapse nobody heard of, when a subscription that completed meanwhile may have looked too early. */
+    private volatile Runnable unnoticedLapseHandler = () -> { };
     /** Whether a liveness write of this run has succeeded before (writer thread only). */
     private boolean wasAlive;
 
@@ -136,10 +141,20 @@ public class RedisPresence {
 
     /**
      * Whether this node's liveness lapsed while it was not subscribed, so that its notice went to nobody;
-     * clears it. The subscriber asks right after subscribing.
+     * clears it. The subscriber asks right after subscribing (after {@link #subscriptionCompleted}).
      */
     boolean lapseUnnoticed() {
         return lapseUnnoticed.getAndSet(false);
+    }
+
+    /** Subscriber thread: a subscription is live (both channels), before it asks {@link #lapseUnnoticed}. */
+    void subscriptionCompleted() {
+        subscriptions.incrementAndGet();
+    }
+
+    /** What to run when a lapse is found that a subscription completing meanwhile may have missed. */
+    void onUnnoticedLapse(Runnable handler) {
+        unnoticedLapseHandler = handler;
     }
 
     /** Other live nodes' connection counts as of their last tick (for broadcast acks). */
@@ -239,10 +254,10 @@ public class RedisPresence {
         Response<Map<String, String>> counts;
         Response<List<String>> live;
         Response<Object> lapsed;
-        // Not subscribed: a lapse found now would be noticed by nobody, and a subscription may complete
-        // while this runs, so the flag is up before the write and lowered after it if there was none.
-        boolean unsubscribed = !state.isSubscribed();
-        boolean raisedHere = unsubscribed && lapseUnnoticed.compareAndSet(false, true);
+        // A lapse whose notice reached no subscriber is flagged for the next subscription; one that
+        // completed while this ran may have asked before the flag was up: then it is acted on here.
+        // (Raising the flag before the write instead made healthy nodes resume their clients needlessly.)
+        long subscriptionsBefore = subscriptions.get();
         try (AbstractPipeline pipeline = commands.pipelined()) {
             // Dead members stay in NODES until RedisNode's reaper removes them with their room memberships.
             lapsed = pipeline.eval(LIVENESS, List.of(RedisKeys.NODES), List.of(member.id(),
@@ -252,11 +267,6 @@ public class RedisPresence {
             counts = pipeline.hgetAll(RedisKeys.NODE_CONNECTIONS);
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             pipeline.sync();
-        } catch (RuntimeException e) {
-            if (raisedHere) {
-                lapseUnnoticed.set(false); // the write did not happen (Redis unreachable): nothing was found
-            }
-            throw e;
         }
         List<?> liveness = (List<?>) lapsed.get();
         boolean aliveBefore = wasAlive;
@@ -264,8 +274,9 @@ public class RedisPresence {
         long outcome = ((Number) liveness.get(0)).longValue();
         if (outcome != 0 && ((Number) liveness.get(1)).longValue() == 0) {
             lapseUnnoticed.set(true); // not subscribed: the next subscription acts on it instead
-        } else if (raisedHere) {
-            lapseUnnoticed.set(false);
+            if (subscriptions.get() != subscriptionsBefore && lapseUnnoticed.getAndSet(false)) {
+                unnoticedLapseHandler.run(); // it subscribed after the notice and may have asked already
+            }
         }
         if (outcome == 1) {
             rejoined.set(true);

@@ -57,11 +57,15 @@ public class RelayCatchUp {
         }
     }
 
+    /** A connection of a stream and the id after which it may have missed messages. */
+    private record Reader(Connection connection, MessageId after) {
+    }
+
     /** One stream to read: its Redis key, its connections here, and where to start reading it. */
     private static final class Gap {
         final StreamKey stream;
         final String key;
-        final List<Connection> connections = new ArrayList<>();
+        final List<Reader> readers = new ArrayList<>();
         MessageId from;
 
         Gap(StreamKey stream, String key) {
@@ -85,7 +89,6 @@ public class RelayCatchUp {
                 add(gaps, stream, RedisKeys.roomHistory(room), member);
             }
         }
-        gaps.values().removeIf(gap -> gap.from == null);
         int read = 0;
         List<Gap> pending = new ArrayList<>(gaps.values());
         while (!pending.isEmpty()) {
@@ -129,23 +132,28 @@ public class RelayCatchUp {
         return new StreamEntryID(id.millis(), id.sequence() + 1);
     }
 
+    /**
+     * A connection's stream starts after its watermark, or, if it was never sent a stored message there,
+     * after the newest id relayed here (it has everything up to that one or was not there for it: a room
+     * joined without {@code since} gets nothing from before its join). A connection with neither is skipped.
+     */
     private void add(Map<String, Gap> gaps, StreamKey stream, String key, Connection connection) {
-        Gap gap = gaps.computeIfAbsent(key, k -> new Gap(stream, key));
-        gap.connections.add(connection);
         Optional<MessageId> watermark = connection.watermark(stream);
         if (watermark.isEmpty() && lastRelayed.equals(MessageId.ZERO)) {
             return; // nothing was ever sent to it nor relayed here: nothing it could have missed is known
         }
         MessageId start = watermark.orElse(lastRelayed);
+        Gap gap = gaps.computeIfAbsent(key, k -> new Gap(stream, key));
+        gap.readers.add(new Reader(connection, start));
         if (gap.from == null || gap.from.isAfter(start)) {
             gap.from = start;
         }
     }
 
     private static void deliver(Gap gap, MessageId id, String frame, String excludedConnection) {
-        for (Connection connection : gap.connections) {
-            if (!connection.id().equals(excludedConnection)) {
-                connection.deliver(gap.stream, id, frame);
+        for (Reader reader : gap.readers) {
+            if (id.isAfter(reader.after()) && !reader.connection().id().equals(excludedConnection)) {
+                reader.connection().deliver(gap.stream, id, frame);
             }
         }
     }

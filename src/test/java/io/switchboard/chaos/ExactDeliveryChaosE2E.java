@@ -298,7 +298,7 @@ class ExactDeliveryChaosE2E {
             int direct = acked.values().stream().mapToInt(Set::size).sum();
             int unknown = maybe.values().stream().mapToInt(Set::size).sum();
             return direct + " direct deliveries and " + ackedRoom.size() + " room messages acknowledged, "
-                    + (unknown + maybeRoom.size()) + " with the answer lost in flight, " + refused.get() + " refused";
+                    + (unknown + maybeRoom.size()) + " with an unknown outcome (answer lost, or 503 / relay unavailable), " + refused.get() + " refused";
         }
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,6 +97,60 @@ class RedisPresenceIT {
         started.add(member);
         member.tick();
         return member;
+    }
+
+    /** Keeps Redis busy (every client waits) for {@code millis}, from another thread; returns when it has begun. */
+    private static CompletableFuture<Void> stallRedis(long millis) throws InterruptedException {
+        String stall = "local t = redis.call('TIME') local s = t[1] * 1000 + t[2] / 1000 "
+                + "repeat t = redis.call('TIME') until t[1] * 1000 + t[2] / 1000 - s >= " + millis + " return 1";
+        CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> {
+            try {
+                redis.command("EVAL \"" + stall + "\" 0");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(100);
+        return stalled;
+    }
+
+    /**
+     * The liveness write runs while the node is not subscribed; a subscription completes while the write
+     * waits for Redis and asks at once whether a lapse went unnoticed. A healthy node must answer no (it
+     * used to answer yes, and close every client with 1012); a node that had really lapsed must still act,
+     * even though the subscription asked before the write found the lapse.
+     */
+    @Test
+    void aSubscriptionCompletingDuringTheLivenessWriteGetsNoFalseLapseAndMissesNoRealOne() throws Exception {
+        Member node = member("node-lapse-" + UUID.randomUUID());
+        AtomicInteger handled = new AtomicInteger();
+        node.presence().onUnnoticedLapse(handled::incrementAndGet);
+        Eventually.within(Duration.ofSeconds(5), "the first write (a lapse: not there yet) is flagged", () -> node.presence().lapseUnnoticed());
+
+        CompletableFuture<Void> stall = stallRedis(1500);
+        node.tick(); // alive: the write waits for Redis
+        Thread.sleep(300);
+        node.presence().subscriptionCompleted();
+        assertFalse(node.presence().lapseUnnoticed(), "a healthy node is not told to resume its clients");
+        stall.join();
+        Thread.sleep(300);
+        assertEquals(0, handled.get());
+        assertFalse(node.presence().lapseUnnoticed());
+
+        redis.command("ZREM sb:nodes " + node.presence().member.id()); // presumed dead and reaped meanwhile
+        stall = stallRedis(1500);
+        node.tick();
+        Thread.sleep(300);
+        node.presence().subscriptionCompleted();
+        assertFalse(node.presence().lapseUnnoticed(), "asked before the write found the lapse");
+        stall.join();
+        Eventually.within(Duration.ofSeconds(5), "the lapse is acted on by the write that found it", () -> handled.get() == 1);
+        assertFalse(node.presence().lapseUnnoticed(), "acted on once");
+
+        redis.command("ZREM sb:nodes " + node.presence().member.id());
+        node.tick(); // no subscription completes this time: the next one acts on it
+        Eventually.within(Duration.ofSeconds(5), "flagged for the next subscription", () -> node.presence().lapseUnnoticed());
+        assertEquals(1, handled.get());
     }
 
     private static int connections(Member reader, String user) {

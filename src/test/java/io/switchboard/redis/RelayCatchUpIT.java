@@ -138,6 +138,25 @@ class RelayCatchUpIT {
     }
 
     @Test
+    void aConnectionThatJoinedWithoutSinceGetsNothingFromBeforeTheLastRelayedId() {
+        String room = "late-" + UUID.randomUUID();
+        Client amy = connect("amy-" + UUID.randomUUID());
+        rooms.join(amy.connection(), room, 10);
+        MessageId first = storeInRoom(room, "first", "");
+        amy.connection().deliver(StreamKey.room(room), first, "{\"content\":\"first\"}");
+        MessageId own = storeInRoom(room, "amy's own, echo off", amy.connection().id());
+        catchUp.relayed(own); // relayed here: amy was not sent it, so her stream still starts after "first"
+        Client dan = connect("dan-" + UUID.randomUUID());
+        rooms.join(dan.connection(), room, 10); // joined now, without since: never sent a stored message here
+
+        storeInRoom(room, "in the gap", "");
+        catchUp.catchUp();
+
+        assertEquals(List.of("first", "in the gap"), contents(amy.sink()));
+        assertEquals(List.of("in the gap"), contents(dan.sink()), "nothing from before dan joined, though the stream is read from earlier");
+    }
+
+    @Test
     void readsNothingForAStreamWhenNothingWasEverSentOrRelayedHere() {
         String room = "quiet-" + UUID.randomUUID();
         storeInRoom(room, "old", "");
