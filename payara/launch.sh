@@ -32,6 +32,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+source "$here/find-java.sh"
 micro="$(dirname "$war")/payara-micro.jar"
 [ -f "$war" ] || { echo "launch.sh: no WAR at $war (run: mvn package -DskipTests)" >&2; exit 1; }
 [ -f "$micro" ] || { echo "launch.sh: no payara-micro.jar next to the WAR (run: mvn package -DskipTests)" >&2; exit 1; }
@@ -65,7 +66,7 @@ Then, in another shell:
 MSG
 fi
 
-exec java "${opts[@]}" -jar "$micro" \
+exec "$JAVA_HOME/bin/java" "${opts[@]}" -jar "$micro" \
   --deploy "$war" --contextroot / --port "$port" \
   --nocluster --disablephonehome \
   --prebootcommandfile "$preboot" \

@@ -4,5 +4,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+source "$root/payara/find-java.sh" # Java 21+ for Payara Micro 7, also used by Maven
 mvn -B -q clean package -DskipTests
 exec "$root/payara/launch.sh" --dev --port "${PORT:-8080}" "$@"

@@ -8,9 +8,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-for tool in java mvn node npm; do
+for tool in mvn node npm; do
   command -v "$tool" >/dev/null || { echo "run-tests.sh: '$tool' is required" >&2; exit 1; }
 done
+
+# Maven, the in-container tests and the nodes they start all run on this Java (21+, for Payara Micro 7)
+source "$root/payara/find-java.sh"
+echo "run-tests.sh: using Java at $JAVA_HOME"
 
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)

@@ -11,7 +11,9 @@
  * What it does for the application (protocol: src/docs/protocol.md, client guide: src/docs/client.md):
  * - Commands return promises settled by the server's reply to that command (ack, joined, left, pong,
  *   history, acked) or rejected with a {@link SwitchboardError} carrying the server's error code/reason.
- *   Commands issued while (re)connecting wait for the connection, up to `commandTimeoutMs`.
+ *   Commands issued while (re)connecting wait for the connection, up to `commandTimeoutMs`. A command
+ *   the node refused as `overloaded` (not run) is sent again after the `retryAfterMs` it names, within
+ *   the same `commandTimeoutMs`.
  * - Reconnects with exponential backoff and jitter (bounded by `maxDelayMs`); at once on 1012 (node
  *   shutting down) and 4002 (disconnected by a backend); never after an authentication failure or a
  *   4100–4199 close ("do not reconnect with these credentials").
@@ -152,6 +154,8 @@ export class SwitchboardClient extends EventTarget {
     this.lastReceived = 0;
     this.pingSent = 0;
     this.timers = { reconnect: null, watchdog: null, ack: null, refresh: null };
+    /** command → timer, for commands the server refused as `overloaded`, waiting to be sent again */
+    this.retrying = new Map();
     this.ackedUpTo = null;
     this.refreshing = false;
     this.authRetried = false;
@@ -435,6 +439,12 @@ export class SwitchboardClient extends EventTarget {
       }
     }
     this.rejectInFlight(error);
+    for (const [command, timer] of this.retrying) {
+      clearTimeout(timer);
+      clearTimeout(command.timer);
+      command.reject(error);
+    }
+    this.retrying.clear();
     this.queue.splice(0).forEach((c) => c.reject(error));
     for (const entry of this.rooms.values()) {
       entry.waiters.splice(0).forEach((w) => w.reject(error));
@@ -595,6 +605,23 @@ export class SwitchboardClient extends EventTarget {
     }
     if (frame.id !== undefined && this.pending.has(frame.id)) {
       const command = this.pending.get(frame.id);
+      if (frame.reason === "overloaded" && command.frame.type !== "join") {
+        // surely not run (the node refused it before queueing): send it again after the wait it names,
+        // until the command's own timeout
+        this.pending.delete(frame.id);
+        this.retrying.set(command, setTimeout(() => {
+          this.retrying.delete(command);
+          if (command.expired) {
+            return;
+          }
+          if (this.state === "open") {
+            this.transmit(command);
+          } else {
+            this.queue.push(command);
+          }
+        }, frame.retryAfterMs ?? 100));
+        return;
+      }
       if (command.frame.type === "join") {
         const entry = this.rooms.get(command.frame.room);
         if (entry && entry.joined && frame.code === 503) {
@@ -641,6 +668,7 @@ export class SwitchboardClient extends EventTarget {
       }
       const command = { frame: { ...frame, id: this.nextId++ }, resolve, reject, timer: null };
       command.timer = setTimeout(() => {
+        command.expired = true;
         this.pending.delete(command.frame.id);
         const queued = this.queue.indexOf(command);
         if (queued >= 0) {

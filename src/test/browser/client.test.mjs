@@ -87,6 +87,47 @@ test("command promises settle with the server's reply or its error code and reas
   });
 });
 
+test("a message the node refused as overloaded is sent again after the wait it names, once acknowledged", async (t) => {
+  await withPages(t, browser, async (open) => {
+    const page = await libraryPage(open);
+    const alice = unique("alice");
+    const bob = unique("bob");
+    // the proxy plays an overloaded node for alice's first message: it answers for the node and drops it
+    const seen = [];
+    await page.routeWebSocket(/\/ws\?/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(message);
+        if (frame.type === "message") {
+          seen.push(frame);
+          if (seen.length === 1) {
+            ws.send(JSON.stringify({ type: "error", code: 503, reason: "overloaded", message: "busy", retryAfterMs: 300, id: frame.id }));
+            return;
+          }
+        }
+        server.send(message);
+      });
+    });
+    const result = await page.evaluate(async ({ alice, bob }) => {
+      const receiver = window.client(bob);
+      await window.opened(receiver);
+      const sender = window.client(alice);
+      await window.opened(sender);
+      const started = Date.now();
+      const ack = await sender.send([bob], "once");
+      return { ack, waitedMs: Date.now() - started };
+    }, { alice, bob });
+    assert.equal(result.ack.type, "ack");
+    assert.equal(result.ack.delivered[bob], 1);
+    assert.ok(result.waitedMs >= 300, "waited as told: " + result.waitedMs);
+    assert.equal(seen.length, 2, "sent twice: refused, then taken");
+    assert.deepEqual(seen[1], seen[0], "the same command, same id");
+    await until(page, bob, "message", (m) => m.content === "once");
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await events(page, bob, "message")).filter((m) => m.content === "once").length, 1, "delivered once");
+  });
+});
+
 test("a refused token ends the client without reconnecting; getToken gets exactly one more try", async (t) => {
   await withPages(t, browser, async (open) => {
     const page = await libraryPage(open);

@@ -4,7 +4,6 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.inbox.Idempotency;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.JsonFields;
-import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.MessageRouter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -20,6 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /api/messages}: a backend sends a direct message to users, as a client would. 200 means
@@ -55,18 +57,27 @@ public class MessagesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public MessageAccepted send(@HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest http,
-            InputStream body) {
+    public CompletionStage<MessageAccepted> send(@HeaderParam("Idempotency-Key") String idempotencyKey,
+            @Context HttpServletRequest http, InputStream body) {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
         List<String> to = JsonFields.userList(request, "to", config.maxRecipients());
         String key = checkedIdempotencyKey(idempotencyKey);
         Idempotency idempotency = key == null ? null
                 : Idempotency.of(String.valueOf(http.getAttribute(BackendAuthFilter.CREDENTIAL)), key, request.toString());
-        DeliveryReport report = router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), idempotency);
-        return new MessageAccepted(report.messageId(), report.delivered(), report.offline(),
-                report.undelivered().isEmpty() ? null : report.undelivered(),
-                report.relayUnavailable() ? "unavailable" : null, report.duplicate() ? Boolean.TRUE : null);
+        // Answered when the store answers; the request thread does not wait for Redis meanwhile.
+        CompletableFuture<MessageAccepted> accepted = new CompletableFuture<>();
+        router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), idempotency).whenComplete((report, error) -> {
+            if (error != null) {
+                // the cause itself (a ProtocolException for refusals), so the problem mappers apply
+                accepted.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+                return;
+            }
+            accepted.complete(new MessageAccepted(report.messageId(), report.delivered(), report.offline(),
+                    report.undelivered().isEmpty() ? null : report.undelivered(),
+                    report.relayUnavailable() ? "unavailable" : null, report.duplicate() ? Boolean.TRUE : null));
+        });
+        return accepted;
     }
 
     /** Null when absent; else 1–200 printable ASCII characters (it is kept in Redis as part of a key). */

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.limits.KeyedRateLimiter;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
 import jakarta.ws.rs.WebApplicationException;
@@ -21,7 +22,12 @@ public final class ProblemMappers {
     public static class ProtocolExceptionMapper implements ExceptionMapper<ProtocolException> {
         @Override
         public Response toResponse(ProtocolException e) {
-            return Problems.response(e.code(), e.getMessage());
+            Response problem = Problems.response(e.code(), e.getMessage());
+            if (e.retryAfterMillis() < 0) {
+                return problem;
+            }
+            return Response.fromResponse(problem)
+                    .header("Retry-After", KeyedRateLimiter.retryAfterSeconds(e.retryAfterMillis())).build();
         }
     }
 

@@ -129,6 +129,18 @@ public class SwitchboardConfig {
     int redisPoolMaxTotal;
 
     @Inject
+    @ConfigProperty(name = "switchboard.redis.pipeline.lanes", defaultValue = "2")
+    int redisPipelineLanes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.pipeline.queue", defaultValue = "4096")
+    int redisPipelineQueue;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.pipeline.max-batch", defaultValue = "256")
+    int redisPipelineMaxBatch;
+
+    @Inject
     @ConfigProperty(name = "switchboard.rooms.max-per-connection", defaultValue = "100")
     int roomsMaxPerConnection;
 
@@ -137,8 +149,12 @@ public class SwitchboardConfig {
     int roomsMaxListedUsers;
 
     @Inject
-    @ConfigProperty(name = "switchboard.rooms.presence-events.max-members", defaultValue = "1000")
+    @ConfigProperty(name = "switchboard.rooms.presence-events.max-members", defaultValue = "100")
     int roomsPresenceEventsMaxMembers;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.rooms.presence-counts.interval-ms", defaultValue = "250")
+    long roomsPresenceCountsIntervalMs;
 
     @Inject
     @ConfigProperty(name = "switchboard.rooms.join-claim", defaultValue = "rooms")
@@ -281,6 +297,9 @@ public class SwitchboardConfig {
         positive("switchboard.redis.timeout-ms", redisTimeoutMs);
         positive("switchboard.redis.reconnect.max-backoff-ms", redisMaxBackoffMs);
         positive("switchboard.redis.pool.max-total", redisPoolMaxTotal);
+        positive("switchboard.redis.pipeline.lanes", redisPipelineLanes);
+        positive("switchboard.redis.pipeline.queue", redisPipelineQueue);
+        positive("switchboard.redis.pipeline.max-batch", redisPipelineMaxBatch);
         positive("switchboard.rooms.max-per-connection", roomsMaxPerConnection);
         positive("switchboard.rooms.max-listed-users", roomsMaxListedUsers);
         positive("switchboard.inbox.max-entries", inboxMaxEntries);
@@ -312,6 +331,9 @@ public class SwitchboardConfig {
             throw new IllegalStateException("need 0 <= switchboard.shutdown.drain-ms <= switchboard.shutdown.grace-ms");
         }
         positive("switchboard.rooms.history.max-age-ms", roomHistoryMaxAgeMs);
+        if (roomsPresenceCountsIntervalMs < 0) {
+            throw new IllegalStateException("switchboard.rooms.presence-counts.interval-ms must be >= 0");
+        }
         if (roomsPresenceEventsMaxMembers < 0) {
             throw new IllegalStateException("switchboard.rooms.presence-events.max-members must be >= 0");
         }
@@ -444,6 +466,21 @@ public class SwitchboardConfig {
         return redisPoolMaxTotal;
     }
 
+    /** Threads that send stored messages to Redis, each pipelining what its queue holds in one round trip. */
+    public int redisPipelineLanes() {
+        return redisPipelineLanes;
+    }
+
+    /** Calls each pipeline lane holds before refusing more with {@code overloaded}. */
+    public int redisPipelineQueue() {
+        return redisPipelineQueue;
+    }
+
+    /** Most calls sent in one pipelined round trip. */
+    public int redisPipelineMaxBatch() {
+        return redisPipelineMaxBatch;
+    }
+
     public int jwtClockSkewSeconds() {
         return jwtClockSkewSeconds;
     }
@@ -464,6 +501,11 @@ public class SwitchboardConfig {
      */
     public int roomsPresenceEventsMaxMembers() {
         return roomsPresenceEventsMaxMembers;
+    }
+
+    /** Bigger rooms get at most one member-count update per this many ms from each node; 0 = none. */
+    public long roomsPresenceCountsIntervalMs() {
+        return roomsPresenceCountsIntervalMs;
     }
 
     public String roomsJoinClaim() {

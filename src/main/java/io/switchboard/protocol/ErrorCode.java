@@ -25,6 +25,7 @@ public enum ErrorCode {
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
     TOO_MANY_CONNECTIONS(429, "too-many-connections", "The user holds as many connections on this node as allowed"),
     INTERNAL(500, "internal", "Internal error"),
+    OVERLOADED(503, "overloaded", "This node has more work queued than it takes; retry after retryAfterMs (Retry-After)"),
     RELAY_UNAVAILABLE(503, "relay-unavailable", "The cluster relay (Redis) is unreachable; retry later"),
     NODE_FULL(503, "node-full", "This node holds as many connections as allowed; connect again (to another node)"),
     DRAINING(503, "draining", "This node is shutting down; connect again (the load balancer picks another node)");

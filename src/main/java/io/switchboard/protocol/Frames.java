@@ -213,6 +213,11 @@ public final class Frames {
                 .write("user", user).write("members", members));
     }
 
+    /** A big room's member count, coalesced: no user, no event. */
+    public static String memberCount(String room, int members) {
+        return write(g -> g.write("type", "presence").write("room", room).write("members", members));
+    }
+
     private static void writeRelay(JsonGenerator g, boolean relayUnavailable) {
         if (relayUnavailable) {
             g.write("relay", "unavailable");
@@ -228,9 +233,17 @@ public final class Frames {
     }
 
     public static String error(ErrorCode code, String message, JsonValue requestId) {
+        return error(code, message, requestId, -1);
+    }
+
+    /** An error frame; {@code retryAfterMillis} ≥ 0 adds {@code retryAfterMs}, the wait before retrying. */
+    public static String error(ErrorCode code, String message, JsonValue requestId, long retryAfterMillis) {
         return write(g -> {
             g.write("type", "error").write("code", code.status()).write("reason", code.slug())
                     .write("message", message);
+            if (retryAfterMillis >= 0) {
+                g.write("retryAfterMs", retryAfterMillis);
+            }
             writeId(g, requestId);
         });
     }

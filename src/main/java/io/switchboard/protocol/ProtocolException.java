@@ -8,15 +8,26 @@ public class ProtocolException extends RuntimeException {
 
     private final ErrorCode code;
     private final transient JsonValue requestId;
+    private final long retryAfterMillis;
 
     public ProtocolException(ErrorCode code, String message) {
         this(code, message, null);
     }
 
     public ProtocolException(ErrorCode code, String message, JsonValue requestId) {
+        this(code, message, requestId, -1);
+    }
+
+    private ProtocolException(ErrorCode code, String message, JsonValue requestId, long retryAfterMillis) {
         super(message, null, false, false);
         this.code = code;
         this.requestId = requestId;
+        this.retryAfterMillis = retryAfterMillis;
+    }
+
+    /** A refusal the client should retry after {@code retryAfterMillis} (sent as {@code retryAfterMs} / {@code Retry-After}). */
+    public static ProtocolException retryAfter(ErrorCode code, String message, long retryAfterMillis) {
+        return new ProtocolException(code, message, null, retryAfterMillis);
     }
 
     public ErrorCode code() {
@@ -28,8 +39,13 @@ public class ProtocolException extends RuntimeException {
         return requestId;
     }
 
+    /** How long the client should wait before retrying, or -1 when no wait is suggested. */
+    public long retryAfterMillis() {
+        return retryAfterMillis;
+    }
+
     /** The same error, now tied to the id of the command that caused it. */
     public ProtocolException withRequestId(JsonValue id) {
-        return id == null ? this : new ProtocolException(code, getMessage(), id);
+        return id == null ? this : new ProtocolException(code, getMessage(), id, retryAfterMillis);
     }
 }

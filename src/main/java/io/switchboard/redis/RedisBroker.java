@@ -25,6 +25,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -70,6 +73,12 @@ public class RedisBroker implements ClusterBroker {
 
     @Inject
     TrafficCounters traffic;
+
+    @Inject
+    ScriptPipeline pipeline;
+
+    /** What an {@code overloaded} refusal suggests waiting: about the time a full lane takes to drain. */
+    private static final long OVERLOAD_RETRY_MILLIS = 100;
 
     @Override
     public DeliveryReport publishDirect(Envelope envelope) {
@@ -125,11 +134,13 @@ public class RedisBroker implements ClusterBroker {
      * One {@link InboxScripts#STORE} call: id, inboxes and the per-node {@code PUBLISH}es in one atomic
      * step, so every node's subscriber gets each user's messages in inbox order (this node's connections
      * too, through its own channel). Refused with 503 while Redis is unreachable: nothing is stored then.
+     * The call goes through the {@link ScriptPipeline} (the sender's lane, so a sender's messages keep
+     * their order); the report is made on the lane thread when Redis answers.
      */
     @Override
-    public DeliveryReport publishStored(StoredDirect message) {
+    public CompletionStage<DeliveryReport> publishStored(StoredDirect message) {
         if (!state.isUp()) {
-            throw unavailable();
+            return CompletableFuture.failedFuture(unavailable());
         }
         List<String> args = new ArrayList<>(List.of(
                 String.valueOf(config.inboxMaxEntries()), String.valueOf(config.inboxMaxAge().toMillis()),
@@ -140,17 +151,31 @@ public class RedisBroker implements ClusterBroker {
                 RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
                 message.idempotency() == null ? "" : message.idempotency().requestDigest()));
         args.addAll(message.recipients());
-        List<?> reply;
-        try {
-            long start = System.nanoTime();
-            reply = (List<?>) InboxScripts.STORE.run(redis.commands(), List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args);
-            traffic.redisRoundTrip(System.nanoTime() - start);
-            traffic.published();
-            state.commandSucceeded();
-        } catch (JedisException e) {
-            state.commandFailed(e);
-            throw unavailable();
-        }
+        CompletableFuture<DeliveryReport> report = new CompletableFuture<>();
+        pipeline.submit(message.sender(), InboxScripts.STORE, List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args)
+                .whenComplete((reply, error) -> {
+                    if (error instanceof RejectedExecutionException) {
+                        report.completeExceptionally(overloaded()); // not queued: surely not stored
+                    } else if (error instanceof JedisException e) {
+                        state.commandFailed(e);
+                        report.completeExceptionally(unavailable());
+                    } else if (error != null) {
+                        report.completeExceptionally(error);
+                    } else {
+                        traffic.published();
+                        state.commandSucceeded();
+                        try {
+                            report.complete(storedReport(message, (List<?>) reply));
+                        } catch (RuntimeException e) {
+                            report.completeExceptionally(e);
+                        }
+                    }
+                });
+        return report;
+    }
+
+    /** Reads {@link InboxScripts#STORE}'s reply: {@code dup}/{@code conflict}, or who got the message live. */
+    private static DeliveryReport storedReport(StoredDirect message, List<?> reply) {
         String id = (String) reply.get(1);
         if ("dup".equals(reply.get(0))) {
             return DeliveryReport.duplicateOf(id);
@@ -385,6 +410,11 @@ public class RedisBroker implements ClusterBroker {
             throw unavailable();
         }
         return new DeliveryReport(envelope.messageId(), delivered, List.of(), undelivered, true);
+    }
+
+    private ProtocolException overloaded() {
+        return ProtocolException.retryAfter(ErrorCode.OVERLOADED,
+                "This node has more messages waiting for Redis than it queues; retry shortly", OVERLOAD_RETRY_MILLIS);
     }
 
     private static ProtocolException unavailable() {

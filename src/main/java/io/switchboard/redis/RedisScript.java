@@ -26,6 +26,14 @@ final class RedisScript {
         }
     }
 
+    String sha1() {
+        return sha1;
+    }
+
+    String text() {
+        return text;
+    }
+
     /** Runs the script; bulk strings come back as {@code String}, integers as {@code Long}, arrays as {@code List}. */
     Object run(JedisPooled redis, List<String> keys, List<String> args) {
         try {

@@ -1,6 +1,8 @@
 package io.switchboard.redis;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.SocketTimeoutException;
+import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -82,15 +84,37 @@ public class RelayState {
 
     /**
      * A command failed. A Lua script error is a bug of ours, not an outage: it is logged as such and the
-     * relay stays up for everything else (the failed request itself is refused).
+     * relay stays up for everything else (the failed request itself is refused). Load is not an outage
+     * either: a command that timed out, or found every pooled connection busy, fails that request alone
+     * (back-pressure); a Redis that really stopped answering is found by the subscription's watchdog,
+     * which pings it every tick. Anything else (refused, reset, closed) takes the relay down at once.
      */
     void commandFailed(Exception cause) {
         if (cause instanceof JedisDataException && String.valueOf(cause.getMessage()).contains("script")) {
             LOG.log(Level.SEVERE, "A Redis script failed (a bug, not an outage): " + cause.getMessage(), cause);
             return;
         }
+        if (isLoad(cause)) {
+            LOG.log(Level.FINE, "A Redis command failed under load; the relay stays up", cause);
+            return;
+        }
         commandsOk.set(false);
         update(cause);
+    }
+
+    /**
+     * A read timeout (not a connect timeout) or a wait for a pooled connection that timed out (commons-pool's
+     * "Timeout waiting for idle object"; a connection that cannot be made surfaces as itself): busy, not gone.
+     */
+    private static boolean isLoad(Exception failure) {
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof SocketTimeoutException && message.contains("Read timed out")
+                    || cause instanceof NoSuchElementException && message.startsWith("Timeout waiting")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void update(Exception cause) {

@@ -4,6 +4,7 @@ import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Idempotency;
 import io.switchboard.registry.RoomRegistry;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.Map;
 
 /**
@@ -20,17 +21,20 @@ public interface Broker {
 
     /**
      * Stores a direct message in each recipient's inbox (the store assigns its id, rendered into the
-     * frame), then delivers it to every connection of its recipients, in id order per connection. Fails
-     * with 503 {@code RELAY_UNAVAILABLE} rather than accept a message it cannot store.
+     * frame), then delivers it to every connection of its recipients, in id order per connection. Does not
+     * wait for the store: the stage completes (possibly on another thread, which must not be blocked) with
+     * the report, or with a {@code ProtocolException}: 503 {@code RELAY_UNAVAILABLE} rather than accept a
+     * message it cannot store, 503 {@code OVERLOADED} when more is queued than the node takes. Messages of
+     * one sender are stored in the order they were handed over.
      */
-    DeliveryReport publishStored(StoredDirect message);
+    CompletionStage<DeliveryReport> publishStored(StoredDirect message);
 
     /**
      * A direct message to store and deliver; {@code idempotency} may be null. A repeated key answers the
      * original id ({@link DeliveryReport#duplicate}); the same key with another request is refused with 409
      * {@code idempotency-conflict}. The key is claimed only once the message is stored.
      */
-    record StoredDirect(List<String> recipients, io.switchboard.protocol.FrameTemplate frame, Idempotency idempotency) {
+    record StoredDirect(String sender, List<String> recipients, io.switchboard.protocol.FrameTemplate frame, Idempotency idempotency) {
         public StoredDirect {
             recipients = List.copyOf(recipients);
         }

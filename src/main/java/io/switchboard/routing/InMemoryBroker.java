@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** The single-node broker: every envelope is delivered on this node, synchronously (enqueue only). */
 @ApplicationScoped
@@ -55,11 +57,14 @@ public class InMemoryBroker implements Broker {
         this.traffic = new TrafficCounters();
     }
 
+    /** Stores and delivers on the caller's thread (memory only: nothing to wait for); the stage is already complete. */
     @Override
-    public DeliveryReport publishStored(StoredDirect message) {
+    public CompletionStage<DeliveryReport> publishStored(StoredDirect message) {
         long accepted = System.nanoTime();
         try {
-            return store(message);
+            return CompletableFuture.completedFuture(store(message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         } finally {
             traffic.deliveryLatency(System.nanoTime() - accepted);
         }

@@ -9,6 +9,8 @@ import jakarta.json.JsonValue;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The one path of every message, whether a client or a backend sent it: assign an id and timestamp,
@@ -38,15 +40,22 @@ public class MessageRouter {
     /**
      * Delivers to every connection of each recipient; {@code from} must already be authenticated. With the
      * inbox on (default) the message is first stored for each recipient, and its id is the inbox id;
-     * {@code idempotency} (may be null) makes a retry within the window a no-op.
+     * {@code idempotency} (may be null) makes a retry within the window a no-op. Does not wait for Redis:
+     * the stage completes with the report or a {@code ProtocolException}, maybe on another thread (which
+     * must not be blocked); a sender's messages are stored in the order of the calls.
      */
-    public DeliveryReport sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency) {
+    public CompletionStage<DeliveryReport> sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency) {
         long ts = clock.millis();
         if (config.inboxEnabled()) {
-            return broker.publishStored(new Broker.StoredDirect(to, Frames.messageTemplate(from, to, content, ts), idempotency));
+            return broker.publishStored(new Broker.StoredDirect(from, to, Frames.messageTemplate(from, to, content, ts), idempotency));
         }
         String messageId = newMessageId();
-        return broker.publishDirect(Envelope.toUsers(messageId, to, Frames.message(messageId, from, to, content, ts)));
+        try {
+            return CompletableFuture.completedFuture(
+                    broker.publishDirect(Envelope.toUsers(messageId, to, Frames.message(messageId, from, to, content, ts))));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Delivers to every connection of the gateway. */

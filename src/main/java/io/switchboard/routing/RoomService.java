@@ -53,6 +53,9 @@ public class RoomService {
     @Inject
     Inbox inbox;
 
+    @Inject
+    RoomCounts counts;
+
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final Clock clock;
 
@@ -60,12 +63,13 @@ public class RoomService {
         this(Clock.systemUTC());
     }
 
-    RoomService(RoomRegistry registry, Broker broker, SwitchboardConfig config, Inbox inbox, Clock clock) {
+    RoomService(RoomRegistry registry, Broker broker, SwitchboardConfig config, Inbox inbox, RoomCounts counts, Clock clock) {
         this(clock);
         this.registry = registry;
         this.broker = broker;
         this.config = config;
         this.inbox = inbox;
+        this.counts = counts;
     }
 
     private RoomService(Clock clock) {
@@ -282,9 +286,13 @@ public class RoomService {
         }
     }
 
-    /** Tells the room's other members; not in rooms above {@code switchboard.rooms.presence-events.max-members}. */
+    /**
+     * Tells the room's other members; in rooms above {@code switchboard.rooms.presence-events.max-members}
+     * only the count, coalesced by {@link RoomCounts}.
+     */
     private void announce(String room, String event, String user, int members, String excludedConnection) {
         if (members > config.roomsPresenceEventsMaxMembers() || config.roomsPresenceEventsMaxMembers() == 0) {
+            counts.changed(room);
             return;
         }
         broker.publishRoom(new RoomEnvelope(null, room, excludedConnection, Frames.presence(room, event, user, members)));

@@ -11,7 +11,6 @@ import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.JsonFields;
 import io.switchboard.protocol.ProtocolException;
-import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.FanOutReport;
 import io.switchboard.routing.MessageRouter;
 import io.switchboard.routing.RoomPage;
@@ -29,14 +28,16 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Decodes a client's text frame, runs the command through the router and answers the sender with an
  * ack, pong or error frame. Runs on the connection's WebSocket thread (one frame at a time per
- * connection); only enqueues frames, never waits on a socket. A bad frame is answered with an error
- * and the connection stays open.
+ * connection); only enqueues frames, never waits on a socket. A direct message does not wait for Redis
+ * either: its ack is queued by the thread that completes the store (a Redis pipeline lane). A bad frame
+ * is answered with an error and the connection stays open.
  */
 @ApplicationScoped
 public class CommandDispatcher {
@@ -97,9 +98,13 @@ public class CommandDispatcher {
                 authenticate(sender, auth);
                 return;
             }
+            if (command instanceof ClientCommand.SendMessage message) {
+                sendMessage(sender, message);
+                return;
+            }
             sender.send(execute(sender, command));
         } catch (ProtocolException e) {
-            replyError(sender, e.code(), e.getMessage(), command.id());
+            replyError(sender, e.code(), e.getMessage(), command.id(), e.retryAfterMillis());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Command from " + sender + " failed", e);
             replyError(sender, ErrorCode.INTERNAL, "Internal error", command.id());
@@ -122,8 +127,34 @@ public class CommandDispatcher {
     }
 
     private void replyError(Connection sender, ErrorCode code, String message, JsonValue requestId) {
+        replyError(sender, code, message, requestId, -1);
+    }
+
+    private void replyError(Connection sender, ErrorCode code, String message, JsonValue requestId, long retryAfterMillis) {
         traffic.error(code);
-        sender.send(Frames.error(code, message, requestId));
+        sender.send(Frames.error(code, message, requestId, retryAfterMillis));
+    }
+
+    /**
+     * Sends without waiting for the store: the ack (or error) is queued when Redis answers, on the thread
+     * that completes the stage (a Redis pipeline lane; this one on a single node), while this socket thread
+     * goes on with the connection's next frame. Acks of one connection's messages keep their order.
+     */
+    private void sendMessage(Connection sender, ClientCommand.SendMessage message) {
+        router.sendDirect(sender.user(), message.to(), message.content(), null).whenComplete((report, error) -> {
+            if (error == null) {
+                sender.send(Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),
+                        report.undelivered(), report.relayUnavailable()));
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof ProtocolException refused) {
+                replyError(sender, refused.code(), refused.getMessage(), message.id(), refused.retryAfterMillis());
+            } else {
+                LOG.log(Level.SEVERE, "Message from " + sender + " failed", cause);
+                replyError(sender, ErrorCode.INTERNAL, "Internal error", message.id());
+            }
+        });
     }
 
     /** Joins; with {@code since}, the reply is followed by the missed room messages, then live ones. */
@@ -164,11 +195,6 @@ public class CommandDispatcher {
     }
 
     private String execute(Connection sender, ClientCommand command) {
-        if (command instanceof ClientCommand.SendMessage message) {
-            DeliveryReport report = router.sendDirect(sender.user(), message.to(), message.content(), null);
-            return Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),
-                    report.undelivered(), report.relayUnavailable());
-        }
         if (command instanceof ClientCommand.Broadcast broadcast) {
             if (!sender.identity().inGroup(config.broadcastGroup())) {
                 throw new ProtocolException(ErrorCode.FORBIDDEN,

@@ -85,7 +85,9 @@ public class GatewayEndpoint {
         }
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        bareContext.run(() -> session.setMaxIdleTimeout(0)); // the heartbeat decides when a silent connection is dead
+        // Negative: no idle timeout (the heartbeat decides when a silent connection is dead). Not 0: Tyrus 2.2
+        // then schedules nothing per frame, where 0 still re-arms a timer task on every frame and send.
+        bareContext.run(() -> session.setMaxIdleTimeout(-1));
         ResumeParameters resume = ResumeParameters.from(name -> first(session.getRequestParameterMap().get(name)));
         String id = UUID.randomUUID().toString();
         Connection connection = new Connection(id, resume.device().orElse(id), identity,

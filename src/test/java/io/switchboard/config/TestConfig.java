@@ -35,9 +35,13 @@ public final class TestConfig {
         config.redisTimeoutMs = 2000;
         config.redisMaxBackoffMs = 5000;
         config.redisPoolMaxTotal = 32;
+        config.redisPipelineLanes = 2;
+        config.redisPipelineQueue = 4096;
+        config.redisPipelineMaxBatch = 256;
         config.roomsMaxPerConnection = 100;
         config.roomsMaxListedUsers = 100;
-        config.roomsPresenceEventsMaxMembers = 1000;
+        config.roomsPresenceEventsMaxMembers = 100;
+        config.roomsPresenceCountsIntervalMs = 250;
         config.roomsJoinClaim = "rooms";
         config.roomsPublishClaim = "rooms_publish";
         config.roomsDefaultJoin = "closed";
@@ -124,6 +128,16 @@ public final class TestConfig {
         config.configuredNodeId = Optional.of(nodeId);
         config.heartbeatIntervalMs = intervalMs;
         config.heartbeatTimeoutMs = timeoutMs;
+        config.validate();
+        return config;
+    }
+
+    /** A cluster node's settings with the Redis script pipeline shaped as given. */
+    public static SwitchboardConfig pipeline(String redisUrl, int lanes, int queue, int maxBatch) {
+        SwitchboardConfig config = cluster(redisUrl, "node-a", 5000, 1000);
+        config.redisPipelineLanes = lanes;
+        config.redisPipelineQueue = queue;
+        config.redisPipelineMaxBatch = maxBatch;
         config.validate();
         return config;
     }

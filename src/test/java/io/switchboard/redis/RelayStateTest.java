@@ -32,6 +32,22 @@ class RelayStateTest {
     }
 
     @Test
+    void loadIsBackPressureNotAnOutage() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        state.commandFailed(new JedisConnectionException(new java.net.SocketTimeoutException("Read timed out")));
+        assertTrue(state.isUp(), "a slow command fails its own request only");
+        state.commandFailed(new redis.clients.jedis.exceptions.JedisException("Could not get a resource from the pool",
+                new java.util.NoSuchElementException("Timeout waiting for idle object, borrowMaxWaitDuration=PT2S")));
+        assertTrue(state.isUp(), "an exhausted pool fails its own request only");
+        state.commandFailed(new JedisConnectionException(new java.net.SocketTimeoutException("Connect timed out")));
+        assertFalse(state.isUp(), "a Redis that cannot be reached is an outage");
+        state.commandSucceeded();
+        state.commandFailed(new JedisConnectionException(new java.net.ConnectException("Connection refused")));
+        assertFalse(state.isUp(), "a refused connection is an outage");
+    }
+
+    @Test
     void asksForRoomReconciliationOnEveryReturnOfTheRelayAndAfterAnUnrecordedChange() {
         RelayState state = new RelayState();
         state.subscribed();

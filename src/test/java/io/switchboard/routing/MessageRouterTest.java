@@ -49,7 +49,7 @@ class MessageRouterTest {
         RecordingSink bobLaptop = connect("c2", "bob");
         RecordingSink amy = connect("c3", "amy");
         RecordingSink bystander = connect("c4", "zed");
-        DeliveryReport report = router.sendDirect("alice", List.of("bob", "carol", "amy"), Json.createValue("hi"), null);
+        DeliveryReport report = send("alice", List.of("bob", "carol", "amy"), Json.createValue("hi"), null);
         assertEquals(Map.of("bob", 2, "amy", 1), report.delivered());
         assertEquals(List.of("bob", "amy"), List.copyOf(report.delivered().keySet()), "recipient order kept");
         assertEquals(List.of("carol"), report.offline());
@@ -66,7 +66,7 @@ class MessageRouterTest {
         RecordingSink first = connect("c1", "bob");
         RecordingSink second = connect("c2", "bob");
         RecordingSink third = connect("c3", "amy");
-        router.sendDirect("alice", List.of("bob", "amy"), Json.createValue(1), null);
+        send("alice", List.of("bob", "amy"), Json.createValue(1), null);
         assertSame(first.sent.get(0), second.sent.get(0));
         assertSame(first.sent.get(0), third.sent.get(0));
     }
@@ -87,14 +87,14 @@ class MessageRouterTest {
         Connection closed = registry.connectionsOf("bob").get(0);
         connect("c2", "bob");
         closed.close(1000, "bye");
-        assertEquals(Map.of("bob", 1), router.sendDirect("alice", List.of("bob"), Json.createValue(1), null).delivered());
+        assertEquals(Map.of("bob", 1), send("alice", List.of("bob"), Json.createValue(1), null).delivered());
     }
 
     @Test
     void storesEveryMessageForEachRecipientInIdOrderBeforeAcknowledging() {
         RecordingSink bob = connect("c1", "bob");
-        DeliveryReport first = router.sendDirect("alice", List.of("bob", "carol"), Json.createValue(1), null);
-        DeliveryReport second = router.sendDirect("alice", List.of("carol"), Json.createValue(2), null);
+        DeliveryReport first = send("alice", List.of("bob", "carol"), Json.createValue(1), null);
+        DeliveryReport second = send("alice", List.of("carol"), Json.createValue(2), null);
         assertEquals("1234-0", first.messageId(), "ids come from the inbox: clock millis and a sequence");
         assertEquals("1234-1", second.messageId());
         List<StoredMessage> carols = inbox.read("carol", MessageId.ZERO, 10);
@@ -107,6 +107,15 @@ class MessageRouterTest {
         assertTrue(inbox.seen("carol").isEmpty(), "carol was offline");
     }
 
+    /** The router's stage, awaited: the in-memory broker completes it on the calling thread. */
+    private DeliveryReport send(String from, List<String> to, jakarta.json.JsonValue content, Idempotency idempotency) {
+        try {
+            return router.sendDirect(from, to, content, idempotency).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
     private static Idempotency key(String credential, String key, String request) {
         return Idempotency.of(credential, key, request);
     }
@@ -114,23 +123,23 @@ class MessageRouterTest {
     @Test
     void aRetryWithTheSameIdempotencyKeyIsNotStoredOrDeliveredAgain() {
         RecordingSink bob = connect("c1", "bob");
-        DeliveryReport original = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
-        DeliveryReport retry = router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
+        DeliveryReport original = send("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
+        DeliveryReport retry = send("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
         assertTrue(retry.duplicate());
         assertEquals(original.messageId(), retry.messageId());
         assertEquals(1, bob.sent.size());
         assertEquals(1, inbox.read("bob", MessageId.ZERO, 10).size());
-        assertTrue(!router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k2", "pay")).duplicate());
+        assertTrue(!send("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k2", "pay")).duplicate());
     }
 
     @Test
     void idempotencyKeysAreScopedByCredentialAndBoundToTheirRequest() {
         RecordingSink bob = connect("c1", "bob");
-        router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
-        assertTrue(!router.sendDirect("svc", List.of("bob"), Json.createValue("pay"), key("user:b", "k1", "pay")).duplicate(),
+        send("svc", List.of("bob"), Json.createValue("pay"), key("key:a", "k1", "pay"));
+        assertTrue(!send("svc", List.of("bob"), Json.createValue("pay"), key("user:b", "k1", "pay")).duplicate(),
                 "another credential's key of the same name is its own");
         ProtocolException conflict = assertThrows(ProtocolException.class,
-                () -> router.sendDirect("svc", List.of("bob"), Json.createValue("refund"), key("key:a", "k1", "refund")));
+                () -> send("svc", List.of("bob"), Json.createValue("refund"), key("key:a", "k1", "refund")));
         assertEquals(ErrorCode.IDEMPOTENCY_CONFLICT, conflict.code());
         assertEquals(2, bob.sent.size(), "the conflicting request was neither stored nor delivered");
         assertTrue(!key("a:b", "c", "x").scopedKey().equals(key("a", ":bc", "x").scopedKey()), "scoping is injective");

@@ -35,7 +35,16 @@ class RoomServiceTest {
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
     private final InMemoryBroker broker =
             new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, inbox);
-    private final RoomService rooms = new RoomService(registry, broker, config, inbox, clock);
+    /** Count updates due, run by the test when it lets time pass. */
+    private final List<Runnable> later = new java.util.ArrayList<>();
+    private final RoomCounts counts = new RoomCounts(broker, config, (task, delay) -> later.add(task));
+    private final RoomService rooms = new RoomService(registry, broker, config, inbox, counts, clock);
+
+    private void letCountIntervalPass() {
+        List<Runnable> due = List.copyOf(later);
+        later.clear();
+        due.forEach(Runnable::run);
+    }
 
     private record Client(Connection connection, RecordingSink sink) {
         List<String> frames() {
@@ -135,14 +144,30 @@ class RoomServiceTest {
     }
 
     @Test
-    void stopsAnnouncingInRoomsAboveThePresenceEventCap() {
+    void roomsAboveThePresenceEventCapGetOneCoalescedCountPerInterval() {
         Client first = connect("c0", "user0");
         rooms.join(first.connection(), "big");
-        for (int i = 1; i < 5; i++) {
+        for (int i = 1; i < 6; i++) {
             rooms.join(connect("c" + i, "user" + i).connection(), "big");
         }
         assertEquals(List.of(Frames.presence("big", "join", "user1", 2), Frames.presence("big", "join", "user2", 3)),
-                first.frames(), "joins up to 3 members are announced, beyond that not");
+                first.frames(), "joins up to 3 members are announced one by one, beyond that not at once");
+        assertEquals(1, later.size(), "one update scheduled for three joins");
+        letCountIntervalPass();
+        assertEquals(Frames.memberCount("big", 6), first.frames().get(2), "then the count after the last change");
+        assertEquals(3, first.frames().size());
+        letCountIntervalPass();
+        assertEquals(3, first.frames().size(), "nothing changed: nothing sent");
+        rooms.connectionClosed(connectionOf("c5"));
+        rooms.connectionClosed(connectionOf("c4"));
+        letCountIntervalPass();
+        assertEquals(List.of(Frames.memberCount("big", 4)), first.frames().subList(3, first.frames().size()), "leaves too");
+        rooms.connectionClosed(connectionOf("c3"));
+        assertEquals(Frames.presence("big", "leave", "user3", 3), first.frames().get(4), "back at the cap: per-user events again");
+    }
+
+    private Connection connectionOf(String id) {
+        return connections.all().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -204,8 +229,8 @@ class RoomServiceTest {
         Client bob = connect("b1", "bob");
         RoomService.JoinedRoom joined = rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
         // while the room's history is being read: a direct message to bob, then a room message after it
-        DeliveryReport direct = broker.publishStored(new Broker.StoredDirect(List.of("bob"),
-                Frames.messageTemplate("carol", List.of("bob"), Json.createValue("hi"), 42), null));
+        DeliveryReport direct = broker.publishStored(new Broker.StoredDirect("carol", List.of("bob"),
+                Frames.messageTemplate("carol", List.of("bob"), Json.createValue("hi"), 42), null)).toCompletableFuture().join();
         String directFrame = bob.frames().get(bob.frames().size() - 1);
         assertTrue(directFrame.contains(direct.messageId()), "the inbox is not held by a room's replay");
         FanOutReport room = rooms.publish("amy", "lobby", Json.createValue("later"), amy.connection(), false);
@@ -222,7 +247,7 @@ class RoomServiceTest {
     void replaysEveryPageOfARoomsHistory() {
         // pages of 30 over a history of 100
         SwitchboardConfig smallPages = TestConfig.withRoomHistoryOf(TestConfig.roomLimits(2, 2, 3), 30);
-        RoomService paged = new RoomService(registry, broker, smallPages, inbox, clock);
+        RoomService paged = new RoomService(registry, broker, smallPages, inbox, counts, clock);
         Client amy = connect("a1", "amy");
         rooms.join(amy.connection(), "lobby");
         List<String> ids = new java.util.ArrayList<>();
