@@ -70,6 +70,10 @@ panels.forEach(([scenario, label, better, get], p) => {
     } else {
       out.push(`<rect x="${bx}" y="${base - h}" width="${barW}" height="${h}" fill="${colour}"/>`);
       out.push(`<text x="${bx + barW / 2}" y="${base - h - 4}" text-anchor="middle">${fmt(v)}</text>`);
+      const r = last.get(`${scenario}|${t}`);
+      if (scenario !== 'connect' && r && r.lost > 0) {
+        out.push(`<text x="${bx + barW / 2}" y="${base - h - 18}" text-anchor="middle" fill="#a00">${r.lost.toLocaleString('en-US')} lost</text>`);
+      }
     }
     out.push(`<text x="${bx + barW / 2}" y="${base + 16}" text-anchor="middle" font-size="11">${esc(name)}</text>`);
   });
