@@ -37,9 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class OverloadE2E {
     private static final Path WORK = Path.of("target", "e2e-overload");
-    /** Keeps Redis busy (every client waits) for ARGV[1] ms: a stall shorter than the node's Redis timeout. */
-    private static final String STALL = "local t = redis.call('TIME') local s = t[1] * 1000 + t[2] / 1000 "
-            + "repeat t = redis.call('TIME') until t[1] * 1000 + t[2] / 1000 - s >= tonumber(ARGV[1]) return 1";
     private static RedisServer redis;
     private static GatewayNode node;
 
@@ -70,26 +67,13 @@ class OverloadE2E {
         return client;
     }
 
-    /** Stalls Redis for {@code millis} on another thread; returns when the stall has surely begun. */
-    private static CompletableFuture<Void> stallRedis(long millis) throws InterruptedException {
-        CompletableFuture<Void> stall = CompletableFuture.runAsync(() -> {
-            try {
-                redis.command("EVAL \"" + STALL + "\" 0 " + millis);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        Thread.sleep(150);
-        return stall;
-    }
-
     @Test
     void refusesWhatItCannotQueueStaysReadyAndDeliversEverythingAcknowledgedOnce() throws Exception {
         String alice = "alice-" + UUID.randomUUID();
         String bob = "bob-" + UUID.randomUUID();
         int burst = 40;
         try (WsClient sender = open(alice); WsClient receiver = open(bob)) {
-            CompletableFuture<Void> stall = stallRedis(1500); // under the node's Redis timeout (2 s)
+            CompletableFuture<Void> stall = redis.stall(1500); // under the node's Redis timeout (2 s)
             for (int i = 0; i < burst; i++) {
                 sender.send("{\"type\":\"message\",\"id\":" + i + ",\"to\":[\"" + bob + "\"],\"content\":" + i + "}");
             }

@@ -99,21 +99,6 @@ class RedisPresenceIT {
         return member;
     }
 
-    /** Keeps Redis busy (every client waits) for {@code millis}, from another thread; returns when it has begun. */
-    private static CompletableFuture<Void> stallRedis(long millis) throws InterruptedException {
-        String stall = "local t = redis.call('TIME') local s = t[1] * 1000 + t[2] / 1000 "
-                + "repeat t = redis.call('TIME') until t[1] * 1000 + t[2] / 1000 - s >= " + millis + " return 1";
-        CompletableFuture<Void> stalled = CompletableFuture.runAsync(() -> {
-            try {
-                redis.command("EVAL \"" + stall + "\" 0");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        Thread.sleep(100);
-        return stalled;
-    }
-
     /**
      * The liveness write runs while the node is not subscribed; a subscription completes while the write
      * waits for Redis and asks at once whether a lapse went unnoticed. A healthy node must answer no (it
@@ -127,7 +112,7 @@ class RedisPresenceIT {
         node.presence().onUnnoticedLapse(handled::incrementAndGet);
         Eventually.within(Duration.ofSeconds(5), "the first write (a lapse: not there yet) is flagged", () -> node.presence().lapseUnnoticed());
 
-        CompletableFuture<Void> stall = stallRedis(1500);
+        CompletableFuture<Void> stall = redis.stall(1500);
         node.tick(); // alive: the write waits for Redis
         Thread.sleep(300);
         node.presence().subscriptionCompleted();
@@ -138,7 +123,7 @@ class RedisPresenceIT {
         assertFalse(node.presence().lapseUnnoticed());
 
         redis.command("ZREM sb:nodes " + node.presence().member.id()); // presumed dead and reaped meanwhile
-        stall = stallRedis(1500);
+        stall = redis.stall(1500);
         node.tick();
         Thread.sleep(300);
         node.presence().subscriptionCompleted();

@@ -116,6 +116,24 @@ public final class RedisServer implements AutoCloseable {
         startProcess();
     }
 
+    /**
+     * Keeps the server busy for {@code millis} (a Lua busy loop: every client waits, as behind a slow
+     * command), from another thread; returns once the stall has begun (after 100 ms), with its end.
+     */
+    public java.util.concurrent.CompletableFuture<Void> stall(long millis) throws InterruptedException {
+        String busy = "local t = redis.call('TIME') local s = t[1] * 1000 + t[2] / 1000 "
+                + "repeat t = redis.call('TIME') until t[1] * 1000 + t[2] / 1000 - s >= " + millis + " return 1";
+        java.util.concurrent.CompletableFuture<Void> stalled = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                command("EVAL \"" + busy + "\" 0");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(100);
+        return stalled;
+    }
+
     /** Sends one command (inline protocol) and returns the raw reply. */
     public String command(String command) throws IOException {
         return commandAs(password, command);
