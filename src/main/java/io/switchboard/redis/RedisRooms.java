@@ -97,12 +97,18 @@ public class RedisRooms {
         return redis.commands().hexists(RedisKeys.roomUsers(room), user);
     }
 
-    /** The exact user count, and users collected by HSCAN until {@code maxUsers} (never the whole hash at once). */
+    /**
+     * The exact user count, and users collected by HSCAN until {@code maxUsers} (never the whole hash at
+     * once); with {@code maxUsers} 0, the count alone.
+     */
     RoomSnapshot room(String room, int maxUsers) {
         JedisPooled commands = redis.commands();
         String key = RedisKeys.roomUsers(room);
         long members = commands.hlen(key);
         List<String> users = new ArrayList<>();
+        if (maxUsers <= 0) {
+            return new RoomSnapshot(room, (int) members, users); // HSCAN refuses COUNT 0 ("ERR syntax error")
+        }
         String cursor = ScanParams.SCAN_POINTER_START;
         ScanParams params = new ScanParams().count(Math.min(maxUsers, 1000));
         do {

@@ -4,11 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.SocketTimeoutException;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * Whether this node can relay through Redis right now: its subscriber is subscribed and its last
@@ -18,6 +21,7 @@ import redis.clients.jedis.exceptions.JedisException;
 @ApplicationScoped
 public class RelayState {
     private static final Logger LOG = Logger.getLogger(RelayState.class.getName());
+    private static final long BUG_LOG_INTERVAL_NANOS = 60_000_000_000L;
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean commandsOk = new AtomicBoolean(true);
@@ -25,6 +29,7 @@ public class RelayState {
     /** So that a Redis that is unreachable from the start is reported once too. */
     private final AtomicBoolean reportedUnreachableAtStart = new AtomicBoolean();
     private volatile boolean everUp;
+    private final AtomicLong lastBugLoggedNanos = new AtomicLong();
     /** Set when a room change could not be recorded in Redis, and on every DOWN→UP: rooms need reconciling. */
     private final AtomicBoolean roomsNeedReconciling = new AtomicBoolean();
 
@@ -83,15 +88,25 @@ public class RelayState {
     }
 
     /**
-     * A command failed. A Lua script error is a bug of ours, not an outage: it is logged as such and the
-     * relay stays up for everything else (the failed request itself is refused). Load is not an outage
+     * A command failed. A command Redis refused as wrong (script error, {@code ERR}, {@code WRONGTYPE}) is a
+     * bug of ours, not an outage: it is logged as such (at most once a minute at SEVERE) and the relay stays
+     * up for everything else (the failed request itself is refused). Load is not an outage
      * either: a command that timed out, or found every pooled connection busy, fails that request alone
      * (back-pressure); a Redis that really stopped answering is found by the subscription's watchdog,
      * which pings it every tick. Anything else (refused, reset, closed) takes the relay down at once.
      */
     void commandFailed(Exception cause) {
-        if (cause instanceof JedisDataException && String.valueOf(cause.getMessage()).contains("script")) {
-            LOG.log(Level.SEVERE, "A Redis script failed (a bug, not an outage): " + cause.getMessage(), cause);
+        if (isBug(cause)) {
+            long now = System.nanoTime();
+            long last = lastBugLoggedNanos.get();
+            if (last == 0 || now - last > BUG_LOG_INTERVAL_NANOS) {
+                if (lastBugLoggedNanos.compareAndSet(last, now)) {
+                    LOG.log(Level.SEVERE, "A Redis command was refused as wrong (a bug, not an outage; further ones "
+                            + "within a minute are logged at FINE): " + cause.getMessage(), cause);
+                    return;
+                }
+            }
+            LOG.log(Level.FINE, "A Redis command was refused as wrong", cause);
             return;
         }
         if (isLoad(cause)) {
@@ -100,6 +115,21 @@ public class RelayState {
         }
         commandsOk.set(false);
         update(cause);
+    }
+
+    /**
+     * An error reply that says the command itself was wrong: a script error, {@code ERR ...} (syntax,
+     * arguments) or {@code WRONGTYPE}. Replies that say Redis cannot serve anyone right now ({@code LOADING},
+     * {@code READONLY}, {@code OOM}, {@code MASTERDOWN}, {@code NOAUTH}, ...) are outages, as are I/O failures.
+     */
+    private static boolean isBug(Exception failure) {
+        if (!(failure instanceof JedisDataException) || failure instanceof JedisAccessControlException
+                || failure instanceof JedisRedirectionException) {
+            return false;
+        }
+        String message = String.valueOf(failure.getMessage());
+        return message.startsWith("ERR ") && !message.startsWith("ERR max number of clients")
+                || message.startsWith("WRONGTYPE ") || message.contains("script");
     }
 
     /**

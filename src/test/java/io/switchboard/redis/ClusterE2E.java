@@ -40,6 +40,8 @@ class ClusterE2E {
     private static final Path WORK = Path.of("target", "e2e-cluster");
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration TWO_HEARTBEAT_TIMEOUTS = HEARTBEAT_TIMEOUT.multipliedBy(2);
+    /** Rooms with more members than this get coalesced member counts instead of per-user presence events. */
+    private static final int PRESENCE_EVENTS_MAX_MEMBERS = 8;
     private static TwoNodeCluster cluster;
     private static RedisServer redis;
     private static GatewayNode nodeA;
@@ -47,7 +49,8 @@ class ClusterE2E {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TwoNodeCluster.start(WORK, false, HEARTBEAT_TIMEOUT);
+        cluster = TwoNodeCluster.start(WORK, false, HEARTBEAT_TIMEOUT,
+                Map.of("SWITCHBOARD_ROOMS_PRESENCE_EVENTS_MAX_MEMBERS", String.valueOf(PRESENCE_EVENTS_MAX_MEMBERS)));
         redis = cluster.redis;
         nodeA = cluster.nodeA();
         nodeB = cluster.nodeB();
@@ -214,6 +217,43 @@ class ClusterE2E {
                 assertTrue(late.next("joined").getBoolean("recovered"));
                 assertEquals("api", late.next("message").getString("content"), "room history is shared by the nodes");
             }
+        }
+    }
+
+    /**
+     * Past the presence-event limit, members on both nodes get the room's exact gateway-wide count (read
+     * from Redis by the node where users joined) instead of one event per user, and the relay stays up.
+     */
+    @Test
+    @Order(4)
+    void givesMembersOfABigRoomCoalescedCountsOnBothNodes() throws Exception {
+        String room = unique("big");
+        int users = PRESENCE_EVENTS_MAX_MEMBERS + 4;
+        List<WsClient> crowd = new ArrayList<>();
+        try (WsClient watcherOnA = open(nodeA, unique("watcher")); WsClient watcherOnB = open(nodeB, unique("watcher"))) {
+            join(watcherOnA, room);
+            join(watcherOnB, room);
+            for (int i = 2; i < users; i++) {
+                WsClient member = open(i % 2 == 0 ? nodeA : nodeB, unique("crowd"));
+                crowd.add(member);
+                join(member, room);
+            }
+            for (WsClient watcher : List.of(watcherOnA, watcherOnB)) {
+                while (true) {
+                    JsonObject presence = watcher.next("presence");
+                    if (!presence.containsKey("user") && presence.getInt("members") == users) {
+                        break;
+                    }
+                    if (presence.containsKey("user")) {
+                        assertTrue(presence.getInt("members") <= PRESENCE_EVENTS_MAX_MEMBERS,
+                                "per-user events only up to the limit: " + presence);
+                    }
+                }
+            }
+            assertEquals(users, roomSeenFrom(nodeB, room).getInt("members"));
+            assertTrue(ready(nodeA) && ready(nodeB), "reading the counts kept the relay up");
+        } finally {
+            crowd.forEach(WsClient::close);
         }
     }
 

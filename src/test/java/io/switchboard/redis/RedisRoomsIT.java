@@ -173,6 +173,18 @@ class RedisRoomsIT {
     }
 
     @Test
+    void countsARoomsUsersWithoutListingThem() {
+        RedisRooms a = member("node-a");
+        String room = room();
+        a.join("a1", "bob", room);
+        a.join("a2", "amy", room);
+        RoomSnapshot counted = a.room(room, 0);
+        assertEquals(2, counted.members(), "the count alone (what the coalesced presence counts read)");
+        assertTrue(counted.users().isEmpty());
+        assertEquals(Set.of("bob", "amy"), Set.copyOf(a.room(room, 5).users()));
+    }
+
+    @Test
     void listsRoomsInNameOrderPageByPageAndCapsUserLists() {
         RedisRooms a = member("node-a");
         String prefix = "page-" + UUID.randomUUID() + "-";

@@ -32,6 +32,26 @@ class RelayStateTest {
     }
 
     @Test
+    void aCommandRefusedAsWrongIsABugNotAnOutage() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        state.commandFailed(new JedisDataException("ERR syntax error"));
+        state.commandFailed(new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value"));
+        assertTrue(state.isUp(), "a wrong command fails its own request only");
+        state.commandFailed(new JedisDataException("LOADING Redis is loading the dataset in memory"));
+        assertFalse(state.isUp(), "a Redis that cannot serve anyone is an outage");
+        state.commandSucceeded();
+        state.commandFailed(new JedisDataException("READONLY You can't write against a read only replica."));
+        assertFalse(state.isUp(), "a demoted master is an outage");
+        state.commandSucceeded();
+        state.commandFailed(new JedisDataException("ERR max number of clients reached"));
+        assertFalse(state.isUp(), "a Redis out of client slots is an outage");
+        state.commandSucceeded();
+        state.commandFailed(new redis.clients.jedis.exceptions.JedisAccessControlException("WRONGPASS invalid username-password pair"));
+        assertFalse(state.isUp(), "refused credentials are an outage");
+    }
+
+    @Test
     void loadIsBackPressureNotAnOutage() {
         RelayState state = new RelayState();
         state.subscribed();
