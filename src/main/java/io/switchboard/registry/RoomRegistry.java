@@ -92,6 +92,12 @@ public class RoomRegistry {
         return change[0];
     }
 
+    /** Whether this connection is in any room here. */
+    public boolean isInAnyRoom(Connection connection) {
+        Set<String> joined = roomsByConnection.get(connection.id());
+        return joined != null && !joined.isEmpty();
+    }
+
     /** The rooms this connection is in (a snapshot). */
     public List<String> roomsOf(Connection connection) {
         Set<String> joined = roomsByConnection.get(connection.id());

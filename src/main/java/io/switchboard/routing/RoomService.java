@@ -117,6 +117,11 @@ public class RoomService {
         }
     }
 
+    /** Whether the connection is in a room on this node (a closed one: whether it still has rooms to leave). */
+    public boolean isInAnyRoom(Connection connection) {
+        return registry.isInAnyRoom(connection);
+    }
+
     /** A connection closed: it leaves every room it was in. Runs on the managed executor. */
     public void connectionClosed(Connection connection) {
         for (String room : registry.roomsOf(connection)) {

@@ -14,6 +14,7 @@ import io.switchboard.routing.Broker;
 import io.switchboard.routing.RoomService;
 import io.switchboard.security.Identity;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -36,10 +37,12 @@ import java.util.logging.Logger;
  * The client WebSocket endpoint at {@value #PATH}. Thin: it turns socket events into calls on the
  * {@link Connection}, the {@link ConnectionRegistry} and the {@link CommandDispatcher}. The handshake was
  * authenticated by {@link HandshakeFilter}. All callbacks run on container WebSocket threads, one at a
- * time per session; none blocks (sends are queued, closes run on the managed executor). Per-connection
- * state lives in the {@link Connection} stored in the session, not in fields.
+ * time per session; none blocks (sends are queued, closes run on the managed executor). One instance
+ * serves every connection ({@link GatewayConfigurator}): per-connection state lives in the
+ * {@link Connection} stored in the session, never in fields.
  */
 @ServerEndpoint(value = GatewayEndpoint.PATH, configurator = GatewayConfigurator.class)
+@Dependent // one instance all the same: the configurator creates it once
 public class GatewayEndpoint {
     public static final String PATH = "/ws";
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
@@ -194,6 +197,9 @@ public class GatewayEndpoint {
     private void closed(Connection connection, int code) {
         registry.closed(connection, code);
         broker.connectionClosed(connection);
+        if (!rooms.isInAnyRoom(connection)) {
+            return; // most connections: no task, no context capture
+        }
         try {
             executor.execute(() -> rooms.connectionClosed(connection));
         } catch (RejectedExecutionException e) {
