@@ -162,9 +162,10 @@ public class RedisNode {
     }
 
     /**
-     * Timer thread: pings the subscription, and cuts its connection when nothing (no message, no pong) came
-     * back for one tick plus the Redis timeout. A half-open socket or a Redis that stopped answering is so
-     * found within seconds; the subscriber loop then reconnects, and {@link RelayCatchUp} repairs the gap.
+     * Timer thread: pings the subscription, and cuts its connection when a ping stayed unanswered (no
+     * pong, no message) for longer than the Redis timeout ({@link SilenceDetector}). A half-open socket or a
+     * Redis that stopped answering is so found within seconds; the subscriber loop then reconnects, and
+     * {@link RelayCatchUp} repairs the gap.
      */
     private void watchSubscription() {
         Relay relay = subscription;
@@ -172,20 +173,25 @@ public class RedisNode {
         if (relay == null || connection == null || !relay.wasSubscribed || relay.catchingUp || !running) {
             return; // a catch-up keeps the subscriber busy (and Redis buffering) by design: not silence
         }
-        long silentMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - relay.lastHeardNanos);
-        if (silentMillis > TICK_MILLIS + config.redisTimeoutMs()) {
-            LOG.warning(() -> "Redis subscription silent for " + silentMillis + " ms; reconnecting it");
-            try {
-                connection.disconnect(); // the subscriber's blocking read fails and its loop reconnects
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Closing the silent subscription failed", e);
+        long now = System.nanoTime();
+        switch (relay.silence.check(now)) {
+            case WAIT -> { }
+            case CUT -> {
+                long waitedMillis = TimeUnit.NANOSECONDS.toMillis(relay.silence.waitedNanos(now));
+                LOG.warning(() -> "Redis subscription silent: no answer to a ping for " + waitedMillis + " ms; reconnecting it");
+                try {
+                    connection.disconnect(); // the subscriber's blocking read fails and its loop reconnects
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "Closing the silent subscription failed", e);
+                }
             }
-            return;
-        }
-        try {
-            relay.ping();
-        } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "Subscription ping failed; the subscriber loop reconnects", e);
+            case PING -> {
+                try {
+                    relay.ping();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "Subscription ping failed; the subscriber loop reconnects", e);
+                }
+            }
         }
     }
 
@@ -263,14 +269,15 @@ public class RedisNode {
     /** Receives relayed envelopes on the subscriber thread. */
     private final class Relay extends JedisPubSub {
         private volatile boolean wasSubscribed;
-        /** When the subscription last heard from Redis (System.nanoTime): a message, a pong, the subscribe. */
-        private volatile long lastHeardNanos = System.nanoTime();
+        /** Hears from the subscription (a message, a pong, the subscribe) and times the watchdog's pings. */
+        private final SilenceDetector silence = new SilenceDetector(
+                TimeUnit.MILLISECONDS.toNanos(config.redisTimeoutMs()), System.nanoTime());
         /** While the catch-up runs on the subscriber thread (nothing is read from the subscription then). */
         private volatile boolean catchingUp;
 
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
-            lastHeardNanos = System.nanoTime();
+            silence.heard(System.nanoTime());
             if (subscribedChannels == 2) {
                 wasSubscribed = true;
                 presence.subscriptionCompleted();
@@ -283,7 +290,7 @@ public class RedisNode {
                     caughtUp = catchUp.catchUp();
                 } finally {
                     catchingUp = false;
-                    lastHeardNanos = System.nanoTime();
+                    silence.heard(System.nanoTime());
                 }
                 if (caughtUp > 0) {
                     LOG.info(() -> "Relay caught up after a gap: " + caughtUp + " stored messages re-read for local connections");
@@ -299,12 +306,12 @@ public class RedisNode {
 
         @Override
         public void onPong(String pattern) {
-            lastHeardNanos = System.nanoTime();
+            silence.heard(System.nanoTime());
         }
 
         @Override
         public void onMessage(String channel, String message) {
-            lastHeardNanos = System.nanoTime();
+            silence.heard(System.nanoTime());
             try {
                 RelayCodec.Relayed relayed = RelayCodec.decode(message);
                 long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());
