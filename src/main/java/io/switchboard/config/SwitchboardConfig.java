@@ -2,6 +2,8 @@ package io.switchboard.config;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -281,6 +283,17 @@ public class SwitchboardConfig {
     int deflateLevel;
 
     private String nodeId;
+
+    /**
+     * Created (and validated) as the application starts, on the deploying thread, whose context class
+     * loader sees the WAR's settings; created lazily instead, by whichever thread first asked, it read the
+     * server's defaults when that was a thread of another module (the health endpoint polled during
+     * deployment: {@code mp.jwt.verify.issuer} was then missing on one node in four, and its tokens were
+     * refused by the others).
+     */
+    void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // nothing to do: being notified is what creates the instance, on this thread
+    }
 
     @PostConstruct
     void validate() {

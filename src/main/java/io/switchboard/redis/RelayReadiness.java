@@ -1,5 +1,6 @@
 package io.switchboard.redis;
 
+import io.switchboard.config.ApplicationClassLoader;
 import io.switchboard.config.SwitchboardConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,8 +23,13 @@ public class RelayReadiness implements HealthCheck {
     @Inject
     RelayState state;
 
+    /** Called on Payara's health endpoint thread, which belongs to another module (see {@link ApplicationClassLoader}). */
     @Override
     public HealthCheckResponse call() {
+        return ApplicationClassLoader.call(this::check);
+    }
+
+    private HealthCheckResponse check() {
         boolean cluster = config.redisUrl().isPresent();
         return HealthCheckResponse.named("redis-relay")
                 .status(!cluster || state.isUp())
