@@ -1,7 +1,7 @@
 package io.switchboard.metrics;
 
-import io.switchboard.Unproxied;
 import io.switchboard.protocol.ErrorCode;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,7 +12,7 @@ import java.util.function.LongConsumer;
  * out, relay payloads, and (through sinks) relay lag and Redis round trips. {@link LongAdder}s, so the hot paths (any thread) only add; {@link GatewayMetrics}
  * exports them.
  */
-@Unproxied
+@ApplicationScoped
 public class TrafficCounters {
     private final Map<String, LongAdder> framesIn = new ConcurrentHashMap<>();
     private final Map<ErrorCode, LongAdder> errors = new ConcurrentHashMap<>();

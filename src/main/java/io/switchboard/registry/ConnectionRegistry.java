@@ -1,8 +1,8 @@
 package io.switchboard.registry;
 
-import io.switchboard.Unproxied;
 import io.switchboard.connection.Connection;
 import io.switchboard.protocol.CloseCodes;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * callers get snapshots. Called from WebSocket threads (open/close), request threads and the heartbeat
  * timer (lookups); nothing here blocks.
  */
-@Unproxied
+@ApplicationScoped
 public class ConnectionRegistry {
     private static final Logger LOG = Logger.getLogger(ConnectionRegistry.class.getName());
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();

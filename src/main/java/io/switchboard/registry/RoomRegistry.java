@@ -1,7 +1,7 @@
 package io.switchboard.registry;
 
-import io.switchboard.Unproxied;
 import io.switchboard.connection.Connection;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * maps without locking. Called from WebSocket threads (join/leave), close listeners (any thread),
  * request threads (kick, queries) and the Redis subscriber (fan-out); nothing here blocks.
  */
-@Unproxied
+@ApplicationScoped
 public class RoomRegistry {
     private final Map<String, Map<String, Map<String, Connection>>> rooms = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> roomsByConnection = new ConcurrentHashMap<>();

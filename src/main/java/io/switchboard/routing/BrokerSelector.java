@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.logging.Logger;
 
 /**
@@ -26,9 +25,8 @@ public class BrokerSelector {
     @Inject
     Instance<ClusterBroker> cluster;
 
-    /** Produced once and injected as is: no interface proxy in front of the broker's own (see {@link io.switchboard.Unproxied}). */
     @Produces
-    @Singleton
+    @ApplicationScoped
     Broker broker() {
         if (config.redisUrl().isPresent()) {
             LOG.info(() -> "Node " + config.nodeId() + ": cluster mode, relaying through Redis");

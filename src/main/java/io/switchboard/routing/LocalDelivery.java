@@ -1,11 +1,11 @@
 package io.switchboard.routing;
 
-import io.switchboard.Unproxied;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.StreamKey;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +14,7 @@ import java.util.Map;
  * Hands an envelope's frame to the matching connections of this node. Only enqueues (never waits for a
  * socket), so it runs on whatever thread delivered the envelope.
  */
-@Unproxied
+@ApplicationScoped
 public class LocalDelivery {
     /** Key of the single count a broadcast reports. */
     public static final String EVERYONE = "*";

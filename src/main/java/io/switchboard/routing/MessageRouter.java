@@ -1,9 +1,9 @@
 package io.switchboard.routing;
 
-import io.switchboard.Unproxied;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.inbox.Idempotency;
 import io.switchboard.protocol.Frames;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
 import java.time.Clock;
@@ -16,7 +16,7 @@ import java.util.concurrent.CompletionStage;
  * The one path of every message, whether a client or a backend sent it: assign an id and timestamp,
  * encode the delivery frame once, publish through the {@link Broker}, report who got it.
  */
-@Unproxied
+@ApplicationScoped
 public class MessageRouter {
 
     @Inject

@@ -1,6 +1,6 @@
 package io.switchboard.socket;
 
-import io.switchboard.Unproxied;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Runs WebSocket sends with a context class loader that sees only the JDK.
@@ -13,7 +13,7 @@ import io.switchboard.Unproxied;
  * module image. The scheduled task is Tyrus' idle-timeout check, which is inert here (max idle timeout 0:
  * the heartbeat decides liveness) and loads no application classes. On other servers this is harmless.
  */
-@Unproxied
+@ApplicationScoped
 public class BareContextClassLoader {
     private final ClassLoader jdkOnly = new JdkOnlyLoader();
 

@@ -1,6 +1,5 @@
 package io.switchboard.socket;
 
-import io.switchboard.Unproxied;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Inbox;
@@ -22,6 +21,7 @@ import io.switchboard.security.InvalidTokenException;
 import io.switchboard.security.RoomPolicy;
 import io.switchboard.security.TokenVerifier;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * either: its ack is queued by the thread that completes the store (a Redis pipeline lane). A bad frame
  * is answered with an error and the connection stays open.
  */
-@Unproxied
+@ApplicationScoped
 public class CommandDispatcher {
     private static final Logger LOG = Logger.getLogger(CommandDispatcher.class.getName());
     /** Messages a {@code history} request returns without a {@code limit}. */

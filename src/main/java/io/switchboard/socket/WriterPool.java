@@ -1,11 +1,11 @@
 package io.switchboard.socket;
 
-import io.switchboard.Unproxied;
 import io.switchboard.config.SwitchboardConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * after {@code switchboard.send.timeout-ms}. Tasks are submitted to a plain executor over managed
  * threads, so no per-task context capture happens.
  */
-@Unproxied
+@ApplicationScoped
 public class WriterPool implements Executor {
 
     @Inject
