@@ -178,8 +178,18 @@ public final class JsonFields {
                     "'" + where + "' must be a user id of 1 to " + MAX_USER_ID_LENGTH + " characters");
         }
         for (int i = 0; i < candidate.length(); i++) {
-            if (Character.isISOControl(candidate.charAt(i))) {
+            char c = candidate.charAt(i);
+            if (Character.isISOControl(c)) {
                 throw new ProtocolException(ErrorCode.INVALID_FRAME, "'" + where + "' contains a control character");
+            }
+            // A lone surrogate is not Unicode: encoded to UTF-8 (for Redis keys) it would become '?' and
+            // name the same keys as another user's id.
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < candidate.length() && Character.isLowSurrogate(candidate.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new ProtocolException(ErrorCode.INVALID_FRAME, "'" + where + "' is not valid Unicode (a lone surrogate)");
+                }
             }
         }
         return candidate;

@@ -1,5 +1,8 @@
 package io.switchboard.redis;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The Lua scripts of stored direct messages. {@link #STORE} does in one atomic step what must not be
  * split: take the next id, store the message in every recipient's inbox, and publish it to the nodes
@@ -77,7 +80,9 @@ final class InboxScripts {
     /**
      * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
      * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
-     * presence key prefix, seen key prefix, request digest, then the recipients. The idempotency key is
+     * presence key prefix, seen key prefix, request digest, inbox trimmed-marker prefix, then the recipients
+     * (from ARGV 14). Each user's keys are a prefix followed by {@link RedisKeys#user the user segment},
+     * built here by {@code user_key} exactly as in Java. The idempotency key is
      * claimed (as {@code id|digest}) only after every append: Redis does not roll back a script that
      * fails part-way, and a retry must then store the message again rather than be answered "duplicate".
      * Returns {"dup", id} for a repeated idempotency key with the same digest, {"conflict", id} with
@@ -86,6 +91,9 @@ final class InboxScripts {
      * undelivered users were online on a member that missed it.
      */
     static final RedisScript STORE = new RedisScript(NEXT_ID + APPEND + """
+            local function user_key(prefix, user)
+              return prefix .. '{' .. #user .. ':' .. user .. '}'
+            end
             local idem = ARGV[3]
             if idem ~= '' then
               local earlier = redis.call('GET', 'sb:idem:' .. idem)
@@ -103,11 +111,11 @@ final class InboxScripts {
             local members = {}
             local order = {}
             local connections = {}
-            for i = 13, #ARGV do
+            for i = 14, #ARGV do
               local user = ARGV[i]
-              append(ARGV[9] .. user, ARGV[9] .. user .. ':trimmed', id, frame, tonumber(ARGV[1]), minid, ARGV[2])
+              append(user_key(ARGV[9], user), user_key(ARGV[13], user), id, frame, tonumber(ARGV[1]), minid, ARGV[2])
               connections[user] = {}
-              for _, entry in ipairs(redis.call('HVALS', ARGV[10] .. user)) do
+              for _, entry in ipairs(redis.call('HVALS', user_key(ARGV[10], user))) do
                 local member, expires = string.match(entry, '^(.*)|(%d+)$')
                 if member and tonumber(expires) > now then
                   if alive[member] == nil then
@@ -140,11 +148,11 @@ final class InboxScripts {
             local counts = {}
             local undelivered = {}
             if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id .. '|' .. ARGV[12], 'PX', ARGV[4]) end
-            for i = 13, #ARGV do
+            for i = 14, #ARGV do
               local user = ARGV[i]
               if delivered[user] then
                 table.insert(counts, user); table.insert(counts, delivered[user])
-                redis.call('SET', ARGV[11] .. user, id, 'PX', ARGV[2])
+                redis.call('SET', user_key(ARGV[11], user), id, 'PX', ARGV[2])
               elseif missed[user] then
                 table.insert(undelivered, user)
               end
@@ -156,14 +164,14 @@ final class InboxScripts {
     /**
      * Stores a room message in the room's history and publishes it to every member (node run) with
      * connections in the room, this node included, so each node gets a room's messages in id order.
-     * KEYS: last-id, room nodes hash, history stream. ARGV: max entries, max age ms, frame prefix, frame
+     * KEYS: last-id, room nodes hash, history stream, its trimmed marker. ARGV: max entries, max age ms, frame prefix, frame
      * suffix, origin member, member channel prefix, room, excluded connection ("" for none).
      * Returns {id, connections reached}.
      */
     static final RedisScript ROOM_STORE = new RedisScript(NEXT_ID + APPEND + """
             local id, now = next_id(KEYS[1])
             local frame = ARGV[3] .. id .. ARGV[4]
-            append(KEYS[3], KEYS[3] .. ':trimmed', id, frame, tonumber(ARGV[1]), string.format('%d-0', now - tonumber(ARGV[2])), ARGV[2], ARGV[8])
+            append(KEYS[3], KEYS[4], id, frame, tonumber(ARGV[1]), string.format('%d-0', now - tonumber(ARGV[2])), ARGV[2], ARGV[8])
             local payload = ARGV[5] .. '\\n#' .. ARGV[7] .. '\\31' .. ARGV[8] .. '\\31' .. id .. '\\n' .. frame
             local reached = 0
             local nodes = redis.call('HGETALL', KEYS[2])
@@ -196,4 +204,35 @@ final class InboxScripts {
             return 1
             """);
 
+    /** {@link #STORE}'s keys. */
+    static List<String> storeKeys() {
+        return List.of(RedisKeys.LAST_ID, RedisKeys.NODES);
+    }
+
+    /**
+     * {@link #STORE}'s arguments, in its order: the one place that knows it. {@code idempotencyKey} and
+     * {@code requestDigest} are "" for a message without an idempotency key.
+     */
+    static List<String> storeArguments(int maxEntries, long maxAgeMillis, String idempotencyKey, long idempotencyWindowMillis,
+            String framePrefix, String frameSuffix, String originHeader, String requestDigest, List<String> recipients) {
+        List<String> args = new ArrayList<>(13 + recipients.size());
+        args.addAll(List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMillis), idempotencyKey,
+                String.valueOf(idempotencyWindowMillis), framePrefix, frameSuffix, originHeader,
+                RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
+                requestDigest, RedisKeys.INBOX_TRIMMED_PREFIX));
+        args.addAll(recipients);
+        return args;
+    }
+
+    /** {@link #ROOM_STORE}'s keys for the room. */
+    static List<String> roomStoreKeys(String room) {
+        return List.of(RedisKeys.LAST_ID, RedisKeys.roomNodes(room), RedisKeys.roomHistory(room), RedisKeys.roomHistoryTrimmed(room));
+    }
+
+    /** {@link #ROOM_STORE}'s arguments; {@code excludedConnection} is "" for none. */
+    static List<String> roomStoreArguments(int maxEntries, long maxAgeMillis, String framePrefix, String frameSuffix,
+            String originHeader, String room, String excludedConnection) {
+        return List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMillis), framePrefix, frameSuffix, originHeader,
+                RedisKeys.MEMBER_CHANNEL_PREFIX, room, excludedConnection);
+    }
 }

@@ -142,23 +142,17 @@ public class RedisBroker implements ClusterBroker {
         if (!state.isUp()) {
             return CompletableFuture.failedFuture(unavailable());
         }
-        List<String> args = new ArrayList<>(List.of(
-                String.valueOf(config.inboxMaxEntries()), String.valueOf(config.inboxMaxAge().toMillis()),
-                message.idempotency() == null ? "" : message.idempotency().scopedKey(),
-                String.valueOf(config.idempotencyWindow().toMillis()),
+        List<String> args = InboxScripts.storeArguments(config.inboxMaxEntries(), config.inboxMaxAge().toMillis(),
+                message.idempotency() == null ? "" : message.idempotency().scopedKey(), config.idempotencyWindow().toMillis(),
                 message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
-                RedisKeys.MEMBER_CHANNEL_PREFIX,
-                RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
-                message.idempotency() == null ? "" : message.idempotency().requestDigest()));
-        args.addAll(message.recipients());
+                message.idempotency() == null ? "" : message.idempotency().requestDigest(), message.recipients());
         CompletableFuture<DeliveryReport> report = new CompletableFuture<>();
-        pipeline.submit(message.sender(), InboxScripts.STORE, List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args)
+        pipeline.submit(message.sender(), InboxScripts.STORE, InboxScripts.storeKeys(), args)
                 .whenComplete((reply, error) -> {
                     if (error instanceof RejectedExecutionException) {
                         report.completeExceptionally(overloaded()); // not queued: surely not stored
                     } else if (error instanceof JedisException e) {
-                        state.commandFailed(e);
-                        report.completeExceptionally(unavailable());
+                        report.completeExceptionally(state.failure(e, RedisBroker::unavailable));
                     } else if (error != null) {
                         report.completeExceptionally(error);
                     } else {
@@ -253,9 +247,8 @@ public class RedisBroker implements ClusterBroker {
             state.commandSucceeded();
             return change;
         } catch (JedisException e) {
-            state.commandFailed(e);
             state.roomChangeUnrecorded(); // a timed-out join may still have been recorded: a ghost to remove
-            throw unavailable();
+            throw state.failure(e, RedisBroker::unavailable);
         }
     }
 
@@ -305,11 +298,9 @@ public class RedisBroker implements ClusterBroker {
         if (state.isUp()) {
             try {
                 long start = System.nanoTime();
-                List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(redis.commands(),
-                        List.of(RedisKeys.LAST_ID, RedisKeys.roomNodes(room), RedisKeys.roomHistory(room)),
-                        List.of(String.valueOf(config.roomHistoryMaxEntries()), String.valueOf(config.roomHistoryMaxAge().toMillis()),
-                                template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()),
-                                RedisKeys.MEMBER_CHANNEL_PREFIX, room,
+                List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(redis.commands(), InboxScripts.roomStoreKeys(room),
+                        InboxScripts.roomStoreArguments(config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis(),
+                                template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()), room,
                                 excludedConnection == null ? "" : excludedConnection));
                 traffic.redisRoundTrip(System.nanoTime() - start);
                 traffic.published();
@@ -334,8 +325,7 @@ public class RedisBroker implements ClusterBroker {
             rooms.publish(room, RelayCodec.encode(member.id(), RelayCodec.Kind.KICK, List.of(room, user), ""));
             state.commandSucceeded();
         } catch (JedisException e) {
-            state.commandFailed(e);
-            throw unavailable();
+            throw state.failure(e, RedisBroker::unavailable);
         }
     }
 

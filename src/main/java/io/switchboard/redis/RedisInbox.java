@@ -17,10 +17,11 @@ import java.util.function.Supplier;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * Stored direct messages in Redis: one stream per user ({@code sb:inbox:<user>}, field {@code f} = the
- * frame), trimmed by count and age as messages are stored ({@link InboxScripts#APPEND}, which records the
- * newest removed id in {@code <stream>:trimmed}) and expiring with its last message; device cursors ({@code sb:cursor:<user>} hash) and the user's newest delivered id
- * ({@code sb:seen:<user>}). Messages are written by {@link InboxScripts#STORE} in {@link RedisBroker}.
+ * Stored direct messages in Redis: one stream per user ({@code sb:inbox:{<n>:<user>}}, field {@code f} = the
+ * frame; key names in {@link RedisKeys}), trimmed by count and age as messages are stored
+ * ({@link InboxScripts#APPEND}, which records the newest removed id in {@code sb:inbox-trimmed:{<n>:<user>}})
+ * and expiring with its last message; device cursors ({@code sb:cursor:} hash) and the user's newest
+ * delivered id ({@code sb:seen:}). Messages are written by {@link InboxScripts#STORE} in {@link RedisBroker}.
  * Runs on the caller's thread; fails with 503 {@code relay-unavailable} when Redis cannot answer.
  */
 @ApplicationScoped
@@ -43,7 +44,7 @@ public class RedisInbox implements ClusterInbox {
 
     @Override
     public MessageId trimmedUpTo(String user) {
-        return trimmedUpToOf(RedisKeys.inbox(user));
+        return trimmedUpToOf(RedisKeys.inboxTrimmed(user));
     }
 
     @Override
@@ -62,12 +63,12 @@ public class RedisInbox implements ClusterInbox {
 
     @Override
     public MessageId roomTrimmedUpTo(String room) {
-        return trimmedUpToOf(RedisKeys.roomHistory(room));
+        return trimmedUpToOf(RedisKeys.roomHistoryTrimmed(room));
     }
 
-    /** The newest id retention removed, which the append script records next to the stream. */
-    private MessageId trimmedUpToOf(String stream) {
-        return call(() -> Optional.ofNullable(redis.commands().get(RedisKeys.trimmed(stream)))
+    /** The newest id retention removed, which the append script records in the stream's marker key. */
+    private MessageId trimmedUpToOf(String marker) {
+        return call(() -> Optional.ofNullable(redis.commands().get(marker))
                 .map(id -> MessageId.parse(id, "trimmed")).orElse(MessageId.ZERO));
     }
 

@@ -1,6 +1,14 @@
 package io.switchboard.redis;
 
-/** Names of Switchboard's Redis keys and channels, all under the {@code sb:} prefix. */
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Names of Switchboard's Redis keys and channels, all under the {@code sb:} prefix. Every key made from a
+ * name a client chooses is injective: a user name is written as {@link #user the user segment}
+ * {@code {<UTF-8 length>:<name>}}, which says where the name ends whatever it contains, and a room name
+ * (which cannot contain braces, see {@code RoomPolicy}) is closed by its brace; each family of keys has its
+ * own prefix, and no prefix is the start of another family's key. So no name can reach another name's keys.
+ */
 final class RedisKeys {
     /** Sorted set: member id (node run) → epoch ms until which it counts as alive. */
     static final String NODES = "sb:nodes";
@@ -19,6 +27,8 @@ final class RedisKeys {
     static final String LAST_ID = "sb:last-id";
     /** Prefix of each user's inbox stream. */
     static final String INBOX_PREFIX = "sb:inbox:";
+    /** Prefix of each user's inbox trimming marker (the newest id retention removed). */
+    static final String INBOX_TRIMMED_PREFIX = "sb:inbox-trimmed:";
     /** Prefix of each user's presence hash. */
     static final String PRESENCE_PREFIX = "sb:presence:";
     /** Prefix of each user's newest delivered id. */
@@ -31,9 +41,24 @@ final class RedisKeys {
     private RedisKeys() {
     }
 
+    /**
+     * A user's name as a key segment: {@code {<length of its UTF-8 bytes>:<name>}}. The length makes it
+     * injective (no user, whatever colons or braces its name holds, can reach another user's keys) and the
+     * braces make it a Redis Cluster hash tag, so each user's keys share a slot. The scripts build the same
+     * segment in Lua ({@code #name} is the byte length of what Jedis sent, UTF-8).
+     */
+    static String user(String user) {
+        return "{" + user.getBytes(StandardCharsets.UTF_8).length + ":" + user + "}";
+    }
+
     /** Stream: the user's stored direct messages, id = message id, field {@value #FRAME_FIELD} = frame. */
     static String inbox(String user) {
-        return INBOX_PREFIX + user;
+        return INBOX_PREFIX + user(user);
+    }
+
+    /** String: the newest id retention removed from the user's inbox. */
+    static String inboxTrimmed(String user) {
+        return INBOX_TRIMMED_PREFIX + user(user);
     }
 
     /** Stream: the room's stored messages (its history), same layout as an inbox. */
@@ -41,24 +66,24 @@ final class RedisKeys {
         return ROOM_PREFIX + room + "}:history";
     }
 
-    /** String: the newest id retention removed from a stream (inbox or room history). */
-    static String trimmed(String stream) {
-        return stream + ":trimmed";
+    /** String: the newest id retention removed from the room's history. */
+    static String roomHistoryTrimmed(String room) {
+        return roomHistory(room) + ":trimmed";
     }
 
     /** Hash: device → the last message id it acknowledged. */
     static String cursors(String user) {
-        return "sb:cursor:" + user;
+        return "sb:cursor:" + user(user);
     }
 
     /** String: the newest message id delivered to any connection of the user. */
     static String seen(String user) {
-        return SEEN_PREFIX + user;
+        return SEEN_PREFIX + user(user);
     }
 
     /** Hash: connection id → "member|expiresAtMillis", one per user. */
     static String presence(String user) {
-        return PRESENCE_PREFIX + user;
+        return PRESENCE_PREFIX + user(user);
     }
 
     /** The channel a node run receives direct messages for its connections on. */

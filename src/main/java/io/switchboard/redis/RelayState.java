@@ -1,5 +1,7 @@
 package io.switchboard.redis;
 
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProtocolException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.SocketTimeoutException;
 import java.util.NoSuchElementException;
@@ -71,7 +73,8 @@ public class RelayState {
 
     /**
      * Runs a Redis command for a request that cannot do without Redis: refused with {@code unavailable}
-     * while the relay is down or when the command fails (which is recorded); success is recorded too.
+     * while the relay is down or when the command fails (which is recorded; see {@link #failure}); success
+     * is recorded too.
      */
     <T> T require(Supplier<T> command, Supplier<? extends RuntimeException> unavailable) {
         if (!isUp()) {
@@ -82,9 +85,21 @@ public class RelayState {
             commandSucceeded();
             return result;
         } catch (JedisException e) {
-            commandFailed(e);
-            throw unavailable.get();
+            throw failure(e, unavailable);
         }
+    }
+
+    /**
+     * Records a failed command and answers what its request gets: a command Redis refused as wrong is a
+     * bug (see {@link #commandFailed}) and fails its request alone with 500 {@code internal}; anything
+     * else is {@code unavailable} (503: retry later).
+     */
+    RuntimeException failure(JedisException failure, Supplier<? extends RuntimeException> unavailable) {
+        commandFailed(failure);
+        return isBug(failure)
+                ? new ProtocolException(ErrorCode.INTERNAL, "The gateway's store refused the request (a bug, logged); "
+                        + "retrying will not help")
+                : unavailable.get();
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.switchboard.security;
 
 import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.protocol.JsonFields;
+import io.switchboard.protocol.ProtocolException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -97,6 +99,11 @@ public class TokenVerifier {
             String user = firstPresent(claims, Claims.upn.name(), Claims.preferred_username.name(), Claims.sub.name());
             if (user == null || user.isBlank()) {
                 throw new InvalidTokenException("The token names no user");
+            }
+            try {
+                JsonFields.userId(user, "user");
+            } catch (ProtocolException e) {
+                throw new InvalidTokenException("The token's user id is unusable: " + e.getMessage());
             }
             Set<String> groups = new HashSet<>();
             if (claims.hasClaim(Claims.groups.name())) {

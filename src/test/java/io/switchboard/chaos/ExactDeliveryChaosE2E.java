@@ -200,7 +200,7 @@ class ExactDeliveryChaosE2E {
         StringBuilder state = new StringBuilder("ZRANGE sb:nodes: " + redis.command("ZRANGE sb:nodes 0 -1 WITHSCORES")
                 + "\nnow: " + System.currentTimeMillis() + "\n");
         for (String user : users) {
-            state.append("presence ").append(user).append(": ").append(redis.command("HGETALL sb:presence:" + user)).append('\n');
+            state.append("presence ").append(user).append(": ").append(redis.command("HGETALL sb:presence:{" + user.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + ":" + user + "}")).append('\n');
         }
         java.nio.file.Files.writeString(WORK.resolve("redis-state.txt"), state);
     }

@@ -79,6 +79,11 @@ class CommandDecoderTest {
                 refused("{\"type\":\"message\",\"to\":[\"a\",2],\"content\":1}").getMessage());
         assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"message\",\"to\":[\"\"],\"content\":1}").code());
         assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"message\",\"to\":[\"a\\u0000b\"],\"content\":1}").code());
+        assertEquals("'to[0]' is not valid Unicode (a lone surrogate)",
+                refused("{\"type\":\"message\",\"to\":[\"a\\ud800\"],\"content\":1}").getMessage());
+        assertEquals(List.of("\ud83d\ude00"), ((ClientCommand.SendMessage) decoder
+                .decode("{\"type\":\"message\",\"to\":[\"\\ud83d\\ude00\"],\"content\":1}")).to(),
+                "a surrogate pair is a character like any other");
         assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"message\",\"to\":[\"" + "u".repeat(257) + "\"],\"content\":1}").code());
         assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"broadcast\"}").code());
         assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":true}").code());

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
 import io.switchboard.inbox.StoredMessage;
+import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.MessageId;
+import io.switchboard.protocol.ProtocolException;
 import io.switchboard.testing.RedisServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,13 +66,10 @@ class RedisInboxIT {
     }
 
     private List<?> store(int maxEntries, long maxAgeMs, String idempotencyKey, String content, String... recipients) {
-        List<String> args = new ArrayList<>(List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMs),
-                idempotencyKey == null ? "" : idempotencyKey, "60000",
-                "{\"type\":\"message\",\"id\":\"", "\",\"content\":\"" + content + "\"}", "node-a~test",
-                RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
-                "digest-of-" + content));
-        args.addAll(List.of(recipients));
-        return (List<?>) InboxScripts.STORE.run(client.commands(), List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args);
+        return (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
+                InboxScripts.storeArguments(maxEntries, maxAgeMs, idempotencyKey == null ? "" : idempotencyKey, 60_000,
+                        "{\"type\":\"message\",\"id\":\"", "\",\"content\":\"" + content + "\"}", "node-a~test",
+                        "digest-of-" + content, List.of(recipients)));
     }
 
     private static String user() {
@@ -93,6 +92,38 @@ class RedisInboxIT {
         List<?> reply = store(100, null, "three", bob);
         assertEquals(List.of(), reply.get(2), "nobody online: no delivery counts");
         assertEquals(List.of(), reply.get(3), "and nobody undelivered: offline");
+    }
+
+    @Test
+    void keepsEachUsersKeysApartWhateverItsNameHolds() {
+        String victim = user();
+        for (int i = 0; i < 30; i++) {
+            store(10, null, "v" + i, victim);
+        }
+        MessageId trimmed = inbox.trimmedUpTo(victim);
+        assertTrue(trimmed.isAfter(MessageId.ZERO), "the victim has a trimmed marker");
+        List<StoredMessage> before = inbox.read(victim, MessageId.ZERO, 100);
+        String attacker = (String) store(10, null, "x", victim + ":trimmed", victim + "}", "{" + victim).get(1);
+        assertEquals(trimmed, inbox.trimmedUpTo(victim), "the marker is untouched");
+        assertEquals(before, inbox.read(victim, MessageId.ZERO, 100), "and so is the inbox");
+        for (String name : List.of(victim + ":trimmed", victim + "}", "{" + victim, "zoë-ünïcode-" + victim, "日本-" + victim)) {
+            String id = (String) store(10, null, "to-" + name.length(), name).get(1);
+            assertEquals(List.of(id), inbox.read(name, MessageId.parse(attacker, "id"), 10).stream()
+                    .filter(m -> m.id().toString().equals(id)).map(m -> m.id().toString()).toList(),
+                    "the script and Java name " + name + "'s inbox alike");
+        }
+    }
+
+    @Test
+    void failsARequestThatMeetsWrongDataWithAnInternalErrorAndStaysUp() {
+        String broken = user();
+        client.commands().set(RedisKeys.inbox(broken), "not a stream");
+        ProtocolException refused = assertThrows(ProtocolException.class, () -> inbox.read(broken, MessageId.ZERO, 10));
+        assertEquals(ErrorCode.INTERNAL, refused.code());
+        assertTrue(inbox.state.isUp(), "a data error is not an outage");
+        String other = user();
+        store(10, null, "fine", other);
+        assertEquals(1, inbox.read(other, MessageId.ZERO, 10).size(), "everyone else is served");
     }
 
     @Test

@@ -77,20 +77,17 @@ class RelayCatchUpIT {
 
     /** Stores a direct message for the users as the broker does (nobody is relayed it); returns its id. */
     private MessageId storeDirect(String content, String... users) {
-        List<String> args = new ArrayList<>(List.of("1000", "60000", "", "60000",
-                "{\"type\":\"message\",\"id\":\"", "\",\"content\":\"" + content + "\"}", "node-b~test",
-                RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX, ""));
-        args.addAll(List.of(users));
-        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), List.of(RedisKeys.LAST_ID, RedisKeys.NODES), args);
+        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
+                InboxScripts.storeArguments(1000, 60_000, "", 60_000, "{\"type\":\"message\",\"id\":\"",
+                        "\",\"content\":\"" + content + "\"}", "node-b~test", "", List.of(users)));
         return MessageId.parse((String) reply.get(1), "id");
     }
 
     /** Stores a room message as the broker does, not sent to {@code excluded} (may be ""); returns its id. */
     private MessageId storeInRoom(String room, String content, String excluded) {
-        List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(client.commands(),
-                List.of(RedisKeys.LAST_ID, RedisKeys.roomNodes(room), RedisKeys.roomHistory(room)),
-                List.of("1000", "60000", "{\"type\":\"message\",\"room\":\"" + room + "\",\"id\":\"",
-                        "\",\"content\":\"" + content + "\"}", "node-b~test", RedisKeys.MEMBER_CHANNEL_PREFIX, room, excluded));
+        List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(client.commands(), InboxScripts.roomStoreKeys(room),
+                InboxScripts.roomStoreArguments(1000, 60_000, "{\"type\":\"message\",\"room\":\"" + room + "\",\"id\":\"",
+                        "\",\"content\":\"" + content + "\"}", "node-b~test", room, excluded));
         return MessageId.parse((String) reply.get(0), "id");
     }
 

@@ -62,6 +62,8 @@ class TokenVerifierTest {
         assertEquals("Bad token signature", refusal(TestTokens.tampered("alice", "root")));
         assertTrue(List.of("Invalid token", "Bad token signature").contains(refusal(TestTokens.algNone("alice"))));
         assertEquals("Token not yet valid", refusal(TestTokens.notYetValid("alice")));
+        assertEquals("The token's user id is unusable: 'user' contains a control character",
+                refusal(TestTokens.valid("alice\u001fbob")));
     }
 
     @Test
