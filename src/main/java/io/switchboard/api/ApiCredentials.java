@@ -23,7 +23,7 @@ public class ApiCredentials {
     @PostConstruct
     void init() {
         keyDigests = List.copyOf(config.apiKeyDigests());
-        requestsPerCredential = new KeyedRateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), 100_000);
+        requestsPerCredential = new KeyedRateLimiter(config.apiRequestsPerSecond(), config.apiBurst(), config.trackedClients());
     }
 
     /** SHA-256 digests of every accepted API key. */

@@ -247,6 +247,10 @@ public class SwitchboardConfig {
     long handshakesBurstPerIp;
 
     @Inject
+    @ConfigProperty(name = "switchboard.limits.tracked-clients", defaultValue = "100000")
+    long trackedClients;
+
+    @Inject
     @ConfigProperty(name = "switchboard.limits.api-requests-per-second", defaultValue = "500")
     long apiRequestsPerSecond;
 
@@ -327,6 +331,7 @@ public class SwitchboardConfig {
         positive("switchboard.limits.connections-per-node", connectionsPerNode);
         positive("switchboard.limits.handshakes-per-second-per-ip", handshakesPerSecondPerIp);
         positive("switchboard.limits.handshakes-burst-per-ip", handshakesBurstPerIp);
+        positive("switchboard.limits.tracked-clients", trackedClients);
         positive("switchboard.limits.api-requests-per-second", apiRequestsPerSecond);
         positive("switchboard.limits.api-burst", apiBurst);
         positive("switchboard.deflate.threshold-bytes", deflateThresholdBytes);
@@ -632,6 +637,14 @@ public class SwitchboardConfig {
 
     public int handshakesBurstPerIp() {
         return (int) handshakesBurstPerIp;
+    }
+
+    /**
+     * Client addresses (and, separately, API credentials) whose rates one node tracks; past it the least
+     * recently seen is forgotten. About 200 bytes each.
+     */
+    public int trackedClients() {
+        return (int) Math.min(Integer.MAX_VALUE, trackedClients);
     }
 
     /** HTTP API requests per second one credential (API key or backend user) may make on this node. */

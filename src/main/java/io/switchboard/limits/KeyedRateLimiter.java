@@ -1,26 +1,39 @@
 package io.switchboard.limits;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One {@link TokenBucket} per key (client IP, API key), for events that arrive on many threads at once.
- * Buckets that are full again are forgotten by {@link #forgetIdle}, so the map holds only the keys that
- * were busy lately; while it holds {@code maxKeys}, a new key is refused (a flood of distinct keys is
- * itself abuse). Thread-safe: each bucket is used under its own lock.
+ * One {@link TokenBucket} per key (client address, API key), for events that arrive on many threads at
+ * once. It tracks at most {@code maxKeys} keys: past that, the least recently used key is forgotten to make
+ * room, so a flood of distinct keys (address rotation) costs the flooder its own history and never locks
+ * out a new client. Buckets that are full again are dropped by {@link #forgetIdle}, so the map normally
+ * holds only the keys that were busy lately. Thread-safe: the map is used under its own lock (a lookup
+ * and an insert), each bucket under its own.
  */
 public final class KeyedRateLimiter {
     private static final long FORGET_EVERY_NANOS = 10_000_000_000L;
     private final double perSecond;
     private final int burst;
-    private final int maxKeys;
-    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    /** Access-ordered: iteration starts at the least recently used key. Guarded by itself. */
+    private final LinkedHashMap<String, TokenBucket> buckets;
     private final AtomicLong lastForget = new AtomicLong(System.nanoTime());
+    private final AtomicLong evicted = new AtomicLong();
 
     public KeyedRateLimiter(double perSecond, int burst, int maxKeys) {
         this.perSecond = perSecond;
         this.burst = burst;
-        this.maxKeys = maxKeys;
+        this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, TokenBucket> eldest) {
+                if (size() > maxKeys) {
+                    evicted.incrementAndGet();
+                    return true;
+                }
+                return false;
+            }
+        };
     }
 
     /** Whether an event for {@code key} is allowed now; 0 if so, else milliseconds until it would be. */
@@ -29,12 +42,13 @@ public final class KeyedRateLimiter {
         if (nowNanos - last > FORGET_EVERY_NANOS && lastForget.compareAndSet(last, nowNanos)) {
             forgetIdle(nowNanos); // amortized: one caller in ten seconds pays for it
         }
-        TokenBucket bucket = buckets.get(key);
-        if (bucket == null) {
-            if (buckets.size() >= maxKeys) {
-                return 1000;
+        TokenBucket bucket;
+        synchronized (buckets) {
+            bucket = buckets.get(key);
+            if (bucket == null) {
+                bucket = new TokenBucket(perSecond, burst, nowNanos);
+                buckets.put(key, bucket);
             }
-            bucket = buckets.computeIfAbsent(key, k -> new TokenBucket(perSecond, burst, nowNanos));
         }
         synchronized (bucket) {
             return bucket.tryTake(nowNanos) ? 0 : Math.max(1, bucket.millisUntilNext(nowNanos));
@@ -48,15 +62,24 @@ public final class KeyedRateLimiter {
 
     /** Drops the buckets that are full again (done every ten seconds by {@link #acquire}). */
     public void forgetIdle(long nowNanos) {
-        buckets.values().removeIf(bucket -> {
-            synchronized (bucket) {
-                return bucket.isFull(nowNanos);
-            }
-        });
+        synchronized (buckets) {
+            buckets.values().removeIf(bucket -> {
+                synchronized (bucket) {
+                    return bucket.isFull(nowNanos);
+                }
+            });
+        }
     }
 
     /** Keys tracked now. */
     public int size() {
-        return buckets.size();
+        synchronized (buckets) {
+            return buckets.size();
+        }
+    }
+
+    /** Keys forgotten to make room since this limiter was made (their history lost: a sign of key rotation). */
+    public long evicted() {
+        return evicted.get();
     }
 }

@@ -3,6 +3,7 @@ package io.switchboard.socket;
 import io.switchboard.api.ServletProblems;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.lifecycle.DrainState;
+import io.switchboard.limits.ClientAddresses;
 import io.switchboard.limits.KeyedRateLimiter;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
@@ -57,7 +58,7 @@ public class HandshakeFilter extends HttpFilter {
 
     @Override
     public void init() {
-        handshakesPerAddress = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), 100_000);
+        handshakesPerAddress = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), config.trackedClients());
         allowedOrigins = config.allowedOrigins();
     }
 
@@ -74,7 +75,7 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, ErrorCode.FORBIDDEN_ORIGIN, "Origin '" + origin + "' may not connect");
             return;
         }
-        long waitMillis = handshakesPerAddress.acquire(clientAddress(request), System.nanoTime());
+        long waitMillis = handshakesPerAddress.acquire(ClientAddresses.limiterKey(clientAddress(request)), System.nanoTime());
         if (waitMillis > 0) {
             response.setHeader("Retry-After", KeyedRateLimiter.retryAfterSeconds(waitMillis));
             refuse(response, ErrorCode.RATE_LIMITED, "Too many connection attempts from this address; retry later");

@@ -63,6 +63,7 @@ public final class TestConfig {
         config.connectionsPerNode = 50000;
         config.handshakesPerSecondPerIp = 20;
         config.handshakesBurstPerIp = 50;
+        config.trackedClients = 100_000;
         config.apiRequestsPerSecond = 500;
         config.apiBurst = 1000;
         config.clientIpHeader = Optional.empty();

@@ -58,15 +58,33 @@ class RateLimitsTest {
     }
 
     @Test
-    void keyedLimiterSeparatesKeysForgetsIdleOnesAndCapsHowManyItTracks() {
+    void keyedLimiterSeparatesKeysForgetsIdleOnesAndMakesRoomByForgettingTheLeastRecentlyUsed() {
         KeyedRateLimiter limiter = new KeyedRateLimiter(1, 1, 2);
         assertEquals(0, limiter.acquire("10.0.0.1", 0));
         assertEquals(1000, limiter.acquire("10.0.0.1", 0), "wait for the next token");
         assertEquals(0, limiter.acquire("10.0.0.2", 0), "another key has its own bucket");
-        assertTrue(limiter.acquire("10.0.0.3", 0) > 0, "refused while the map is full");
+        assertTrue(limiter.acquire("10.0.0.1", 0) > 0, "10.0.0.1 is now the most recently used");
+        assertEquals(0, limiter.acquire("10.0.0.3", 0), "a new key is never refused for room");
+        assertEquals(2, limiter.size());
+        assertEquals(1, limiter.evicted());
+        assertTrue(limiter.acquire("10.0.0.1", 0) > 0, "the busy key kept its history");
+        assertEquals(0, limiter.acquire("10.0.0.2", 0), "the least recently used one was forgotten");
         limiter.forgetIdle(2 * SECOND);
         assertEquals(0, limiter.size());
         assertEquals(0, limiter.acquire("10.0.0.3", 2 * SECOND));
+    }
+
+    @Test
+    void limitsIpv6ClientsByTheirSlash64() {
+        assertEquals("2001:db8:1:2::/64", ClientAddresses.limiterKey("2001:db8:1:2:a:b:c:d"));
+        assertEquals("2001:db8:1:2::/64", ClientAddresses.limiterKey("[2001:db8:1:2::ffff]"));
+        assertEquals("2001:db8:1:2::/64", ClientAddresses.limiterKey("2001:0db8:0001:0002::1%eth0"));
+        assertEquals("2001:db8:1:3::/64", ClientAddresses.limiterKey("2001:db8:1:3::1"));
+        assertEquals("0:0:0:0::/64", ClientAddresses.limiterKey("::1"));
+        assertEquals("192.0.2.7", ClientAddresses.limiterKey("::ffff:192.0.2.7"), "IPv4-mapped is IPv4");
+        assertEquals("192.0.2.7", ClientAddresses.limiterKey(" 192.0.2.7 "));
+        assertEquals("not:an:address:zz", ClientAddresses.limiterKey("not:an:address:zz"), "garbage is limited as itself");
+        assertEquals("client.example.com", ClientAddresses.limiterKey("client.example.com"), "never resolved");
     }
 
     @Test
