@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,9 +27,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * keeps nothing on disk; use Redis with persistence for durability). Writes are serialized by the
  * in-memory broker's store lock; each user's deque is guarded by its own monitor for readers.
  * <p>
- * All streams together stay within {@code switchboard.inbox.memory-max-bytes}: past it, the oldest
- * messages of the whole store go first (down to 90% of the budget, so eviction runs in batches), and the
- * streams they left report them as trimmed, exactly as retention by count or age does.
+ * All streams and idempotency keys together stay within {@code switchboard.inbox.memory-max-bytes}: past
+ * it, the oldest messages (and keys) of the whole store go first (down to 90% of the budget, so eviction
+ * runs in batches), and the streams they left report them as trimmed, exactly as retention by count or age
+ * does. A stream that eviction empties is dropped, and every stream not held reports the newest id
+ * eviction ever dropped as trimmed (eviction is oldest-first, so nothing newer was dropped anywhere).
+ * Nothing is kept per id for ever: once a minute, streams whose every message is past the retention age,
+ * and cursors and seen markers not written for that long, are dropped, as their Redis keys expire.
  */
 @ApplicationScoped
 @Typed(InMemoryInbox.class)
@@ -39,9 +45,14 @@ public class InMemoryInbox implements Inbox {
     private final Clock clock;
     /** Streams by key: {@code u:<user>} streams and {@code r:<room>} histories. */
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, MessageId>> cursors = new ConcurrentHashMap<>();
-    private final Map<String, MessageId> seen = new ConcurrentHashMap<>();
-    private final Map<String, Claimed> idempotencyKeys = new ConcurrentHashMap<>();
+    private final Map<String, Devices> cursors = new ConcurrentHashMap<>();
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** Insertion order is expiry order (one window for all). Guarded by itself. */
+    private final LinkedHashMap<String, Claimed> idempotencyKeys = new LinkedHashMap<>();
+    /** The newest id that memory-budget eviction dropped; what a stream not held reports as trimmed. */
+    private volatile MessageId evictedUpTo = MessageId.ZERO;
+    private final AtomicLong lastSweepMillis = new AtomicLong();
+    private static final long SWEEP_EVERY_MILLIS = 60_000;
     private MessageId lastId = MessageId.ZERO;
     /** Estimated heap held by stored messages (see {@link #footprint}). */
     private final AtomicLong storedBytes = new AtomicLong();
@@ -51,18 +62,29 @@ public class InMemoryInbox implements Inbox {
 
     /** One stream's messages, its retention and the newest id retention removed. */
     private static final class Stream {
+        final String key;
         final Deque<StoredMessage> messages = new ArrayDeque<>();
         final int maxEntries;
         final long maxAgeMillis;
         MessageId trimmedUpTo = MessageId.ZERO;
 
-        Stream(int maxEntries, long maxAgeMillis) {
+        Stream(String key, int maxEntries, long maxAgeMillis) {
+            this.key = key;
             this.maxEntries = maxEntries;
             this.maxAgeMillis = maxAgeMillis;
         }
     }
 
-    private record Claimed(MessageId id, String requestDigest, long expiresAtMillis) {
+    private record Claimed(MessageId id, String requestDigest, long claimedAtMillis, long expiresAtMillis, long bytes) {
+    }
+
+    /** A user's device cursors and when one was last written (they expire like Redis' cursor hash). */
+    private static final class Devices {
+        final Map<String, MessageId> upTo = new ConcurrentHashMap<>();
+        volatile long writtenAtMillis;
+    }
+
+    private record Seen(MessageId id, long writtenAtMillis) {
     }
 
     public InMemoryInbox() {
@@ -90,8 +112,11 @@ public class InMemoryInbox implements Inbox {
      */
     public Optional<MessageId> claimed(Idempotency idempotency) {
         long now = clock.millis();
-        idempotencyKeys.values().removeIf(claimed -> claimed.expiresAtMillis() <= now);
-        Claimed previous = idempotencyKeys.get(idempotency.scopedKey());
+        Claimed previous;
+        synchronized (idempotencyKeys) {
+            dropIdempotencyKeys(claimed -> claimed.expiresAtMillis() <= now);
+            previous = idempotencyKeys.get(idempotency.scopedKey());
+        }
         if (previous == null) {
             return Optional.empty();
         }
@@ -104,8 +129,40 @@ public class InMemoryInbox implements Inbox {
 
     /** Remembers that the request of {@code idempotency} was stored as {@code id}, for the idempotency window. */
     public void claim(Idempotency idempotency, MessageId id) {
-        idempotencyKeys.put(idempotency.scopedKey(),
-                new Claimed(id, idempotency.requestDigest(), clock.millis() + config.idempotencyWindow().toMillis()));
+        long now = clock.millis();
+        long bytes = 2L * (idempotency.scopedKey().length() + idempotency.requestDigest().length()) + 160;
+        Claimed claimed = new Claimed(id, idempotency.requestDigest(), now, now + config.idempotencyWindow().toMillis(), bytes);
+        synchronized (idempotencyKeys) {
+            Claimed replaced = idempotencyKeys.remove(idempotency.scopedKey()); // re-inserted last: expiry order
+            if (replaced != null) {
+                storedBytes.addAndGet(-replaced.bytes());
+            }
+            idempotencyKeys.put(idempotency.scopedKey(), claimed);
+        }
+        storedBytes.addAndGet(bytes);
+        if (storedBytes.get() > config.inboxMemoryMaxBytes()) {
+            evictOldest();
+        }
+    }
+
+    /** Drops idempotency keys from the oldest while {@code drop} says so. Callers hold the map's monitor. */
+    private void dropIdempotencyKeys(java.util.function.Predicate<Claimed> drop) {
+        Iterator<Claimed> oldestFirst = idempotencyKeys.values().iterator();
+        while (oldestFirst.hasNext()) {
+            Claimed claimed = oldestFirst.next();
+            if (!drop.test(claimed)) {
+                return;
+            }
+            oldestFirst.remove();
+            storedBytes.addAndGet(-claimed.bytes());
+        }
+    }
+
+    /** Idempotency keys held now. */
+    public int idempotencyKeys() {
+        synchronized (idempotencyKeys) {
+            return idempotencyKeys.size();
+        }
     }
 
     /** Appends a message to the user's inbox and trims it by count and age. */
@@ -119,7 +176,7 @@ public class InMemoryInbox implements Inbox {
     }
 
     private void append(String key, StoredMessage message, int maxEntries, long maxAgeMillis) {
-        Stream inbox = streams.computeIfAbsent(key, k -> new Stream(maxEntries, maxAgeMillis));
+        Stream inbox = streams.computeIfAbsent(key, k -> new Stream(k, maxEntries, maxAgeMillis));
         synchronized (inbox) {
             inbox.messages.addLast(message);
             storedBytes.addAndGet(footprint(message));
@@ -128,6 +185,39 @@ public class InMemoryInbox implements Inbox {
         if (storedBytes.get() > config.inboxMemoryMaxBytes()) {
             evictOldest();
         }
+        long now = clock.millis();
+        long lastSweep = lastSweepMillis.get();
+        if (now - lastSweep >= SWEEP_EVERY_MILLIS && lastSweepMillis.compareAndSet(lastSweep, now)) {
+            sweepExpired(now);
+        }
+    }
+
+    /**
+     * Drops what Redis would have expired by now: streams whose newest message is past their retention
+     * age (all of it would be trimmed on the next read; a resume from before that age is not recovered
+     * anyway), and cursors and seen markers not written within the inbox retention age.
+     */
+    void sweepExpired(long nowMillis) {
+        long inboxAge = config.inboxMaxAge().toMillis();
+        for (Map.Entry<String, Stream> entry : streams.entrySet()) {
+            Stream stream = entry.getValue();
+            synchronized (stream) {
+                StoredMessage newest = stream.messages.peekLast();
+                long newestMillis = newest == null ? stream.trimmedUpTo.millis() : newest.id().millis();
+                if (newestMillis < nowMillis - stream.maxAgeMillis) {
+                    stream.messages.forEach(message -> storedBytes.addAndGet(-footprint(message)));
+                    stream.messages.clear();
+                    streams.remove(entry.getKey(), stream);
+                }
+            }
+        }
+        cursors.values().removeIf(devices -> devices.writtenAtMillis < nowMillis - inboxAge);
+        seen.values().removeIf(marker -> marker.writtenAtMillis() < nowMillis - inboxAge);
+    }
+
+    /** Streams, users with cursors and users with seen markers held now (what {@link #sweepExpired} bounds). */
+    int[] heldPerId() {
+        return new int[] {streams.size(), cursors.size(), seen.size()};
     }
 
     /** Heap a stored message holds, roughly: the frame's characters (Latin-1 or UTF-16) plus objects. */
@@ -157,14 +247,23 @@ public class InMemoryInbox implements Inbox {
                     oldestFirst.add(Map.entry(head, stream));
                 }
             }
-            while (storedBytes.get() > target && !oldestFirst.isEmpty()) {
-                Map.Entry<MessageId, Stream> oldest = oldestFirst.poll();
+            while (storedBytes.get() > target && (!oldestFirst.isEmpty() || idempotencyKeys() > 0)) {
+                Map.Entry<MessageId, Stream> oldest = oldestFirst.peek();
+                if (evictOldestIdempotencyKeyIfOlderThan(oldest == null ? Long.MAX_VALUE : oldest.getKey().millis())) {
+                    continue;
+                }
+                oldestFirst.poll();
                 Stream stream = oldest.getValue();
                 MessageId next;
                 synchronized (stream) {
                     StoredMessage first = stream.messages.peekFirst();
                     if (first != null && first.id().equals(oldest.getKey())) {
                         removeFirst(stream);
+                        if (stream.messages.isEmpty()) {
+                            // raised before the stream goes, so a reader never sees neither
+                            evictedUpTo = max(evictedUpTo, stream.trimmedUpTo);
+                            streams.remove(stream.key, stream);
+                        }
                     } // else retention trimmed it meanwhile: look at the stream's new head instead
                     next = stream.messages.isEmpty() ? null : stream.messages.peekFirst().id();
                 }
@@ -174,6 +273,21 @@ public class InMemoryInbox implements Inbox {
             }
         } finally {
             eviction.unlock();
+        }
+    }
+
+    /** Evicts the oldest idempotency key if it was claimed before {@code millis}; whether it did. */
+    private boolean evictOldestIdempotencyKeyIfOlderThan(long millis) {
+        synchronized (idempotencyKeys) {
+            if (idempotencyKeys.isEmpty()) {
+                return false;
+            }
+            Claimed oldest = idempotencyKeys.values().iterator().next();
+            if (oldest.claimedAtMillis() >= millis) {
+                return false;
+            }
+            dropIdempotencyKeys(claimed -> claimed == oldest);
+            return true;
         }
     }
 
@@ -246,7 +360,7 @@ public class InMemoryInbox implements Inbox {
     private MessageId trimmedUpToOf(String key) {
         Stream inbox = streams.get(key);
         if (inbox == null) {
-            return MessageId.ZERO;
+            return evictedUpTo;
         }
         synchronized (inbox) {
             trim(inbox);
@@ -256,23 +370,30 @@ public class InMemoryInbox implements Inbox {
 
     @Override
     public Optional<MessageId> cursor(String user, String device) {
-        Map<String, MessageId> devices = cursors.get(user);
-        return devices == null ? Optional.empty() : Optional.ofNullable(devices.get(device));
+        Devices devices = cursors.get(user);
+        return devices == null ? Optional.empty() : Optional.ofNullable(devices.upTo.get(device));
     }
 
     @Override
     public void saveCursor(String user, String device, MessageId upTo) {
-        cursors.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).merge(device, upTo, InMemoryInbox::max);
+        long now = clock.millis();
+        cursors.compute(user, (u, devices) -> {
+            Devices written = devices == null ? new Devices() : devices;
+            written.upTo.merge(device, upTo, InMemoryInbox::max);
+            written.writtenAtMillis = now;
+            return written;
+        });
     }
 
     @Override
     public Optional<MessageId> seen(String user) {
-        return Optional.ofNullable(seen.get(user));
+        return Optional.ofNullable(seen.get(user)).map(Seen::id);
     }
 
     @Override
     public void markSeen(String user, MessageId id) {
-        seen.merge(user, id, InMemoryInbox::max);
+        long now = clock.millis();
+        seen.merge(user, new Seen(id, now), (old, fresh) -> new Seen(max(old.id(), fresh.id()), now));
     }
 
     private void trim(Stream inbox) {
