@@ -21,9 +21,11 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +47,10 @@ import redis.clients.jedis.JedisPubSub;
  * <p>Threads: the subscriber runs its blocking {@code SUBSCRIBE} loop on a managed thread and
  * reconnects forever after any error with capped, jittered exponential backoff; relayed frames are
  * enqueued to connections on that thread (never blocking); the catch-up reads Redis there too, while
- * relayed messages wait in Redis' buffer. The presence writer has its own managed thread. The EJB timer
+ * relayed messages wait in Redis' buffer. A relayed kick, which writes room membership to Redis, is
+ * handed to the managed executor, so it never holds up relayed delivery (a kick is not ordered with the
+ * room's messages: a message published right after it may still reach the kicked connection). The
+ * presence writer has its own managed thread. The EJB timer
  * thread enqueues, pings the subscription, and may cut its socket. {@code @PreDestroy} unsubscribes,
  * which ends the loop, and stops the writer. Bean-managed concurrency: nothing here is serialized
  * behind a container lock.
@@ -102,6 +107,9 @@ public class RedisNode {
 
     @Resource
     TimerService timerService;
+
+    @Resource
+    ManagedExecutorService executor;
 
     private final AtomicBoolean maintaining = new AtomicBoolean();
     private volatile boolean running;
@@ -340,13 +348,23 @@ public class RedisNode {
                         localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
                                 targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(), id));
                     }
-                    case KICK -> roomService.kickHere(targets.get(0), targets.get(1));
+                    case KICK -> kickHere(targets.get(0), targets.get(1));
                     case DISCONNECT -> disconnects.disconnectHere(targets.get(0), Integer.parseInt(targets.get(1)));
                     case LAPSED -> resumeEverywhere();
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);
             }
+        }
+    }
+
+    /** Runs a relayed kick off the subscriber thread: leaving a room writes to Redis. */
+    private void kickHere(String room, String user) {
+        try {
+            executor.execute(() -> roomService.kickHere(room, user));
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.WARNING, "A relayed kick could not be run (executor refused it); the user stays in " + room
+                    + " on this node until kicked again", e);
         }
     }
 
