@@ -27,6 +27,10 @@
  *   drops it and reconnects (a half-open TCP connection otherwise looks alive for minutes).
  * - Calls `getToken()` (if given) before every connection attempt, so a reconnect uses a fresh token, and
  *   before the connection's token expires (`welcome.expiresAt`), sending the new one in-band (`auth`).
+ * - Keeps the token out of URLs (and so out of proxy and server logs): before each connection attempt it
+ *   trades the token, sent in the `Authorization` header, for a single-use ticket (`POST <base>/api/tickets`,
+ *   `<base>` being the WebSocket URL's directory over http(s); or `ticketUrl`) and connects with
+ *   `?ticket=`. With `tickets: false` (or no `fetch`) it puts the token in `?token=` instead.
  *
  * Everything runs on the page's event loop; no state is shared between clients.
  */
@@ -78,6 +82,7 @@ const DEFAULTS = Object.freeze({
   ackDelayMs: 500,
   refreshBeforeMs: 60000, // send a new token this long before the current one expires (at most 1/5 of its life)
   maxQueuedCommands: 1000,
+  tickets: true, // trade the token for a single-use ticket instead of putting it in the URL
 });
 
 /** Opens a client and starts connecting; see {@link SwitchboardClient}. */
@@ -294,7 +299,19 @@ export class SwitchboardClient extends EventTarget {
       return; // closed meanwhile
     }
     this.token = token;
-    const socket = new this.WebSocketImpl(this.socketUrl(token));
+    let ticket = null;
+    if (this.usesTickets()) {
+      const issued = await this.fetchTicket(token);
+      if (this.state !== "connecting") {
+        return; // closed meanwhile
+      }
+      if (issued.status !== 200) {
+        this.handshakeFailed(1006, "ticket refused (" + issued.status + ")", issued.status);
+        return;
+      }
+      ticket = issued.ticket;
+    }
+    const socket = new this.WebSocketImpl(this.socketUrl(token, ticket));
     this.socket = socket;
     let opened = false;
     socket.onopen = () => {
@@ -325,9 +342,44 @@ export class SwitchboardClient extends EventTarget {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
-  socketUrl(token) {
+  /** `fetch` for tickets and probes: the `fetch` option (tests), else the platform's, if any. */
+  fetchImpl() {
+    return this.options.fetch || (typeof fetch === "function" ? fetch : null);
+  }
+
+  usesTickets() {
+    return this.options.tickets !== false && typeof this.fetchImpl() === "function";
+  }
+
+  /** Where tickets are issued: `ticketUrl`, else `api/tickets` next to the WebSocket path, over http(s). */
+  ticketEndpoint() {
+    const socket = new URL(this.options.url, typeof location !== "undefined" ? location.href : undefined);
+    socket.protocol = socket.protocol === "wss:" ? "https:" : socket.protocol === "ws:" ? "http:" : socket.protocol;
+    return new URL(this.options.ticketUrl || "api/tickets", socket);
+  }
+
+  /** Trades the token for a ticket: `{status: 200, ticket}`, or the refusal's status (0: network). */
+  async fetchTicket(token) {
+    try {
+      const response = await this.withTimeout(this.fetchImpl()(this.ticketEndpoint(), {
+        method: "POST", cache: "no-store", credentials: "omit", headers: { Authorization: "Bearer " + token },
+      }));
+      if (response.status !== 200) {
+        return { status: response.status };
+      }
+      return { status: 200, ticket: (await response.json()).ticket };
+    } catch (e) {
+      return { status: 0 };
+    }
+  }
+
+  socketUrl(token, ticket) {
     const url = new URL(this.options.url, typeof location !== "undefined" ? location.href : undefined);
-    url.searchParams.set("token", token);
+    if (ticket) {
+      url.searchParams.set("ticket", ticket);
+    } else {
+      url.searchParams.set("token", token);
+    }
     if (this.lastMessageId) {
       url.searchParams.set("since", this.lastMessageId);
     }
@@ -367,11 +419,13 @@ export class SwitchboardClient extends EventTarget {
 
   /**
    * The upgrade failed or the socket closed before `welcome`. Browsers hide the HTTP status of a refused
-   * upgrade, so ask the same URL over plain HTTP: the server answers 401 there for a bad token. A 401
-   * with a token just fetched from getToken() gets one more try with another; otherwise it is final.
+   * upgrade, so ask the server: for another ticket (tickets mode), or the same URL over plain HTTP; it
+   * answers 401 there for a bad token. A 401 with a token just fetched from getToken() gets one more try
+   * with another; otherwise it is final. `knownStatus`: the status of a refused ticket request, if that is
+   * what failed.
    */
-  async handshakeFailed(code, reason) {
-    const status = await this.probe();
+  async handshakeFailed(code, reason, knownStatus) {
+    const status = knownStatus !== undefined ? knownStatus : await this.probe();
     if (this.state === "closed") {
       return;
     }
@@ -395,6 +449,9 @@ export class SwitchboardClient extends EventTarget {
   async probe() {
     if (typeof fetch !== "function") {
       return 0;
+    }
+    if (this.usesTickets()) {
+      return (await this.fetchTicket(this.token)).status; // never the token in a URL, even to probe
     }
     try {
       const url = new URL(this.socketUrl(this.token));

@@ -52,6 +52,25 @@ async function until(page, user, type, predicate = () => true, timeoutMs = 15000
   }
 }
 
+test("the page connects with a single-use ticket: its token never appears in a URL", async (t) => {
+  await withPages(t, browser, async (open) => {
+    const page = await libraryPage(open);
+    const urls = [];
+    page.on("websocket", (ws) => urls.push(ws.url()));
+    const alice = unique("alice");
+    await page.evaluate(async (alice) => { await window.opened(window.client(alice)); }, alice);
+    assert.equal(urls.length, 1);
+    const url = new URL(urls[0]);
+    assert.equal(url.searchParams.get("ticket").length, 43);
+    assert.equal(url.searchParams.get("token"), null);
+    const replay = await page.evaluate(async (url) => {
+      const socket = new WebSocket(url); // the same ticket again: used up
+      return new Promise((resolve) => { socket.onopen = () => resolve("opened"); socket.onerror = () => resolve("refused"); });
+    }, urls[0]);
+    assert.equal(replay, "refused");
+  });
+});
+
 test("command promises settle with the server's reply or its error code and reason", async (t) => {
   await withPages(t, browser, async (open) => {
     const page = await libraryPage(open);
@@ -81,7 +100,8 @@ test("command promises settle with the server's reply or its error code and reas
     assert.deepEqual(result.badRoom, { code: 400, reason: "invalid-room" });
     assert.equal(result.pong.ok, "pong");
     assert.equal(result.sent.ok, "ack");
-    assert.equal(result.sent.f.offline.length, 1);
+    assert.equal(result.sent.f.offline.length, 0);
+    assert.equal(result.sent.f.unknown.length, 1, "a user that never connected is unknown: nothing stored for it");
     assert.deepEqual(result.afterClose, { code: "closed", reason: "closed" });
     assert.equal(result.rooms.length, 1, "the refused join is not kept for re-joining");
   });

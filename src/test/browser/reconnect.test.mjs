@@ -31,13 +31,37 @@ const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 async function client(options = {}) {
   const { ScriptedSocket, sockets } = scriptedWebSocket();
   const events = [];
-  const c = connect({ url: "ws://gateway.test/ws", token: "t", WebSocket: ScriptedSocket, device: "d1", ...options });
+  const c = connect({ url: "ws://gateway.test/ws", token: "t", WebSocket: ScriptedSocket, device: "d1", tickets: false, ...options });
   for (const type of ["open", "close", "reconnecting", "message", "error"]) {
     c.on(type, (detail) => events.push({ type, detail }));
   }
   await tick();
   return { c, sockets, events };
 }
+
+test("trades the token for a single-use ticket and never puts the token in a URL", async () => {
+  const requests = [];
+  let issued = 0;
+  const fakeFetch = async (url, init) => {
+    requests.push({ url: String(url), method: init.method, authorization: init.headers.Authorization });
+    return issued++ === 0 ? { status: 200, json: async () => ({ ticket: "ticket-" + issued, expiresInMs: 30000 }) }
+        : { status: 401, json: async () => ({ code: "unauthorized" }) };
+  };
+  const { c, sockets, events } = await client({ url: "wss://gateway.test/app/ws", token: "secret-jwt", tickets: true, fetch: fakeFetch });
+  await tick(5);
+  assert.deepEqual(requests[0], { url: "https://gateway.test/app/api/tickets", method: "POST", authorization: "Bearer secret-jwt" });
+  assert.equal(sockets.length, 1);
+  assert.equal(sockets[0].url.searchParams.get("ticket"), "ticket-1");
+  assert.equal(sockets[0].url.searchParams.get("token"), null, "no token in the URL");
+  sockets[0].serverOpens();
+  sockets[0].serverCloses(1012, "restart");
+  await tick(5);
+  // the next ticket is refused: the token is bad now, and a client with a fixed token stops
+  assert.equal(sockets.length, 1, "no socket without a ticket");
+  assert.equal(events.filter((e) => e.type === "error").at(-1).detail.code, 401);
+  assert.ok(sockets.every((s) => !s.url.search.includes("secret-jwt")));
+  c.close();
+});
 
 test("backoff grows exponentially with jitter and stays under the cap", () => {
   const options = { minDelayMs: 500, maxDelayMs: 15000, backoffFactor: 2 };

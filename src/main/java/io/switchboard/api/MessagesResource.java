@@ -67,7 +67,8 @@ public class MessagesResource {
                 : Idempotency.of(String.valueOf(http.getAttribute(BackendAuthFilter.CREDENTIAL)), key, request.toString());
         // Answered when the store answers; the request thread does not wait for Redis meanwhile.
         CompletableFuture<MessageAccepted> accepted = new CompletableFuture<>();
-        router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), idempotency).whenComplete((report, error) -> {
+        // Backends are trusted: they may store for any user id (the recipient policy binds clients).
+        router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), idempotency, false).whenComplete((report, error) -> {
             if (error != null) {
                 // the cause itself (a ProtocolException for refusals), so the problem mappers apply
                 accepted.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -115,6 +116,14 @@ public class SwitchboardConfig {
     int jwtClockSkewSeconds;
 
     @Inject
+    @ConfigProperty(name = "switchboard.jwt.user-claims", defaultValue = "upn,preferred_username,sub")
+    String jwtUserClaims;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.jwt.allow-http-key-location", defaultValue = "false")
+    boolean jwtAllowHttpKeyLocation;
+
+    @Inject
     @ConfigProperty(name = "switchboard.redis.url")
     Optional<String> redisUrl;
 
@@ -181,6 +190,34 @@ public class SwitchboardConfig {
     @Inject
     @ConfigProperty(name = "switchboard.inbox.max-entries", defaultValue = "1000")
     int inboxMaxEntries;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.inbox.recipients", defaultValue = "known")
+    String inboxRecipients;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.stored-copies-per-second", defaultValue = "200")
+    long storedCopiesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.stored-copies-burst", defaultValue = "2000")
+    long storedCopiesBurst;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.stored-bytes-per-second", defaultValue = "1048576")
+    long storedBytesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.stored-bytes-burst", defaultValue = "8388608")
+    long storedBytesBurst;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.limits.storage-quota-claim", defaultValue = "sb_storage_quota")
+    String storageQuotaClaim;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.tickets.ttl-ms", defaultValue = "30000")
+    long ticketTtlMs;
 
     @Inject
     @ConfigProperty(name = "switchboard.inbox.memory-max-bytes", defaultValue = "67108864")
@@ -296,7 +333,12 @@ public class SwitchboardConfig {
      * refused by the others).
      */
     void created(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // nothing to do: being notified is what creates the instance, on this thread
+        // being notified is what creates the instance, on this thread; then the warnings of a risky setup
+        if (jwtAudiences().isEmpty() && !devTokensEnabled) {
+            Logger.getLogger(SwitchboardConfig.class.getName()).warning("mp.jwt.verify.audiences is not set: tokens your "
+                    + "identity provider issued for any other application are accepted here too. Set it to this "
+                    + "gateway's audience.");
+        }
     }
 
     @PostConstruct
@@ -334,6 +376,12 @@ public class SwitchboardConfig {
         positive("switchboard.limits.tracked-clients", trackedClients);
         positive("switchboard.limits.api-requests-per-second", apiRequestsPerSecond);
         positive("switchboard.limits.api-burst", apiBurst);
+        positive("switchboard.limits.stored-copies-per-second", storedCopiesPerSecond);
+        positive("switchboard.limits.stored-copies-burst", storedCopiesBurst);
+        positive("switchboard.limits.stored-bytes-per-second", storedBytesPerSecond);
+        positive("switchboard.limits.stored-bytes-burst", storedBytesBurst);
+        inboxKnownRecipientsOnly(); // fails fast on an unknown policy
+        positive("switchboard.tickets.ttl-ms", ticketTtlMs);
         positive("switchboard.deflate.threshold-bytes", deflateThresholdBytes);
         if (deflateLevel < 1 || deflateLevel > 9) {
             throw new IllegalStateException("switchboard.deflate.level must be 1..9, was " + deflateLevel);
@@ -359,6 +407,15 @@ public class SwitchboardConfig {
         openOrClosed("switchboard.rooms.default-publish", roomsDefaultPublish);
         if (jwtClockSkewSeconds < 0) {
             throw new IllegalStateException("mp.jwt.verify.clock.skew must be >= 0");
+        }
+        if (jwtPublicKeyLocation.filter(location -> location.regionMatches(true, 0, "http:", 0, 5)).isPresent()
+                && !jwtAllowHttpKeyLocation) {
+            throw new IllegalStateException("mp.jwt.verify.publickey.location is a plain http: URL: anyone on the network "
+                    + "path could swap the keys and sign tokens for any user. Use https:, or set "
+                    + "switchboard.jwt.allow-http-key-location=true if the path is trusted");
+        }
+        if (jwtUserClaims().isEmpty()) {
+            throw new IllegalStateException("switchboard.jwt.user-claims must name at least one claim");
         }
         if (jwtPublicKey.isPresent() && jwtPublicKeyLocation.isPresent()) {
             throw new IllegalStateException(
@@ -462,6 +519,11 @@ public class SwitchboardConfig {
         return jwtIssuer.filter(s -> !s.isBlank());
     }
 
+    /** The claims naming the user, in order: the first one a token has is its user id. */
+    public List<String> jwtUserClaims() {
+        return Arrays.stream(jwtUserClaims.split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList();
+    }
+
     public Optional<String> jwtAudiences() {
         return jwtAudiences.filter(s -> !s.isBlank());
     }
@@ -547,6 +609,48 @@ public class SwitchboardConfig {
     /** Whether direct messages are stored in each recipient's inbox before they are acknowledged. */
     public boolean inboxEnabled() {
         return inboxEnabled;
+    }
+
+    /**
+     * The recipient policy for messages clients send: {@code known} (default) stores only for users that
+     * connected to the gateway within the inbox retention age; {@code any} for any id. Backends may always
+     * store for any id.
+     */
+    public boolean inboxKnownRecipientsOnly() {
+        return switch (inboxRecipients) {
+            case "known" -> true;
+            case "any" -> false;
+            default -> throw new IllegalStateException("switchboard.inbox.recipients must be 'known' or 'any', was '"
+                    + inboxRecipients + "'");
+        };
+    }
+
+    /** Copies of stored messages (one per recipient, one per room message) one client sender may store per second on this node. */
+    public double storedCopiesPerSecond() {
+        return storedCopiesPerSecond;
+    }
+
+    public int storedCopiesBurst() {
+        return (int) Math.min(Integer.MAX_VALUE, storedCopiesBurst);
+    }
+
+    /** Bytes of stored messages (frame size × copies) one client sender may store per second on this node. */
+    public double storedBytesPerSecond() {
+        return storedBytesPerSecond;
+    }
+
+    public int storedBytesBurst() {
+        return (int) Math.min(Integer.MAX_VALUE, storedBytesBurst);
+    }
+
+    /** How long a connect ticket ({@code POST /api/tickets}) may wait to be redeemed by a handshake. */
+    public Duration ticketTtl() {
+        return Duration.ofMillis(ticketTtlMs);
+    }
+
+    /** The token claim (a number >= 1) that multiplies a trusted sender's storage quota. */
+    public String storageQuotaClaim() {
+        return storageQuotaClaim;
     }
 
     /** Most messages kept per user (trimmed approximately in Redis, exactly on one node). */

@@ -47,6 +47,8 @@ public class InMemoryInbox implements Inbox {
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Map<String, Devices> cursors = new ConcurrentHashMap<>();
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** User → when it last connected: the recipient policy "known". */
+    private final Map<String, Long> known = new ConcurrentHashMap<>();
     /** Insertion order is expiry order (one window for all). Guarded by itself. */
     private final LinkedHashMap<String, Claimed> idempotencyKeys = new LinkedHashMap<>();
     /** The newest id that memory-budget eviction dropped; what a stream not held reports as trimmed. */
@@ -212,12 +214,24 @@ public class InMemoryInbox implements Inbox {
             }
         }
         cursors.values().removeIf(devices -> devices.writtenAtMillis < nowMillis - inboxAge);
+        known.values().removeIf(connectedAt -> connectedAt < nowMillis - inboxAge);
         seen.values().removeIf(marker -> marker.writtenAtMillis() < nowMillis - inboxAge);
     }
 
-    /** Streams, users with cursors and users with seen markers held now (what {@link #sweepExpired} bounds). */
+    /** Streams, users with cursors, users with seen markers and known users held now (what {@link #sweepExpired} bounds). */
     int[] heldPerId() {
-        return new int[] {streams.size(), cursors.size(), seen.size()};
+        return new int[] {streams.size(), cursors.size(), seen.size(), known.size()};
+    }
+
+    /** The user connected now: it counts as known for the inbox retention age. */
+    public void markKnown(String user) {
+        known.put(user, clock.millis());
+    }
+
+    /** Whether the user connected within the inbox retention age (connected users are known by the caller). */
+    public boolean isKnown(String user) {
+        Long connectedAt = known.get(user);
+        return connectedAt != null && connectedAt >= clock.millis() - config.inboxMaxAge().toMillis();
     }
 
     /** Heap a stored message holds, roughly: the frame's characters (Latin-1 or UTF-16) plus objects. */

@@ -38,6 +38,14 @@ public final class KeyedRateLimiter {
 
     /** Whether an event for {@code key} is allowed now; 0 if so, else milliseconds until it would be. */
     public long acquire(String key, long nowNanos) {
+        return acquire(key, 1, 1, nowNanos);
+    }
+
+    /**
+     * Whether an event costing {@code cost} tokens is allowed for {@code key} now; 0 if so, else milliseconds
+     * until it would be. A key first seen gets a bucket {@code scale} times the configured rate and burst.
+     */
+    public long acquire(String key, double cost, double scale, long nowNanos) {
         long last = lastForget.get();
         if (nowNanos - last > FORGET_EVERY_NANOS && lastForget.compareAndSet(last, nowNanos)) {
             forgetIdle(nowNanos); // amortized: one caller in ten seconds pays for it
@@ -46,12 +54,25 @@ public final class KeyedRateLimiter {
         synchronized (buckets) {
             bucket = buckets.get(key);
             if (bucket == null) {
-                bucket = new TokenBucket(perSecond, burst, nowNanos);
+                bucket = new TokenBucket(perSecond * scale, (int) Math.min(Integer.MAX_VALUE, burst * scale), nowNanos);
                 buckets.put(key, bucket);
             }
         }
         synchronized (bucket) {
-            return bucket.tryTake(nowNanos) ? 0 : Math.max(1, bucket.millisUntilNext(nowNanos));
+            return bucket.tryTake(cost, nowNanos) ? 0 : Math.max(1, bucket.millisUntil(cost, nowNanos));
+        }
+    }
+
+    /** Gives back what an {@link #acquire} that succeeded took, for an event that did not happen after all. */
+    public void refund(String key, double cost) {
+        TokenBucket bucket;
+        synchronized (buckets) {
+            bucket = buckets.get(key);
+        }
+        if (bucket != null) {
+            synchronized (bucket) {
+                bucket.giveBack(cost);
+            }
         }
     }
 

@@ -20,12 +20,25 @@ public final class TokenBucket {
 
     /** Takes a token if there is one. */
     public boolean tryTake(long nowNanos) {
+        return tryTake(1, nowNanos);
+    }
+
+    /**
+     * Takes {@code cost} tokens if there are that many, or if the bucket is full (so an event costing more
+     * than the burst is not refused for ever: it leaves the bucket in debt, paid back at the rate).
+     */
+    public boolean tryTake(double cost, long nowNanos) {
         refill(nowNanos);
-        if (tokens >= 1) {
-            tokens -= 1;
+        if (tokens >= Math.min(cost, burst)) {
+            tokens -= cost;
             return true;
         }
         return false;
+    }
+
+    /** Gives back {@code cost} tokens taken for an event that did not happen after all. */
+    public void giveBack(double cost) {
+        tokens = Math.min(burst, tokens + cost);
     }
 
     /** Whether the bucket is full again (its owner has been quiet long enough to forget it). */
@@ -36,8 +49,14 @@ public final class TokenBucket {
 
     /** Milliseconds until the next token (for {@code Retry-After}). */
     public long millisUntilNext(long nowNanos) {
+        return millisUntil(1, nowNanos);
+    }
+
+    /** Milliseconds until {@link #tryTake(double, long)} of {@code cost} would succeed. */
+    public long millisUntil(double cost, long nowNanos) {
         refill(nowNanos);
-        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano / 1e6);
+        double needed = Math.min(cost, burst);
+        return tokens >= needed ? 0 : (long) Math.ceil((needed - tokens) / perNano / 1e6);
     }
 
     private void refill(long nowNanos) {

@@ -23,6 +23,7 @@ public enum ErrorCode {
     TOO_LARGE(413, "too-large", "The frame or body is larger than allowed"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
+    STORAGE_QUOTA(429, "storage-quota", "The sender stored more message copies or bytes than its quota allows; retry after retryAfterMs"),
     TOO_MANY_CONNECTIONS(429, "too-many-connections", "The user holds as many connections on this node as allowed"),
     INTERNAL(500, "internal", "Internal error"),
     OVERLOADED(503, "overloaded", "This node has more work queued than it takes; retry after retryAfterMs (Retry-After)"),

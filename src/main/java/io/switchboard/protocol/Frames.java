@@ -123,7 +123,7 @@ public final class Frames {
      * not be reached) and {@code "relay":"unavailable"} appear only when they apply.
      */
     public static String messageAck(JsonValue requestId, String messageId, Map<String, Integer> delivered,
-            List<String> offline, List<String> undelivered, boolean relayUnavailable) {
+            List<String> offline, List<String> undelivered, List<String> unknown, boolean relayUnavailable) {
         return write(g -> {
             g.write("type", "ack");
             writeId(g, requestId);
@@ -137,6 +137,11 @@ public final class Frames {
             if (!undelivered.isEmpty()) {
                 g.writeStartArray("undelivered");
                 undelivered.forEach(g::write);
+                g.writeEnd();
+            }
+            if (!unknown.isEmpty()) {
+                g.writeStartArray("unknown");
+                unknown.forEach(g::write);
                 g.writeEnd();
             }
             writeRelay(g, relayUnavailable);

@@ -80,14 +80,15 @@ final class InboxScripts {
     /**
      * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
      * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
-     * presence key prefix, seen key prefix, request digest, inbox trimmed-marker prefix, then the recipients
-     * (from ARGV 14). Each user's keys are a prefix followed by {@link RedisKeys#user the user segment},
+     * presence key prefix, seen key prefix, request digest, inbox trimmed-marker prefix, "1" to store only
+     * for known recipients (else ""), known-marker prefix, then the recipients (from ARGV 16). A recipient
+     * is known while its known marker exists or it has a presence entry. Each user's keys are a prefix followed by {@link RedisKeys#user the user segment},
      * built here by {@code user_key} exactly as in Java. The idempotency key is
      * claimed (as {@code id|digest}) only after every append: Redis does not roll back a script that
      * fails part-way, and a retry must then store the message again rather than be answered "duplicate".
      * Returns {"dup", id} for a repeated idempotency key with the same digest, {"conflict", id} with
      * another digest, else {"ok", id, {user, connections, ...},
-     * {undelivered users...}}: connections counts only members whose subscriber took the PUBLISH;
+     * {undelivered users...}, {unknown users...}}: connections counts only members whose subscriber took the PUBLISH;
      * undelivered users were online on a member that missed it.
      */
     static final RedisScript STORE = new RedisScript(NEXT_ID + APPEND + """
@@ -111,8 +112,18 @@ final class InboxScripts {
             local members = {}
             local order = {}
             local connections = {}
-            for i = 14, #ARGV do
+            local unknown = {}
+            local recipients = {}
+            for i = 16, #ARGV do
               local user = ARGV[i]
+              if ARGV[14] == '1' and redis.call('EXISTS', user_key(ARGV[15], user)) == 0
+                  and redis.call('EXISTS', user_key(ARGV[10], user)) == 0 then
+                table.insert(unknown, user)
+              else
+                table.insert(recipients, user)
+              end
+            end
+            for _, user in ipairs(recipients) do
               append(user_key(ARGV[9], user), user_key(ARGV[13], user), id, frame, tonumber(ARGV[1]), minid, ARGV[2])
               connections[user] = {}
               for _, entry in ipairs(redis.call('HVALS', user_key(ARGV[10], user))) do
@@ -148,8 +159,7 @@ final class InboxScripts {
             local counts = {}
             local undelivered = {}
             if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id .. '|' .. ARGV[12], 'PX', ARGV[4]) end
-            for i = 14, #ARGV do
-              local user = ARGV[i]
+            for _, user in ipairs(recipients) do
               if delivered[user] then
                 table.insert(counts, user); table.insert(counts, delivered[user])
                 redis.call('SET', user_key(ARGV[11], user), id, 'PX', ARGV[2])
@@ -157,7 +167,7 @@ final class InboxScripts {
                 table.insert(undelivered, user)
               end
             end
-            return {'ok', id, counts, undelivered}
+            return {'ok', id, counts, undelivered, unknown}
             """);
 
 
@@ -214,12 +224,13 @@ final class InboxScripts {
      * {@code requestDigest} are "" for a message without an idempotency key.
      */
     static List<String> storeArguments(int maxEntries, long maxAgeMillis, String idempotencyKey, long idempotencyWindowMillis,
-            String framePrefix, String frameSuffix, String originHeader, String requestDigest, List<String> recipients) {
-        List<String> args = new ArrayList<>(13 + recipients.size());
+            String framePrefix, String frameSuffix, String originHeader, String requestDigest, boolean knownRecipientsOnly,
+            List<String> recipients) {
+        List<String> args = new ArrayList<>(15 + recipients.size());
         args.addAll(List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMillis), idempotencyKey,
                 String.valueOf(idempotencyWindowMillis), framePrefix, frameSuffix, originHeader,
                 RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
-                requestDigest, RedisKeys.INBOX_TRIMMED_PREFIX));
+                requestDigest, RedisKeys.INBOX_TRIMMED_PREFIX, knownRecipientsOnly ? "1" : "", RedisKeys.KNOWN_PREFIX));
         args.addAll(recipients);
         return args;
     }

@@ -145,7 +145,8 @@ public class RedisBroker implements ClusterBroker {
         List<String> args = InboxScripts.storeArguments(config.inboxMaxEntries(), config.inboxMaxAge().toMillis(),
                 message.idempotency() == null ? "" : message.idempotency().scopedKey(), config.idempotencyWindow().toMillis(),
                 message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
-                message.idempotency() == null ? "" : message.idempotency().requestDigest(), message.recipients());
+                message.idempotency() == null ? "" : message.idempotency().requestDigest(), message.knownRecipientsOnly(),
+                message.recipients());
         CompletableFuture<DeliveryReport> report = new CompletableFuture<>();
         pipeline.submit(message.sender(), InboxScripts.STORE, InboxScripts.storeKeys(), args)
                 .whenComplete((reply, error) -> {
@@ -185,10 +186,15 @@ public class RedisBroker implements ClusterBroker {
         }
         Set<String> undelivered = new LinkedHashSet<>();
         ((List<?>) reply.get(3)).forEach(user -> undelivered.add((String) user));
+        Set<String> unknown = new LinkedHashSet<>();
+        ((List<?>) reply.get(4)).forEach(user -> unknown.add((String) user));
         Map<String, Integer> delivered = new LinkedHashMap<>();
         List<String> offline = new ArrayList<>();
         List<String> missed = new ArrayList<>();
         for (String user : message.recipients()) {
+            if (unknown.contains(user)) {
+                continue;
+            }
             if (counts.containsKey(user)) {
                 delivered.put(user, counts.get(user));
             } else if (undelivered.contains(user)) {
@@ -197,7 +203,7 @@ public class RedisBroker implements ClusterBroker {
                 offline.add(user);
             }
         }
-        return new DeliveryReport(id, delivered, offline, missed, false);
+        return new DeliveryReport(id, delivered, offline, missed, List.copyOf(unknown), false, false);
     }
 
     @Override

@@ -81,6 +81,19 @@ final class RedisKeys {
         return SEEN_PREFIX + user(user);
     }
 
+    /** String: the token a connect ticket (random, base64url) stands for, until redeemed or expired. */
+    static String ticket(String ticket) {
+        return "sb:ticket:" + ticket;
+    }
+
+    /** Prefix of each user's "known" marker. */
+    static final String KNOWN_PREFIX = "sb:known:";
+
+    /** String: present while the user connected within the inbox retention age (the recipient policy "known"). */
+    static String known(String user) {
+        return KNOWN_PREFIX + user(user);
+    }
+
     /** Hash: connection id → "member|expiresAtMillis", one per user. */
     static String presence(String user) {
         return PRESENCE_PREFIX + user(user);

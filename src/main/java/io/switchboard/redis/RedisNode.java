@@ -33,6 +33,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * This node's membership in the cluster (only when {@code switchboard.redis.url} is set): the Redis
@@ -116,6 +117,8 @@ public class RedisNode {
     private volatile Relay subscription;
     /** The subscriber's Redis connection, so that the watchdog can cut a subscription that went silent. */
     private volatile Jedis subscriberConnection;
+    /** The last {@code maxmemory-policy} read from Redis; subscriber thread only. */
+    private String evictionPolicySeen;
     private Thread subscriber;
     private Thread writer;
 
@@ -254,6 +257,7 @@ public class RedisNode {
             try (Jedis connection = redis.subscriberConnection()) {
                 subscriberConnection = connection;
                 subscription = relay;
+                checkEvictionPolicy(connection);
                 connection.subscribe(relay, nodeChannel, RedisKeys.BROADCAST_CHANNEL); // blocks until unsubscribed
                 if (!running) {
                     return;
@@ -355,6 +359,33 @@ public class RedisNode {
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);
             }
+        }
+    }
+
+    /**
+     * Warns when Redis may evict keys under memory pressure (any {@code maxmemory-policy} but
+     * {@code noeviction}): stored messages, cursors, presence and idempotency keys would then vanish
+     * without an error, where {@code noeviction} makes writes fail loudly (503) and keeps what was
+     * acknowledged. Checked on each (re)subscription, logged once per policy seen. Subscriber thread.
+     */
+    private void checkEvictionPolicy(Jedis connection) {
+        String policy;
+        try {
+            policy = connection.configGet("maxmemory-policy").getOrDefault("maxmemory-policy", "unknown");
+        } catch (JedisException e) {
+            policy = "unreadable"; // CONFIG renamed or not allowed (managed Redis, ACLs)
+        }
+        if (policy.equals(evictionPolicySeen)) {
+            return;
+        }
+        evictionPolicySeen = policy;
+        if (policy.equals("unreadable")) {
+            LOG.info("Could not read Redis' maxmemory-policy (CONFIG GET not allowed): make sure it is noeviction, "
+                    + "or Redis may silently evict stored messages and presence under memory pressure");
+        } else if (!policy.equals("noeviction")) {
+            LOG.warning("Redis maxmemory-policy is " + policy + ": under memory pressure Redis will silently evict "
+                    + "stored messages, cursors, presence and idempotency keys. Set maxmemory-policy noeviction "
+                    + "(see src/docs/cluster.md, Production Redis settings)");
         }
     }
 

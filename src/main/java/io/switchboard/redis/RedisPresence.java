@@ -242,6 +242,10 @@ public class RedisPresence {
         try (AbstractPipeline pipeline = redis.commands().pipelined()) {
             pipeline.hset(key, connection.id(), PresenceEntry.encode(member.id(), expires));
             pipeline.pexpire(key, entryTtlMillis());
+            if (config.inboxEnabled()) {
+                // the recipient policy "known": clients may store messages for users seen within the retention age
+                pipeline.psetex(RedisKeys.known(connection.user()), config.inboxMaxAge().toMillis(), "1");
+            }
             pipeline.sync();
         }
     }

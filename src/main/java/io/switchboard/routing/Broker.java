@@ -32,9 +32,12 @@ public interface Broker {
     /**
      * A direct message to store and deliver; {@code idempotency} may be null. A repeated key answers the
      * original id ({@link DeliveryReport#duplicate}); the same key with another request is refused with 409
-     * {@code idempotency-conflict}. The key is claimed only once the message is stored.
+     * {@code idempotency-conflict}. The key is claimed only once the message is stored. With
+     * {@code knownRecipientsOnly}, recipients not known to the gateway (no connection within the inbox
+     * retention age) get nothing and are reported {@link DeliveryReport#unknown}.
      */
-    record StoredDirect(String sender, List<String> recipients, io.switchboard.protocol.FrameTemplate frame, Idempotency idempotency) {
+    record StoredDirect(String sender, List<String> recipients, io.switchboard.protocol.FrameTemplate frame, Idempotency idempotency,
+            boolean knownRecipientsOnly) {
         public StoredDirect {
             recipients = List.copyOf(recipients);
         }

@@ -79,21 +79,31 @@ public class InMemoryBroker implements Broker {
                     return DeliveryReport.duplicateOf(earlier.get().toString());
                 }
             }
+            List<String> recipients = new ArrayList<>(message.recipients().size());
+            List<String> unknown = new ArrayList<>();
+            for (String user : message.recipients()) {
+                if (message.knownRecipientsOnly() && !inbox.isKnown(user) && registry.connectionCount(user) == 0) {
+                    unknown.add(user);
+                } else {
+                    recipients.add(user);
+                }
+            }
             MessageId id = inbox.nextId();
             String frame = message.frame().render(id);
-            for (String user : message.recipients()) {
+            for (String user : recipients) {
                 inbox.append(user, new StoredMessage(id, frame));
             }
             if (idempotency != null) {
                 inbox.claim(idempotency, id); // only once stored: a failed store leaves the key free for the retry
             }
-            Map<String, Integer> counts = localDelivery.deliver(Envelope.stored(id, message.recipients(), frame));
+            Map<String, Integer> counts = recipients.isEmpty() ? Map.of() // every recipient unknown
+                    : localDelivery.deliver(Envelope.stored(id, recipients, frame));
             counts.forEach((user, count) -> {
                 if (count > 0) {
                     inbox.markSeen(user, id);
                 }
             });
-            return DeliveryReport.of(id.toString(), message.recipients(), counts);
+            return DeliveryReport.of(id.toString(), recipients, counts).withUnknown(unknown);
         }
     }
 
@@ -116,7 +126,7 @@ public class InMemoryBroker implements Broker {
 
     @Override
     public void connectionOpened(Connection connection) {
-        // the registry is the whole truth on a single node
+        inbox.markKnown(connection.user()); // presence itself: the registry is the whole truth on a single node
     }
 
     @Override

@@ -42,12 +42,17 @@ public class MessageRouter {
      * inbox on (default) the message is first stored for each recipient, and its id is the inbox id;
      * {@code idempotency} (may be null) makes a retry within the window a no-op. Does not wait for Redis:
      * the stage completes with the report or a {@code ProtocolException}, maybe on another thread (which
-     * must not be blocked); a sender's messages are stored in the order of the calls.
+     * must not be blocked); a sender's messages are stored in the order of the calls. With
+     * {@code knownRecipientsOnly} (the recipient policy of client senders), a recipient that has not
+     * connected to the gateway within the inbox retention age gets nothing stored and is reported
+     * {@link DeliveryReport#unknown}.
      */
-    public CompletionStage<DeliveryReport> sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency) {
+    public CompletionStage<DeliveryReport> sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency,
+            boolean knownRecipientsOnly) {
         long ts = clock.millis();
         if (config.inboxEnabled()) {
-            return broker.publishStored(new Broker.StoredDirect(from, to, Frames.messageTemplate(from, to, content, ts), idempotency));
+            return broker.publishStored(new Broker.StoredDirect(from, to, Frames.messageTemplate(from, to, content, ts), idempotency,
+                    knownRecipientsOnly));
         }
         String messageId = newMessageId();
         try {

@@ -29,7 +29,8 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
  * Verifies bearer tokens by the MicroProfile JWT rules, from the {@code mp.jwt.verify.*} settings: RS256
  * only ({@code alg:none} and HMAC are refused), signature by a configured key, {@code iss} equal to the
  * configured issuer, {@code exp}, {@code iat} and {@code sub} present, expiry checked with the configured
- * clock skew. The user id is {@code upn}, else {@code preferred_username}, else {@code sub}. One verifier
+ * clock skew. The user id is the first of {@code switchboard.jwt.user-claims} the token has (by default
+ * {@code upn}, else {@code preferred_username}, else {@code sub}, as MicroProfile JWT). One verifier
  * serves the WebSocket handshake (header or query token) and the HTTP API. Thread-safe.
  */
 @ApplicationScoped
@@ -96,7 +97,7 @@ public class TokenVerifier {
             throw new InvalidTokenException(reason(e));
         }
         try {
-            String user = firstPresent(claims, Claims.upn.name(), Claims.preferred_username.name(), Claims.sub.name());
+            String user = firstPresent(claims, config.jwtUserClaims());
             if (user == null || user.isBlank()) {
                 throw new InvalidTokenException("The token names no user");
             }
@@ -110,7 +111,8 @@ public class TokenVerifier {
                 groups.addAll(claims.getStringListClaimValue(Claims.groups.name()));
             }
             return new Identity(user, groups, claims.getExpirationTime().getValueInMillis(),
-                    roomClaim(claims, config.roomsJoinClaim()), roomClaim(claims, config.roomsPublishClaim()));
+                    roomClaim(claims, config.roomsJoinClaim()), roomClaim(claims, config.roomsPublishClaim()),
+                    storageQuotaScale(claims, config.storageQuotaClaim()));
         } catch (MalformedClaimException e) {
             throw new InvalidTokenException("Malformed claim: " + e.getMessage());
         }
@@ -124,7 +126,19 @@ public class TokenVerifier {
         return Optional.of(new RoomPatterns(claims.getStringListClaimValue(name)));
     }
 
-    private static String firstPresent(JwtClaims claims, String... names) throws MalformedClaimException {
+    /** The claim raising a sender's storage quota: absent → 1; else a number from 1 to 1,000,000. */
+    private static double storageQuotaScale(JwtClaims claims, String name) throws InvalidTokenException {
+        Object value = claims.getClaimValue(name);
+        if (value == null) {
+            return 1;
+        }
+        if (!(value instanceof Number number) || !(number.doubleValue() >= 1 && number.doubleValue() <= 1_000_000)) {
+            throw new InvalidTokenException("Claim '" + name + "' must be a number from 1 to 1000000");
+        }
+        return number.doubleValue();
+    }
+
+    private static String firstPresent(JwtClaims claims, List<String> names) throws MalformedClaimException {
         for (String name : names) {
             if (claims.hasClaim(name)) {
                 return claims.getStringClaimValue(name);

@@ -3,6 +3,7 @@ package io.switchboard.socket;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Inbox;
+import io.switchboard.limits.StorageQuota;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ClientCommand;
 import io.switchboard.protocol.CloseCodes;
@@ -66,6 +67,9 @@ public class CommandDispatcher {
     @Inject
     TrafficCounters traffic;
 
+    @Inject
+    StorageQuota quota;
+
     private CommandDecoder decoder;
 
     @PostConstruct
@@ -99,10 +103,10 @@ public class CommandDispatcher {
                 return;
             }
             if (command instanceof ClientCommand.SendMessage message) {
-                sendMessage(sender, message);
+                sendMessage(sender, message, text.length());
                 return;
             }
-            sender.send(execute(sender, command));
+            sender.send(execute(sender, command, text.length()));
         } catch (ProtocolException e) {
             replyError(sender, e.code(), e.getMessage(), command.id(), e.retryAfterMillis());
         } catch (RuntimeException e) {
@@ -140,11 +144,15 @@ public class CommandDispatcher {
      * that completes the stage (a Redis pipeline lane; this one on a single node), while this socket thread
      * goes on with the connection's next frame. Acks of one connection's messages keep their order.
      */
-    private void sendMessage(Connection sender, ClientCommand.SendMessage message) {
-        router.sendDirect(sender.user(), message.to(), message.content(), null).whenComplete((report, error) -> {
+    private void sendMessage(Connection sender, ClientCommand.SendMessage message, int frameLength) {
+        if (config.inboxEnabled()) {
+            quota.charge(sender.identity(), message.to().size(), frameLength, System.nanoTime());
+        }
+        router.sendDirect(sender.user(), message.to(), message.content(), null, config.inboxKnownRecipientsOnly())
+                .whenComplete((report, error) -> {
             if (error == null) {
                 sender.send(Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),
-                        report.undelivered(), report.relayUnavailable()));
+                        report.undelivered(), report.unknown(), report.relayUnavailable()));
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -194,7 +202,7 @@ public class CommandDispatcher {
         }
     }
 
-    private String execute(Connection sender, ClientCommand command) {
+    private String execute(Connection sender, ClientCommand command, int frameLength) {
         if (command instanceof ClientCommand.Broadcast broadcast) {
             if (!sender.identity().inGroup(config.broadcastGroup())) {
                 throw new ProtocolException(ErrorCode.FORBIDDEN,
@@ -231,6 +239,7 @@ public class CommandDispatcher {
                 throw new ProtocolException(ErrorCode.FORBIDDEN,
                         "The token does not allow publishing to room '" + publish.room() + "'");
             }
+            quota.charge(sender.identity(), 1, frameLength, System.nanoTime()); // the room's history keeps one copy
             FanOutReport report = rooms.publish(sender.user(), publish.room(), publish.content(), sender, publish.echo());
             return Frames.fanOutAck(publish.id(), report.messageId(), report.connections(), report.relayUnavailable());
         }

@@ -9,6 +9,7 @@ import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.security.ConnectTickets;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
 import io.switchboard.security.TokenVerifier;
@@ -26,8 +27,9 @@ import java.util.Set;
 
 /**
  * Authenticates the WebSocket upgrade before a socket exists: the bearer token from the
- * {@code Authorization} header or, for browsers, the {@code token} query parameter is verified by
- * {@link TokenVerifier}; a bad one gets 401 problem+json and no upgrade. A good one becomes the request's
+ * {@code Authorization} header, or (browsers cannot set headers on a WebSocket) the token a single-use
+ * {@code ticket} query parameter stands for ({@link ConnectTickets}), or the {@code token} query parameter,
+ * is verified by {@link TokenVerifier}; a bad one gets 401 problem+json and no upgrade. A good one becomes the request's
  * principal, which the container hands to the WebSocket session. Before that, the abuse limits: an
  * {@code Origin} outside {@code switchboard.allowed-origins} gets 403, a client address over its handshake
  * rate 429; after it, a full node 503 and a user over its connections on this node 429. Every refusal is
@@ -37,6 +39,7 @@ import java.util.Set;
 public class HandshakeFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     static final String QUERY_PARAMETER = "token";
+    static final String TICKET_PARAMETER = "ticket";
 
     @Inject
     transient TokenVerifier verifier;
@@ -52,6 +55,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Inject
     transient TrafficCounters traffic;
+
+    @Inject
+    transient ConnectTickets tickets;
 
     private transient KeyedRateLimiter handshakesPerAddress;
     private transient Set<String> allowedOrigins;
@@ -84,6 +90,9 @@ public class HandshakeFilter extends HttpFilter {
         Identity identity;
         try {
             identity = verifier.verify(bearerToken(request));
+        } catch (ProtocolException e) { // the ticket store is unreachable
+            refuse(response, e.code(), e.getMessage());
+            return;
         } catch (InvalidTokenException e) {
             response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
             refuse(response, ErrorCode.UNAUTHORIZED, e.getMessage());
@@ -126,11 +135,15 @@ public class HandshakeFilter extends HttpFilter {
         return request.getRemoteAddr();
     }
 
-    /** The header token if there is one, else the query token, else null. */
-    static String bearerToken(HttpServletRequest request) {
+    /** The header token if there is one, else the token of the ticket (used up), else the query token, else null. */
+    private String bearerToken(HttpServletRequest request) throws InvalidTokenException {
         String header = request.getHeader("Authorization");
         if (header != null) {
             return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        }
+        String ticket = request.getParameter(TICKET_PARAMETER);
+        if (ticket != null) {
+            return tickets.redeem(ticket);
         }
         return request.getParameter(QUERY_PARAMETER);
     }

@@ -26,6 +26,16 @@ class SwitchboardConfigTest {
     }
 
     @Test
+    void refusesAKeyLocationOverPlainHttpUnlessAllowed() {
+        SwitchboardConfig config = TestConfig.withPublicKeyLocation("http://idp.example.com/jwks.json");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(refused.getMessage().contains("switchboard.jwt.allow-http-key-location"), refused.getMessage());
+        config.jwtAllowHttpKeyLocation = true;
+        config.validate();
+        TestConfig.withPublicKeyLocation("https://idp.example.com/jwks.json").validate();
+    }
+
+    @Test
     void generatesANodeIdWhenNoneIsConfigured() {
         SwitchboardConfig config = TestConfig.defaults();
         assertEquals("test-node", config.nodeId());

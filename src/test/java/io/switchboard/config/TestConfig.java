@@ -47,6 +47,14 @@ public final class TestConfig {
         config.roomsDefaultJoin = "closed";
         config.roomsDefaultPublish = "closed";
         config.inboxEnabled = true;
+        config.inboxRecipients = "known";
+        config.storedCopiesPerSecond = 200;
+        config.storedCopiesBurst = 2000;
+        config.storedBytesPerSecond = 1_048_576;
+        config.storedBytesBurst = 8_388_608;
+        config.storageQuotaClaim = "sb_storage_quota";
+        config.ticketTtlMs = 30_000;
+        config.jwtUserClaims = "upn,preferred_username,sub";
         config.inboxMaxEntries = 1000;
         config.inboxMaxAgeMs = 604_800_000L;
         config.idempotencyWindowMs = 86_400_000L;
@@ -109,6 +117,13 @@ public final class TestConfig {
     }
 
     /** {@link #withPublicKeyLocation} that accepts only tokens for one of {@code audiences} (comma-separated). */
+    /** {@link #withPublicKeyLocation} whose user id is the first of {@code claims} (comma-separated) a token has. */
+    public static SwitchboardConfig withUserClaims(String location, String claims) {
+        SwitchboardConfig config = withPublicKeyLocation(location);
+        config.jwtUserClaims = claims;
+        return config;
+    }
+
     public static SwitchboardConfig withAudiences(String location, String audiences) {
         SwitchboardConfig config = withPublicKeyLocation(location);
         config.jwtAudiences = Optional.of(audiences);
@@ -161,6 +176,16 @@ public final class TestConfig {
     public static SwitchboardConfig inboxOf(int maxEntries, long maxBytes) {
         SwitchboardConfig config = inboxOf(maxEntries);
         config.inboxMemoryMaxBytes = maxBytes;
+        return config;
+    }
+
+    /** Defaults with the given storage quota per client sender. */
+    public static SwitchboardConfig storageQuota(long copiesPerSecond, long copiesBurst, long bytesPerSecond, long bytesBurst) {
+        SwitchboardConfig config = defaults();
+        config.storedCopiesPerSecond = copiesPerSecond;
+        config.storedCopiesBurst = copiesBurst;
+        config.storedBytesPerSecond = bytesPerSecond;
+        config.storedBytesBurst = bytesBurst;
         return config;
     }
 }

@@ -2,9 +2,16 @@ package io.switchboard.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.TestConfig;
 import io.switchboard.limits.CommandBudget.Verdict;
+import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.ProtocolException;
+import io.switchboard.security.Identity;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
@@ -72,6 +79,26 @@ class RateLimitsTest {
         limiter.forgetIdle(2 * SECOND);
         assertEquals(0, limiter.size());
         assertEquals(0, limiter.acquire("10.0.0.3", 2 * SECOND));
+    }
+
+    @Test
+    void storageQuotaChargesCopiesAndBytesPerSenderAndATokenClaimRaisesIt() {
+        StorageQuota quota = new StorageQuota(TestConfig.storageQuota(10, 20, 1000, 5000));
+        Identity mallory = new Identity("mallory", Set.of(), 0);
+        quota.charge(mallory, 20, 10, 0);
+        ProtocolException copies = assertThrows(ProtocolException.class, () -> quota.charge(mallory, 1, 10, 0));
+        assertEquals(ErrorCode.STORAGE_QUOTA, copies.code());
+        assertEquals(100, copies.retryAfterMillis(), "one copy comes back every 100 ms");
+        quota.charge(new Identity("amy", Set.of(), 0), 1, 10, 0); // other senders are unaffected
+        quota.charge(mallory, 4, 1000, SECOND);
+        ProtocolException bytes = assertThrows(ProtocolException.class, () -> quota.charge(mallory, 2, 1000, SECOND),
+                "2 copies of 1000 bytes with 1000 bytes left");
+        assertEquals(ErrorCode.STORAGE_QUOTA, bytes.code());
+        assertTrue(bytes.getMessage().contains("bytes"), bytes.getMessage());
+        quota.charge(mallory, 6, 10, SECOND); // the refused request's copies were given back
+        Identity trusted = new Identity("svc", Set.of(), 0, Optional.empty(), Optional.empty(), 100);
+        quota.charge(trusted, 2000, 10, 0);
+        assertThrows(ProtocolException.class, () -> quota.charge(trusted, 1, 10, 0), "a raised quota is finite too");
     }
 
     @Test

@@ -31,10 +31,10 @@ class FramesTest {
         Map<String, Integer> delivered = new LinkedHashMap<>();
         delivered.put("bob", 2);
         assertEquals("{\"type\":\"ack\",\"id\":7,\"messageId\":\"m1\",\"delivered\":{\"bob\":2},\"offline\":[\"carol\"]}",
-                Frames.messageAck(Json.createValue(7), "m1", delivered, List.of("carol"), List.of(), false));
+                Frames.messageAck(Json.createValue(7), "m1", delivered, List.of("carol"), List.of(), List.of(), false));
         assertEquals("{\"type\":\"ack\",\"messageId\":\"m2\",\"delivered\":{},\"offline\":[],"
                 + "\"undelivered\":[\"erin\"],\"relay\":\"unavailable\"}",
-                Frames.messageAck(null, "m2", Map.of(), List.of(), List.of("erin"), true));
+                Frames.messageAck(null, "m2", Map.of(), List.of(), List.of("erin"), List.of(), true));
         assertEquals("{\"type\":\"ack\",\"id\":\"b\",\"messageId\":\"m3\",\"delivered\":4}",
                 Frames.fanOutAck(Json.createValue("b"), "m3", 4, false));
         assertEquals("{\"type\":\"ack\",\"messageId\":\"m4\",\"delivered\":1,\"relay\":\"unavailable\"}",

@@ -69,7 +69,7 @@ class RedisInboxIT {
         return (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
                 InboxScripts.storeArguments(maxEntries, maxAgeMs, idempotencyKey == null ? "" : idempotencyKey, 60_000,
                         "{\"type\":\"message\",\"id\":\"", "\",\"content\":\"" + content + "\"}", "node-a~test",
-                        "digest-of-" + content, List.of(recipients)));
+                        "digest-of-" + content, false, List.of(recipients)));
     }
 
     private static String user() {
@@ -112,6 +112,25 @@ class RedisInboxIT {
                     .filter(m -> m.id().toString().equals(id)).map(m -> m.id().toString()).toList(),
                     "the script and Java name " + name + "'s inbox alike");
         }
+    }
+
+    @Test
+    void storesForKnownRecipientsOnlyWhenAskedAndListsTheOthers() {
+        String known = user();
+        String online = user();
+        String stranger = user();
+        client.commands().psetex(RedisKeys.known(known), 60_000, "1");
+        client.commands().hset(RedisKeys.presence(online), "c1", PresenceEntry.encode("node-z~gone", System.currentTimeMillis() + 60_000));
+        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
+                InboxScripts.storeArguments(10, 60_000, "", 60_000, "{\"id\":\"", "\"}", "node-a~test", "", true,
+                        List.of(known, stranger, online)));
+        assertEquals(List.of(stranger), reply.get(4));
+        assertEquals(1, inbox.read(known, MessageId.ZERO, 10).size());
+        assertEquals(1, inbox.read(online, MessageId.ZERO, 10).size(), "a user with a presence entry is known");
+        assertEquals(List.of(), inbox.read(stranger, MessageId.ZERO, 10));
+        assertEquals(Boolean.FALSE, client.commands().exists(RedisKeys.inbox(stranger)), "no key made for the stranger");
+        assertEquals(List.of(), store(10, null, "policy off", stranger).get(4));
+        assertEquals(1, inbox.read(stranger, MessageId.ZERO, 10).size());
     }
 
     @Test

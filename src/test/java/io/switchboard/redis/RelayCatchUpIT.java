@@ -79,7 +79,7 @@ class RelayCatchUpIT {
     private MessageId storeDirect(String content, String... users) {
         List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
                 InboxScripts.storeArguments(1000, 60_000, "", 60_000, "{\"type\":\"message\",\"id\":\"",
-                        "\",\"content\":\"" + content + "\"}", "node-b~test", "", List.of(users)));
+                        "\",\"content\":\"" + content + "\"}", "node-b~test", "", false, List.of(users)));
         return MessageId.parse((String) reply.get(1), "id");
     }
 

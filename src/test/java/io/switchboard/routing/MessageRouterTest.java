@@ -33,8 +33,8 @@ class MessageRouterTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final RoomRegistry rooms = new RoomRegistry();
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
-    private final MessageRouter router = new MessageRouter(
-            new InMemoryBroker(new LocalDelivery(registry, rooms), registry, rooms, config, inbox), config, clock);
+    private final InMemoryBroker broker = new InMemoryBroker(new LocalDelivery(registry, rooms), registry, rooms, config, inbox);
+    private final MessageRouter router = new MessageRouter(broker, config, clock);
 
     private RecordingSink connect(String id, String user) {
         RecordingSink sink = RecordingSink.fast();
@@ -107,10 +107,36 @@ class MessageRouterTest {
         assertTrue(inbox.seen("carol").isEmpty(), "carol was offline");
     }
 
+    @Test
+    void storesWhatAClientSendsOnlyForUsersKnownToTheGateway() {
+        RecordingSink bob = connect("c1", "bob");
+        broker.connectionOpened(registry.connectionsOf("bob").get(0));
+        Connection amysPhone = new Connection("c2", new Identity("amy", Set.of(), 0), RecordingSink.fast(),
+                new SendQueueLimits(10, 10_000), registry::closed, 0);
+        registry.register(amysPhone);
+        broker.connectionOpened(amysPhone);
+        amysPhone.close(1000, "gone offline");
+        DeliveryReport report = router.sendDirect("alice", List.of("bob", "amy", "nobody-1", "nobody-2"), Json.createValue(1),
+                null, true).toCompletableFuture().join();
+        assertEquals(Map.of("bob", 1), report.delivered());
+        assertEquals(List.of("amy"), report.offline(), "amy connected before: stored for her");
+        assertEquals(List.of("nobody-1", "nobody-2"), report.unknown());
+        assertEquals(1, bob.sent.size());
+        assertEquals(1, inbox.read("amy", MessageId.ZERO, 10).size());
+        assertTrue(inbox.read("nobody-1", MessageId.ZERO, 10).isEmpty(), "no inbox made for an id nobody uses");
+        DeliveryReport toNobody = router.sendDirect("alice", List.of("nobody-3"), Json.createValue(1), null, true)
+                .toCompletableFuture().join();
+        assertEquals(List.of("nobody-3"), toNobody.unknown(), "a message to unknown users only is answered too");
+        assertEquals(Map.of(), toNobody.delivered());
+        assertEquals(List.of(), send("backend", List.of("nobody-1"), Json.createValue(2), null).unknown(),
+                "a backend may store for any id");
+        assertEquals(1, inbox.read("nobody-1", MessageId.ZERO, 10).size());
+    }
+
     /** The router's stage, awaited: the in-memory broker completes it on the calling thread. */
     private DeliveryReport send(String from, List<String> to, jakarta.json.JsonValue content, Idempotency idempotency) {
         try {
-            return router.sendDirect(from, to, content, idempotency).toCompletableFuture().join();
+            return router.sendDirect(from, to, content, idempotency, false).toCompletableFuture().join();
         } catch (java.util.concurrent.CompletionException e) {
             throw (RuntimeException) e.getCause();
         }

@@ -230,7 +230,7 @@ class RoomServiceTest {
         RoomService.JoinedRoom joined = rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
         // while the room's history is being read: a direct message to bob, then a room message after it
         DeliveryReport direct = broker.publishStored(new Broker.StoredDirect("carol", List.of("bob"),
-                Frames.messageTemplate("carol", List.of("bob"), Json.createValue("hi"), 42), null)).toCompletableFuture().join();
+                Frames.messageTemplate("carol", List.of("bob"), Json.createValue("hi"), 42), null, false)).toCompletableFuture().join();
         String directFrame = bob.frames().get(bob.frames().size() - 1);
         assertTrue(directFrame.contains(direct.messageId()), "the inbox is not held by a room's replay");
         FanOutReport room = rooms.publish("amy", "lobby", Json.createValue("later"), amy.connection(), false);

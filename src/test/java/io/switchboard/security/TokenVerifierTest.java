@@ -52,6 +52,26 @@ class TokenVerifierTest {
     }
 
     @Test
+    void takesTheUserFromTheConfiguredClaimsInOrder() throws Exception {
+        String token = TestTokens.withClaim("subject-42", "preferred_username", "chosen-name");
+        assertEquals("subject-42", verifier.verify(token).user(), "upn first by default (the test tokens set it to sub)");
+        assertEquals("chosen-name", verifier(TestConfig.withUserClaims(PUBLIC_KEY, "preferred_username,sub")).verify(token).user());
+        assertEquals("subject-42", verifier(TestConfig.withUserClaims(PUBLIC_KEY, "sub")).verify(token).user());
+        TokenVerifier byEmail = verifier(TestConfig.withUserClaims(PUBLIC_KEY, "email"));
+        assertEquals("The token names no user", assertThrows(InvalidTokenException.class, () -> byEmail.verify(token)).getMessage());
+    }
+
+    @Test
+    void readsTheStorageQuotaClaimOfTrustedSenders() throws Exception {
+        assertEquals(1, verifier.verify(TestTokens.valid("amy")).storageQuotaScale());
+        assertEquals(50, verifier.verify(TestTokens.withClaim("svc", "sb_storage_quota", 50)).storageQuotaScale());
+        assertEquals("Claim 'sb_storage_quota' must be a number from 1 to 1000000",
+                refusal(TestTokens.withClaim("svc", "sb_storage_quota", "lots")));
+        assertEquals("Claim 'sb_storage_quota' must be a number from 1 to 1000000",
+                refusal(TestTokens.withClaim("svc", "sb_storage_quota", 0.5)));
+    }
+
+    @Test
     void refusesEveryBadTokenWithAPreciseReason() {
         assertEquals("No bearer token", refusal(null));
         assertEquals("No bearer token", refusal(" "));

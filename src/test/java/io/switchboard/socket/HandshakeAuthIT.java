@@ -38,6 +38,30 @@ class HandshakeAuthIT extends DeployedGatewayIT {
     }
 
     @Test
+    void connectsWithASingleUseTicketInsteadOfATokenInTheUrl() throws Exception {
+        String user = unique("tess");
+        ApiClient api = new ApiClient(base());
+        ApiClient.Reply issued = api.post("api/tickets", null, "", "Authorization", "Bearer " + TestTokens.valid(user));
+        assertEquals(200, issued.status(), issued.body());
+        String ticket = issued.json().getString("ticket");
+        assertEquals(43, ticket.length(), "256 random bits, base64url");
+        assertEquals(30_000, issued.json().getInt("expiresInMs"));
+        try (WsClient client = WsClient.connectWithQuery(base(), "ticket=" + ticket)) {
+            JsonObject welcome = client.next();
+            assertEquals("welcome", welcome.getString("type"));
+            assertEquals(user, welcome.getString("user"));
+        }
+        assertEquals(401, WsClient.refusedStatusWithQuery(base(), "ticket=" + ticket), "used once only");
+        assertEquals(401, WsClient.refusedStatusWithQuery(base(), "ticket=" + "A".repeat(43)), "never issued");
+        ApiClient.Reply refused = api.get("ws?ticket=short");
+        assertEquals("Unknown, expired or already used ticket", refused.json().getString("detail"));
+        ApiClient.Reply noToken = api.post("api/tickets", null, "");
+        assertEquals(401, noToken.status());
+        assertEquals("unauthorized", noToken.json().getString("code"));
+        assertEquals(401, api.post("api/tickets", null, "", "Authorization", "Bearer " + TestTokens.expired(user)).status());
+    }
+
+    @Test
     void answersRefusedHandshakeWithProblemJson() throws Exception {
         ApiClient.Reply reply = new ApiClient(base()).get("ws?token=" + TestTokens.expired("alice"));
         assertEquals(401, reply.status());

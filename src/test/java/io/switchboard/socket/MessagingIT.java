@@ -45,17 +45,25 @@ class MessagingIT extends DeployedGatewayIT {
     }
 
     @Test
-    void reportsOfflineRecipients() throws Exception {
+    void reportsOfflineRecipientsAndStoresNothingForUnknownOnes() throws Exception {
         String alice = unique("alice");
         String bob = unique("bob");
         String carol = unique("carol");
+        String stranger = unique("stranger");
+        open(carol).close(); // carol connected once: known to the gateway, offline now
         try (WsClient sender = open(alice); WsClient bobClient = open(bob)) {
-            sender.send("{\"type\":\"message\",\"id\":7,\"to\":[\"" + bob + "\",\"" + carol + "\"],\"content\":\"x\"}");
+            sender.send("{\"type\":\"message\",\"id\":7,\"to\":[\"" + bob + "\",\"" + carol + "\",\"" + stranger
+                    + "\"],\"content\":\"x\"}");
             JsonObject ack = sender.next();
             assertEquals(7, ack.getInt("id"));
             assertEquals(Json.createObjectBuilder().add(bob, 1).build(), ack.getJsonObject("delivered"));
             assertEquals(Json.createArrayBuilder().add(carol).build(), ack.getJsonArray("offline"));
+            assertEquals(Json.createArrayBuilder().add(stranger).build(), ack.getJsonArray("unknown"));
             assertEquals("x", bobClient.next().getString("content"));
+        }
+        try (WsClient carolAgain = open(carol); WsClient strangerNow = open(stranger)) {
+            assertEquals("x", carolAgain.next("message").getString("content"), "stored for carol");
+            assertEquals(null, strangerNow.pollQuietly(java.time.Duration.ofMillis(300)), "nothing stored for the stranger");
         }
     }
 

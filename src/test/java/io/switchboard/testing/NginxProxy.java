@@ -26,29 +26,39 @@ public final class NginxProxy implements AutoCloseable {
     private final int httpsPort;
     private final int httpPort;
     private final SSLContext tls;
+    private final Path logs;
 
-    private NginxProxy(Process process, int httpsPort, int httpPort, SSLContext tls) {
+    private NginxProxy(Process process, int httpsPort, int httpPort, SSLContext tls, Path logs) {
         this.process = process;
+        this.logs = logs;
         this.httpsPort = httpsPort;
         this.httpPort = httpPort;
         this.tls = tls;
     }
 
     public static NginxProxy start(Path dir, List<URI> nodes) throws IOException, InterruptedException, GeneralSecurityException {
+        return start(dir, nodes, List.of());
+    }
+
+    /** nginx as {@link #start(Path, List)}, with more {@code nginx/render.sh} options. */
+    public static NginxProxy start(Path dir, List<URI> nodes, List<String> renderOptions)
+            throws IOException, InterruptedException, GeneralSecurityException {
         Path certs = dir.resolve("certs");
         run(List.of("bash", "nginx/make-cert.sh", certs.toString()));
         int httpsPort = RedisServer.freePort();
         int httpPort = RedisServer.freePort();
         String upstreams = nodes.stream().map(node -> node.getHost() + ":" + node.getPort()).collect(Collectors.joining(","));
-        String conf = run(List.of("bash", "nginx/render.sh", "--prefix", dir.resolve("prefix").toString(), "--nodes", upstreams,
-                "--cert", certs.resolve("server.pem").toAbsolutePath().toString(),
+        List<String> render = new java.util.ArrayList<>(List.of("bash", "nginx/render.sh", "--prefix", dir.resolve("prefix").toString(),
+                "--nodes", upstreams, "--cert", certs.resolve("server.pem").toAbsolutePath().toString(),
                 "--key", certs.resolve("server.key").toAbsolutePath().toString(),
                 "--https-port", String.valueOf(httpsPort), "--http-port", String.valueOf(httpPort), "--bind", "127.0.0.1",
-                "--server-name", "localhost", "--daemon", "off")).strip();
+                "--server-name", "localhost", "--daemon", "off"));
+        render.addAll(renderOptions);
+        String conf = run(render).strip();
         Path prefix = Path.of(conf).getParent();
         Process nginx = new ProcessBuilder(nginxBinary(), "-p", prefix.toString(), "-c", conf, "-e", prefix.resolve("logs/error.log").toString())
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("logs/stdout.log").toFile()).start();
-        NginxProxy proxy = new NginxProxy(nginx, httpsPort, httpPort, trusting(certs.resolve("ca.pem")));
+        NginxProxy proxy = new NginxProxy(nginx, httpsPort, httpPort, trusting(certs.resolve("ca.pem")), prefix.resolve("logs"));
         try {
             Eventually.within(Duration.ofSeconds(15), "nginx answers", () -> {
                 try {
@@ -90,6 +100,17 @@ public final class NginxProxy implements AutoCloseable {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, factory.getTrustManagers(), null);
         return context;
+    }
+
+    /** Everything nginx wrote to its logs (access, error, stdout) so far. */
+    public String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (var files = Files.list(logs)) {
+            for (Path file : files.sorted().toList()) {
+                all.append("== ").append(file.getFileName()).append('\n').append(Files.readString(file));
+            }
+        }
+        return all.toString();
     }
 
     /** {@code https://localhost:<port>/}: the name the certificate was made for. */

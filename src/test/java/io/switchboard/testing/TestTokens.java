@@ -44,6 +44,13 @@ public final class TestTokens {
         return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
+    /** A valid token with one more claim, {@code name} = {@code value} (a string, number, list...). */
+    public static String withClaim(String user, String name, Object value) {
+        JwtClaims claims = claims(user, ISSUER, 600, new String[0]);
+        claims.setClaim(name, value);
+        return sign(claims, key("private.pem"), AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
     public static String expired(String user) {
         JwtClaims claims = claims(user, ISSUER, -3600, new String[0]);
         claims.setIssuedAt(NumericDate.fromSeconds(NumericDate.now().getValue() - 7200));

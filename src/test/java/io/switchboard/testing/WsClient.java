@@ -73,6 +73,21 @@ public final class WsClient implements AutoCloseable {
         return new WsClient(socket, frames, closed);
     }
 
+    /** Connects with no token, only {@code query} ({@code "ticket=..."}). */
+    public static WsClient connectWithQuery(URI base, String query) {
+        BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        CompletableFuture<Closed> closed = new CompletableFuture<>();
+        URI uri = URI.create(wsUri(base, null) + "?" + query);
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(TIMEOUT)
+                .buildAsync(uri, new Listener(frames, closed)).orTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
+        return new WsClient(socket, frames, closed);
+    }
+
+    /** Attempts a handshake with no token and {@code query} that should fail; returns its HTTP status. */
+    public static int refusedStatusWithQuery(URI base, String query) {
+        return refusedStatus(() -> connectWithQuery(base, query));
+    }
+
     /** Attempts a handshake with extra query parameters that should fail; returns its HTTP status. */
     public static int refusedStatus(URI base, String token, String extraQuery) {
         return refusedStatus(() -> connect(base, token, extraQuery));
