@@ -92,8 +92,9 @@ class StorageAbuseE2E {
     }
 
     @Test
-    void warnsAtStartThatRedisMayEvictStoredMessages() throws Exception {
+    void warnsAtStartOfARiskySetup() throws Exception {
         assertTrue(node.log().contains("Redis maxmemory-policy is allkeys-lru"), "the eviction policy is reported");
+        assertTrue(node.log().contains("mp.jwt.verify.audiences is not set"), "and the unchecked audience");
     }
 
     @Test
