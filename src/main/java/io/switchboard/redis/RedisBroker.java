@@ -89,7 +89,7 @@ public class RedisBroker implements ClusterBroker {
         try {
             where = presence.lookup(envelope.recipients());
         } catch (JedisException e) {
-            state.commandFailed(e);
+            state.failedUnlessBug(e);
             return localOnly(envelope);
         }
         Map<String, Integer> counts = new LinkedHashMap<>(localDelivery.deliver(envelope));
@@ -289,7 +289,7 @@ public class RedisBroker implements ClusterBroker {
             state.commandSucceeded();
             return new FanOutReport(envelope.messageId(), local + (int) reached[0], false);
         } catch (JedisException e) {
-            state.commandFailed(e);
+            state.failedUnlessBug(e);
             return new FanOutReport(envelope.messageId(), local, true);
         }
     }
@@ -314,7 +314,7 @@ public class RedisBroker implements ClusterBroker {
                 int reached = ((Number) reply.get(1)).intValue();
                 return new FanOutReport((String) reply.get(0), Math.max(0, reached - (excludedConnection == null ? 0 : 1)), false);
             } catch (JedisException e) {
-                state.commandFailed(e);
+                state.failedUnlessBug(e);
             }
         }
         String id = java.util.UUID.randomUUID().toString();

@@ -26,19 +26,15 @@ public class RedisClient {
     SwitchboardConfig config;
 
     private volatile JedisPooled pool;
+    private volatile JedisPooled presencePool;
 
+    /** The command pool shared by every request thread. */
     JedisPooled commands() {
         JedisPooled current = pool;
         if (current == null) {
             synchronized (this) {
                 if (pool == null) {
-                    ConnectionPoolConfig limits = new ConnectionPoolConfig();
-                    limits.setMaxTotal(config.redisPoolMaxTotal());
-                    limits.setMaxIdle(config.redisPoolMaxTotal());
-                    // Never wait forever for a connection: a slow Redis must not pin every sender thread.
-                    limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
-                    pool = new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()),
-                            clientConfig(config.redisTimeoutMs(), "switchboard:" + config.nodeId()));
+                    pool = newPool(config.redisPoolMaxTotal(), "switchboard:" + config.nodeId());
                 }
                 current = pool;
             }
@@ -47,13 +43,42 @@ public class RedisClient {
     }
 
     /**
+     * The presence writer's own connection (a pool of one, which reconnects by itself): the node's liveness
+     * must never wait behind request threads for a pooled connection. When a connect storm held the shared
+     * pool, each queued presence write waited the Redis timeout for one, the liveness write behind them
+     * came too late, other nodes presumed this one dead, and it closed every client with 1012.
+     */
+    JedisPooled presenceCommands() {
+        JedisPooled current = presencePool;
+        if (current == null) {
+            synchronized (this) {
+                if (presencePool == null) {
+                    presencePool = newPool(1, "switchboard:" + config.nodeId() + ":presence");
+                }
+                current = presencePool;
+            }
+        }
+        return current;
+    }
+
+    private JedisPooled newPool(int size, String name) {
+        ConnectionPoolConfig limits = new ConnectionPoolConfig();
+        limits.setMaxTotal(size);
+        limits.setMaxIdle(size);
+        // Never wait forever for a connection: a slow Redis must not pin every sender thread.
+        limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
+        return new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), clientConfig(config.redisTimeoutMs(), name));
+    }
+
+    /**
      * Drops the pool's idle connections: after Redis restarted they are all broken, and the first command
      * on each would fail. Called when the subscriber has reconnected, before the relay counts as up.
      */
     void discardIdleConnections() {
-        JedisPooled current = pool;
-        if (current != null) {
-            current.getPool().clear();
+        for (JedisPooled current : new JedisPooled[] {pool, presencePool}) {
+            if (current != null) {
+                current.getPool().clear();
+            }
         }
     }
 
@@ -98,6 +123,9 @@ public class RedisClient {
     void close() {
         if (pool != null) {
             pool.close();
+        }
+        if (presencePool != null) {
+            presencePool.close();
         }
     }
 }

@@ -101,13 +101,13 @@ public class RedisPresence {
     }
 
     void opened(Connection connection) {
-        enqueue(() -> write(connection));
+        enqueue(() -> write(redis.presenceCommands(), connection));
     }
 
     /** Writes the connection's entry on the caller's thread; if Redis fails, queues it like {@link #opened}. */
     void openedNow(Connection connection) {
         try {
-            write(connection);
+            write(redis.commands(), connection);
             state.commandSucceeded();
         } catch (JedisException e) {
             state.commandFailed(e);
@@ -116,7 +116,7 @@ public class RedisPresence {
     }
 
     void closed(Connection connection) {
-        enqueue(() -> redis.commands().hdel(RedisKeys.presence(connection.user()), connection.id()));
+        enqueue(() -> redis.presenceCommands().hdel(RedisKeys.presence(connection.user()), connection.id()));
     }
 
     /** Called each heartbeat tick (timer thread): queue the node's liveness write and, each interval, a full refresh. */
@@ -236,10 +236,11 @@ public class RedisPresence {
         }
     }
 
-    private void write(Connection connection) {
+    /** Writes the connection's entry through {@code commands}: the shared pool on a request thread, the writer's own on the writer. */
+    private void write(JedisPooled commands, Connection connection) {
         long expires = System.currentTimeMillis() + entryTtlMillis();
         String key = RedisKeys.presence(connection.user());
-        try (AbstractPipeline pipeline = redis.commands().pipelined()) {
+        try (AbstractPipeline pipeline = commands.pipelined()) {
             pipeline.hset(key, connection.id(), PresenceEntry.encode(member.id(), expires));
             pipeline.pexpire(key, entryTtlMillis());
             if (config.inboxEnabled()) {
@@ -253,7 +254,7 @@ public class RedisPresence {
     /** The node's liveness and connection count; every interval also every local entry. Writer thread. */
     private void refresh() {
         long now = System.currentTimeMillis();
-        JedisPooled commands = redis.commands();
+        JedisPooled commands = redis.presenceCommands();
         boolean full = now - lastFullRefresh >= config.heartbeatInterval().toMillis();
         Response<Map<String, String>> counts;
         Response<List<String>> live;

@@ -94,6 +94,17 @@ public class RelayState {
      * bug (see {@link #commandFailed}) and fails its request alone with 500 {@code internal}; anything
      * else is {@code unavailable} (503: retry later).
      */
+    /**
+     * Records a failed command for a request that can go on without Redis (delivering locally): returns if
+     * it was an outage or load, and throws 500 {@code internal} if it was a bug, which no fallback should hide.
+     */
+    void failedUnlessBug(JedisException failure) {
+        RuntimeException bug = failure(failure, () -> null);
+        if (bug != null) {
+            throw bug;
+        }
+    }
+
     RuntimeException failure(JedisException failure, Supplier<? extends RuntimeException> unavailable) {
         commandFailed(failure);
         return isBug(failure)

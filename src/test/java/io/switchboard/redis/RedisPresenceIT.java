@@ -99,6 +99,55 @@ class RedisPresenceIT {
         return member;
     }
 
+    /** The member's liveness score in Redis (alive-until epoch ms), 0 if absent. */
+    private static long livenessOf(Member node) throws Exception {
+        String reply = redis.command("ZSCORE " + RedisKeys.NODES + " " + node.presence().member.id());
+        String[] lines = reply.split("\r\n");
+        return lines[0].equals("$-1") ? 0 : (long) Double.parseDouble(lines[1]);
+    }
+
+    /**
+     * A connect storm holds every pooled connection (request threads replaying, writing presence): the
+     * node's liveness must still be written at once, or other nodes presume it dead and it closes every
+     * client with 1012. The presence writer has its own connection for that.
+     */
+    @Test
+    void keepsItsLivenessWhileRequestThreadsHoldEveryPooledConnection() throws Exception {
+        Member node = member("node-busy-" + UUID.randomUUID());
+        Eventually.within(Duration.ofSeconds(5), "the first liveness write", () -> {
+            try {
+                return livenessOf(node) > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        List<java.io.Closeable> held = new ArrayList<>(); // pooled connections (redis.clients.jedis.Connection)
+        try {
+            for (int i = 0; i < 32; i++) {
+                held.add(node.client().commands().getPool().getResource());
+            }
+            Connection opened = node.open("storm-" + UUID.randomUUID()); // its entry waits for no pooled connection either
+            long before = livenessOf(node);
+            Thread.sleep(20);
+            long asked = System.nanoTime();
+            node.tick();
+            Eventually.within(Duration.ofSeconds(1), "the liveness write, although the pool is exhausted", () -> {
+                try {
+                    return livenessOf(node) > before;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(System.nanoTime() - asked < 1_000_000_000L);
+            assertEquals(":1", redis.command("HLEN " + RedisKeys.presence(opened.user())).strip(),
+                    "and the entry queued before it was written too");
+        } finally {
+            for (java.io.Closeable connection : held) {
+                connection.close();
+            }
+        }
+    }
+
     /**
      * The liveness write runs while the node is not subscribed; a subscription completes while the write
      * waits for Redis and asks at once whether a lapse went unnoticed. A healthy node must answer no (it

@@ -52,6 +52,21 @@ class RelayStateTest {
     }
 
     @Test
+    void answersABugWith500AndAnOutageWithItsFallback() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        io.switchboard.protocol.ProtocolException bug = org.junit.jupiter.api.Assertions.assertThrows(
+                io.switchboard.protocol.ProtocolException.class,
+                () -> state.failedUnlessBug(new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value")));
+        org.junit.jupiter.api.Assertions.assertEquals(io.switchboard.protocol.ErrorCode.INTERNAL, bug.code());
+        assertTrue(state.isUp());
+        state.failedUnlessBug(new JedisConnectionException("connection reset")); // returns: the caller falls back
+        assertFalse(state.isUp());
+        RuntimeException unavailable = state.failure(new JedisConnectionException("reset"), () -> new IllegalStateException("503"));
+        org.junit.jupiter.api.Assertions.assertEquals("503", unavailable.getMessage());
+    }
+
+    @Test
     void loadIsBackPressureNotAnOutage() {
         RelayState state = new RelayState();
         state.subscribed();
