@@ -4,13 +4,8 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.CloseCodes;
-import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
-import io.switchboard.routing.Envelope;
-import io.switchboard.routing.LocalDelivery;
-import io.switchboard.routing.RoomEnvelope;
 import io.switchboard.routing.RoomService;
-import io.switchboard.routing.UserDisconnects;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -21,11 +16,8 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.inject.Inject;
-import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,10 +40,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * <p>Threads: the subscriber runs its blocking {@code SUBSCRIBE} loop on a managed thread and
  * reconnects forever after any error with capped, jittered exponential backoff; relayed frames are
  * enqueued to connections on that thread (never blocking); the catch-up reads Redis there too, while
- * relayed messages wait in Redis' buffer. A relayed kick, which writes room membership to Redis, is
- * handed to the managed executor, so it never holds up relayed delivery (a kick is not ordered with the
- * room's messages: a message published right after it may still reach the kicked connection). The
- * presence writer has its own managed thread. The EJB timer
+ * relayed messages wait in Redis' buffer. What each relayed message means is {@link RelayDispatcher}'s
+ * (which hands kicks, since they write to Redis, to the managed executor). The presence writer has its
+ * own managed thread. The EJB timer
  * thread enqueues, pings the subscription, and may cut its socket. {@code @PreDestroy} unsubscribes,
  * which ends the loop, and stops the writer. Bean-managed concurrency: nothing here is serialized
  * behind a container lock.
@@ -65,7 +56,6 @@ public class RedisNode {
     private static final Logger LOG = Logger.getLogger(RedisNode.class.getName());
     private static final long FIRST_BACKOFF_MILLIS = 100;
     /** Message id of envelopes rebuilt from the relay: their frame already carries the real one. */
-    private static final String RELAYED = "relayed";
 
     @Inject
     SwitchboardConfig config;
@@ -80,9 +70,6 @@ public class RedisNode {
     RelayState state;
 
     @Inject
-    LocalDelivery localDelivery;
-
-    @Inject
     ClusterMember member;
 
     @Inject
@@ -92,13 +79,13 @@ public class RedisNode {
     RoomService roomService;
 
     @Inject
-    UserDisconnects disconnects;
-
-    @Inject
     TrafficCounters traffic;
 
     @Inject
     RelayCatchUp catchUp;
+
+    @Inject
+    RelayDispatcher dispatcher;
 
     @Inject
     ConnectionRegistry connections;
@@ -109,8 +96,6 @@ public class RedisNode {
     @Resource
     TimerService timerService;
 
-    @Resource
-    ManagedExecutorService executor;
 
     private final AtomicBoolean maintaining = new AtomicBoolean();
     private volatile boolean running;
@@ -331,31 +316,7 @@ public class RedisNode {
                 if (lagMillis >= 0 && !relayed.frame().isEmpty()) { // kicks and disconnects deliver nothing
                     traffic.deliveryLatency(TimeUnit.MILLISECONDS.toNanos(lagMillis)); // delivered right below
                 }
-                List<String> targets = relayed.targets();
-                switch (relayed.kind()) {
-                    case EVERYONE -> {
-                        if (!relayed.origin().equals(member.id())) {
-                            localDelivery.deliver(Envelope.toEveryone(RELAYED, relayed.frame()));
-                        }
-                    }
-                    case USERS -> localDelivery.deliver(Envelope.toUsers(RELAYED, targets, relayed.frame()));
-                    case STORED -> {
-                        MessageId id = MessageId.parse(targets.get(0), "relay");
-                        catchUp.relayed(id);
-                        localDelivery.deliver(Envelope.stored(id, targets.subList(1, targets.size()), relayed.frame()));
-                    }
-                    case ROOM -> {
-                        MessageId id = targets.size() > 2 ? MessageId.parse(targets.get(2), "relay") : null;
-                        if (id != null) {
-                            catchUp.relayed(id);
-                        }
-                        localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
-                                targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(), id));
-                    }
-                    case KICK -> kickHere(targets.get(0), targets.get(1));
-                    case DISCONNECT -> disconnects.disconnectHere(targets.get(0), Integer.parseInt(targets.get(1)));
-                    case LAPSED -> resumeEverywhere();
-                }
+                dispatcher.dispatch(relayed, RedisNode.this::resumeEverywhere);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);
             }
@@ -386,16 +347,6 @@ public class RedisNode {
             LOG.warning("Redis maxmemory-policy is " + policy + ": under memory pressure Redis will silently evict "
                     + "stored messages, cursors, presence and idempotency keys. Set maxmemory-policy noeviction "
                     + "(see src/docs/cluster.md, Production Redis settings)");
-        }
-    }
-
-    /** Runs a relayed kick off the subscriber thread: leaving a room writes to Redis. */
-    private void kickHere(String room, String user) {
-        try {
-            executor.execute(() -> roomService.kickHere(room, user));
-        } catch (RejectedExecutionException e) {
-            LOG.log(Level.WARNING, "A relayed kick could not be run (executor refused it); the user stays in " + room
-                    + " on this node until kicked again", e);
         }
     }
 

@@ -31,7 +31,8 @@ public class LocalDelivery {
     public LocalDelivery() {
     }
 
-    LocalDelivery(ConnectionRegistry registry, RoomRegistry rooms) {
+    /** A delivery over these registries, outside CDI (tests). */
+    public LocalDelivery(ConnectionRegistry registry, RoomRegistry rooms) {
         this.registry = registry;
         this.rooms = rooms;
         this.traffic = new TrafficCounters();
