@@ -4,6 +4,7 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.limits.KeyedRateLimiter;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
+import io.switchboard.security.BearerToken;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
 import io.switchboard.security.TokenVerifier;
@@ -83,14 +84,14 @@ public class BackendAuthFilter implements ContainerRequestFilter {
             }
             throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid API key");
         }
-        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = BearerToken.of(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (token == null) {
             throw new ApiException(ErrorCode.UNAUTHORIZED,
                     "Send 'Authorization: Bearer <jwt>' or '" + API_KEY_HEADER + "'");
         }
         Identity identity;
         try {
-            identity = verifier.verify(authorization.substring(7).strip());
+            identity = verifier.verify(token);
         } catch (InvalidTokenException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }

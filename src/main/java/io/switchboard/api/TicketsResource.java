@@ -4,9 +4,11 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.limits.KeyedRateLimiter;
 import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
+import io.switchboard.security.BearerToken;
 import io.switchboard.security.ConnectTickets;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
+import io.switchboard.security.OriginPolicy;
 import io.switchboard.security.TokenVerifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Set;
 
 /**
  * {@code POST /api/tickets}: a client trades its token (in the {@code Authorization} header, never in the
@@ -50,22 +51,21 @@ public class TicketsResource {
     TrafficCounters traffic;
 
     private KeyedRateLimiter ticketsPerUser;
-    private Set<String> allowedOrigins;
+    private OriginPolicy origins;
 
     @PostConstruct
     void init() {
         ticketsPerUser = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), config.trackedClients());
-        allowedOrigins = config.allowedOrigins();
+        origins = new OriginPolicy(config.allowedOrigins());
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response issue(@HeaderParam("Authorization") String authorization, @HeaderParam("Origin") String origin) {
-        if (origin != null && !allowedOrigins.isEmpty() && !allowedOrigins.contains(origin)) {
+        if (!origins.allows(origin)) {
             throw new ApiException(ErrorCode.FORBIDDEN_ORIGIN, "Origin '" + origin + "' may not connect");
         }
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).strip() : null;
+        String token = BearerToken.of(authorization);
         Identity identity;
         try {
             identity = verifier.verify(token);
@@ -87,7 +87,7 @@ public class TicketsResource {
     /** The CORS preflight of a cross-origin ticket request (it carries an {@code Authorization} header). */
     @OPTIONS
     public Response preflight(@HeaderParam("Origin") String origin) {
-        if (origin == null || !allowedOrigins.isEmpty() && !allowedOrigins.contains(origin)) {
+        if (origin == null || !origins.allows(origin)) {
             return Response.noContent().build(); // no CORS headers: the browser refuses the request
         }
         return Response.noContent().header("Access-Control-Allow-Origin", origin).header("Vary", "Origin")

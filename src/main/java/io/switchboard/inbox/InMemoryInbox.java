@@ -187,6 +187,11 @@ public class InMemoryInbox implements Inbox {
         if (storedBytes.get() > config.inboxMemoryMaxBytes()) {
             evictOldest();
         }
+        sweepIfDue();
+    }
+
+    /** Runs {@link #sweepExpired} at most once a minute, on whichever writer comes first. */
+    private void sweepIfDue() {
         long now = clock.millis();
         long lastSweep = lastSweepMillis.get();
         if (now - lastSweep >= SWEEP_EVERY_MILLIS && lastSweepMillis.compareAndSet(lastSweep, now)) {
@@ -226,6 +231,7 @@ public class InMemoryInbox implements Inbox {
     /** The user connected now: it counts as known for the inbox retention age. */
     public void markKnown(String user) {
         known.put(user, clock.millis());
+        sweepIfDue(); // a node whose users connect but never store anything must not keep them all
     }
 
     /** Whether the user connected within the inbox retention age (connected users are known by the caller). */

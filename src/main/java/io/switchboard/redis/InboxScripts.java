@@ -116,8 +116,7 @@ final class InboxScripts {
             local recipients = {}
             for i = 16, #ARGV do
               local user = ARGV[i]
-              if ARGV[14] == '1' and redis.call('EXISTS', user_key(ARGV[15], user)) == 0
-                  and redis.call('EXISTS', user_key(ARGV[10], user)) == 0 then
+              if ARGV[14] == '1' and redis.call('EXISTS', user_key(ARGV[15], user), user_key(ARGV[10], user)) == 0 then
                 table.insert(unknown, user)
               else
                 table.insert(recipients, user)

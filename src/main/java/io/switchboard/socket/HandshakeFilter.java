@@ -9,9 +9,11 @@ import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.security.BearerToken;
 import io.switchboard.security.ConnectTickets;
 import io.switchboard.security.Identity;
 import io.switchboard.security.InvalidTokenException;
+import io.switchboard.security.OriginPolicy;
 import io.switchboard.security.TokenVerifier;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -23,7 +25,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
-import java.util.Set;
 
 /**
  * Authenticates the WebSocket upgrade before a socket exists: the bearer token from the
@@ -60,12 +61,12 @@ public class HandshakeFilter extends HttpFilter {
     transient ConnectTickets tickets;
 
     private transient KeyedRateLimiter handshakesPerAddress;
-    private transient Set<String> allowedOrigins;
+    private transient OriginPolicy origins;
 
     @Override
     public void init() {
         handshakesPerAddress = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), config.trackedClients());
-        allowedOrigins = config.allowedOrigins();
+        origins = new OriginPolicy(config.allowedOrigins());
     }
 
     @Override
@@ -77,7 +78,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         String origin = request.getHeader("Origin");
-        if (origin != null && !allowedOrigins.isEmpty() && !allowedOrigins.contains(origin)) {
+        if (!origins.allows(origin)) {
             refuse(response, ErrorCode.FORBIDDEN_ORIGIN, "Origin '" + origin + "' may not connect");
             return;
         }
@@ -139,7 +140,7 @@ public class HandshakeFilter extends HttpFilter {
     private String bearerToken(HttpServletRequest request) throws InvalidTokenException {
         String header = request.getHeader("Authorization");
         if (header != null) {
-            return header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+            return BearerToken.of(header);
         }
         String ticket = request.getParameter(TICKET_PARAMETER);
         if (ticket != null) {

@@ -115,6 +115,21 @@ class InMemoryInboxTest {
     }
 
     @Test
+    void forgetsUsersThatConnectedLongAgoEvenWhenNothingIsStored() {
+        ManualClock clock = new ManualClock();
+        io.switchboard.config.SwitchboardConfig config = TestConfig.inboxOf(100, 10_000_000);
+        InMemoryInbox inbox = new InMemoryInbox(config, clock);
+        for (int i = 0; i < 1000; i++) {
+            inbox.markKnown("visitor-" + i);
+        }
+        clock.millis += config.inboxMaxAge().toMillis() + 60_001;
+        inbox.markKnown("today");
+        assertEquals(List.of(0, 0, 0, 1), java.util.Arrays.stream(inbox.heldPerId()).boxed().toList());
+        assertFalse(inbox.isKnown("visitor-1"));
+        assertTrue(inbox.isKnown("today"));
+    }
+
+    @Test
     void idempotencyKeysExpireOldestFirstAndCountInTheMemoryBudget() {
         ManualClock clock = new ManualClock();
         io.switchboard.config.SwitchboardConfig config = TestConfig.inboxOf(100, 100_000);
