@@ -96,11 +96,11 @@ class DeploymentE2E {
             assertEquals(200, nginx.api().get("health/ready").status());
 
             // the figures of node A, scraped directly (as Prometheus would, not through nginx)
-            String metrics = new ApiClient(cluster.nodeA().base()).get("metrics?scope=application").body();
-            String metricsB = new ApiClient(cluster.nodeB().base()).get("metrics?scope=application").body();
-            assertTrue(sample(metrics, "switchboard_relay_published") + sample(metricsB, "switchboard_relay_published") >= 2,
+            String metrics = new ApiClient(cluster.nodeA().base()).get("metrics").body();
+            String metricsB = new ApiClient(cluster.nodeB().base()).get("metrics").body();
+            assertTrue(sample(metrics, "switchboard_relay_published_total") + sample(metricsB, "switchboard_relay_published_total") >= 2,
                     "each message was published once through Redis");
-            assertTrue(sample(metrics, "switchboard_relay_received") >= 1, "A received relays");
+            assertTrue(sample(metrics, "switchboard_relay_received_total") >= 1, "A received relays");
             assertTrue(sample(metrics, "switchboard_relay_lag_ms_count") >= 1, "relay lag measured");
             assertTrue(sample(metrics, "switchboard_relay_lag_ms", "quantile=\"0.99\"") < 5000, "a plausible lag, ms");
             assertTrue(sample(metrics, "switchboard_redis_round_trip_us_count")

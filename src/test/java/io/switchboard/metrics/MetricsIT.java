@@ -10,7 +10,7 @@ import io.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-/** The node's figures in Prometheus text at {@code /metrics}, as Payara serves MicroProfile Metrics. */
+/** The node's figures in Prometheus text at {@code /metrics} under the application's context root, served by the WAR itself. */
 class MetricsIT extends DeployedGatewayIT {
 
     @Test
@@ -24,25 +24,24 @@ class MetricsIT extends DeployedGatewayIT {
             alice.next("pong");
             alice.send("not json");
             alice.next("error");
-            // the metrics endpoint belongs to the server, at its root, whatever the application's context root
-            ApiClient.Reply reply = new ApiClient(base().resolve("/")).get("metrics?scope=application");
+            ApiClient.Reply reply = new ApiClient(base()).get("metrics");
             assertEquals(200, reply.status());
             assertTrue(reply.contentType().startsWith("text/plain"), reply.contentType());
             String metrics = reply.body();
             assertEquals(2, sample(metrics, "switchboard_connections"));
             assertEquals(2, sample(metrics, "switchboard_users"));
-            assertEquals(1, sample(metrics, "switchboard_frames_in", "type=\"message\""));
-            assertEquals(1, sample(metrics, "switchboard_frames_in", "type=\"ping\""));
-            assertEquals(1, sample(metrics, "switchboard_frames_in", "type=\"invalid\""));
-            assertEquals(1, sample(metrics, "switchboard_errors", "code=\"invalid-json\""));
-            assertEquals(0, sample(metrics, "switchboard_errors", "code=\"forbidden\""));
-            assertTrue(sample(metrics, "switchboard_frames_delivered") >= 1, "the message to bob");
-            assertEquals(1, sample(metrics, "switchboard_frames_out", "type=\"message\""), "the message to bob");
-            assertEquals(0, sample(metrics, "switchboard_frames_out", "type=\"broadcast\""));
-            assertEquals(0, sample(metrics, "switchboard_slow_consumer_cuts"));
-            assertTrue(sample(metrics, "switchboard_bytes_in") > 50, "three frames came in");
-            assertTrue(sample(metrics, "switchboard_bytes_out") > 50, "welcomes, ack, message, pong, error went out");
-            assertEquals(0, sample(metrics, "switchboard_relay_published"), "one node: no relay");
+            assertEquals(1, sample(metrics, "switchboard_frames_in_total", "type=\"message\""));
+            assertEquals(1, sample(metrics, "switchboard_frames_in_total", "type=\"ping\""));
+            assertEquals(1, sample(metrics, "switchboard_frames_in_total", "type=\"invalid\""));
+            assertEquals(1, sample(metrics, "switchboard_errors_total", "code=\"invalid-json\""));
+            assertEquals(0, sample(metrics, "switchboard_errors_total", "code=\"forbidden\""));
+            assertTrue(sample(metrics, "switchboard_frames_delivered_total") >= 1, "the message to bob");
+            assertEquals(1, sample(metrics, "switchboard_frames_out_total", "type=\"message\""), "the message to bob");
+            assertEquals(0, sample(metrics, "switchboard_frames_out_total", "type=\"broadcast\""));
+            assertEquals(0, sample(metrics, "switchboard_slow_consumer_cuts_total"));
+            assertTrue(sample(metrics, "switchboard_bytes_in_total") > 50, "three frames came in");
+            assertTrue(sample(metrics, "switchboard_bytes_out_total") > 50, "welcomes, ack, message, pong, error went out");
+            assertEquals(0, sample(metrics, "switchboard_relay_published_total"), "one node: no relay");
             assertEquals(1, sample(metrics, "switchboard_delivery_latency_us_count"), "the one direct message");
             double latency = sample(metrics, "switchboard_delivery_latency_us", "quantile=\"0.99\"");
             assertTrue(latency > 0 && latency < 1_000_000, "microseconds, under a second: " + latency);

@@ -108,9 +108,9 @@ class DeflateIT extends DeployedGatewayIT {
             assertEquals("ack", json(client.readFrame()).getString("type"));
             assertEquals(content, plain.next("message").getString("content"));
         }
-        String metrics = new ApiClient(base().resolve("/")).get("metrics?scope=application").body();
-        double inRaw = sample(metrics, "switchboard_deflate_bytes", "direction=\"in\"", "form=\"raw\"");
-        double inWire = sample(metrics, "switchboard_deflate_bytes", "direction=\"in\"", "form=\"wire\"");
+        String metrics = new ApiClient(base()).get("metrics").body();
+        double inRaw = sample(metrics, "switchboard_deflate_bytes_total", "direction=\"in\"", "form=\"raw\"");
+        double inWire = sample(metrics, "switchboard_deflate_bytes_total", "direction=\"in\"", "form=\"wire\"");
         assertTrue(inRaw >= 2 * message.length && inWire > 0 && inWire < inRaw, inWire + " -> " + inRaw);
     }
 

@@ -11,11 +11,29 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Switchboard node: {@code payara/launch.sh} with the built WAR on a free loopback port, as an
- * operator runs it. The process is the node's JVM itself (the script execs java), so {@link #kill}
- * is a true SIGKILL.
+ * A real Switchboard node: {@code payara/launch.sh} (or {@code src/wildfly/launch.sh}) with the built WAR
+ * on a free loopback port, as an operator runs it. The process is the node's JVM itself (the scripts exec
+ * java), so {@link #kill} is a true SIGKILL.
  */
 public final class GatewayNode implements AutoCloseable {
+    /** The server a node runs on: the same WAR, each server's own launcher. */
+    public enum Runtime {
+        PAYARA("switchboard.launcher", "payara/launch.sh"),
+        WILDFLY("switchboard.wildflyLauncher", "src/wildfly/launch.sh");
+
+        private final String property;
+        private final String fallback;
+
+        Runtime(String property, String fallback) {
+            this.property = property;
+            this.fallback = fallback;
+        }
+
+        String launcher() {
+            return System.getProperty(property, fallback);
+        }
+    }
+
     private final Process process;
     private final URI base;
     private final Path log;
@@ -26,15 +44,23 @@ public final class GatewayNode implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a node; {@code env} holds MicroProfile Config settings as environment variables. */
+    /** Starts a node on Payara Micro; {@code env} holds MicroProfile Config settings as environment variables. */
     public static GatewayNode start(Path workdir, boolean dev, Map<String, String> env) throws IOException {
+        return start(Runtime.PAYARA, workdir, dev, env);
+    }
+
+    /** Starts a node on the given server; {@code env} holds MicroProfile Config settings as environment variables. */
+    public static GatewayNode start(Runtime runtime, Path workdir, boolean dev, Map<String, String> env) throws IOException {
         int port = RedisServer.freePort();
         Files.createDirectories(workdir);
-        List<String> command = new ArrayList<>(List.of("bash", System.getProperty("switchboard.launcher", "payara/launch.sh"),
+        List<String> command = new ArrayList<>(List.of("bash", runtime.launcher(),
                 "--port", String.valueOf(port),
                 "--war", System.getProperty("switchboard.war", "target/switchboard.war"),
                 "--bind", "127.0.0.1",
                 "--workdir", workdir.toAbsolutePath().toString()));
+        if (runtime == Runtime.WILDFLY) {
+            command.addAll(List.of("--management-port", String.valueOf(RedisServer.freePort())));
+        }
         if (dev) {
             command.add("--dev");
         }
@@ -42,6 +68,10 @@ public final class GatewayNode implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("JAVA_OPTS", "-Xmx256m");
         builder.environment().putAll(env);
+        String wildflyHome = System.getProperty("wildfly.home");
+        if (runtime == Runtime.WILDFLY && wildflyHome != null) {
+            builder.environment().put("WILDFLY_HOME", wildflyHome);
+        }
         return new GatewayNode(builder.start(), URI.create("http://127.0.0.1:" + port + "/"), log);
     }
 

@@ -26,6 +26,12 @@ public final class TwoNodeCluster implements AutoCloseable {
     /** The same, with more settings (environment variables) for both nodes. */
     public static TwoNodeCluster start(Path work, boolean appendOnly, Duration heartbeatTimeout, Map<String, String> settings)
             throws Exception {
+        return start(work, appendOnly, heartbeatTimeout, settings, GatewayNode.Runtime.PAYARA, GatewayNode.Runtime.PAYARA);
+    }
+
+    /** The same, node A and node B each on the server given. */
+    public static TwoNodeCluster start(Path work, boolean appendOnly, Duration heartbeatTimeout, Map<String, String> settings,
+            GatewayNode.Runtime runtimeA, GatewayNode.Runtime runtimeB) throws Exception {
         // password-protected, as production Redis should be: every cluster test authenticates
         TwoNodeCluster cluster = new TwoNodeCluster(RedisServer.start(work.resolve("redis"), appendOnly,
                 "cluster-" + java.util.UUID.randomUUID(), null));
@@ -34,8 +40,8 @@ public final class TwoNodeCluster implements AutoCloseable {
             envA.putAll(settings);
             Map<String, String> envB = cluster.environment("node-b", heartbeatTimeout);
             envB.putAll(settings);
-            cluster.nodeA = GatewayNode.start(work.resolve("node-a"), false, envA);
-            cluster.nodeB = GatewayNode.start(work.resolve("node-b"), false, envB);
+            cluster.nodeA = GatewayNode.start(runtimeA, work.resolve("node-a"), false, envA);
+            cluster.nodeB = GatewayNode.start(runtimeB, work.resolve("node-b"), false, envB);
             cluster.nodeA.awaitReady();
             cluster.nodeB.awaitReady();
             Eventually.within(Duration.ofSeconds(30), "both nodes ready (relay up)", cluster::ready);
