@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.ApiClient;
+import io.switchboard.testing.ClientDeflate;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.GatewayNode;
+import io.switchboard.testing.RawWsClient;
 import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.TwoNodeCluster;
 import io.switchboard.testing.WsClient;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.DataFormatException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,7 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The same WAR on two servers in one cluster: node A on Payara Micro, node B on WildFly, one real
  * redis-server (AOF). Users connected to both, direct, room and HTTP traffic crossing between the
- * runtimes, stored messages resumed on the other runtime, and the WildFly node drained by SIGTERM (last).
+ * runtimes, stored messages resumed on the other runtime, permessage-deflate on both with one setting, and
+ * the WildFly node drained by SIGTERM (last).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MixedRuntimeClusterE2E {
@@ -40,7 +47,9 @@ class MixedRuntimeClusterE2E {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TwoNodeCluster.start(WORK, true, Duration.ofSeconds(3), Map.of(), GatewayNode.Runtime.PAYARA,
+        // the same key switches permessage-deflate on for Tyrus (Switchboard's extension) and Undertow (its own)
+        cluster = TwoNodeCluster.start(WORK, true, Duration.ofSeconds(3), Map.of("SWITCHBOARD_DEFLATE_ENABLED", "true"),
+                GatewayNode.Runtime.PAYARA,
                 GatewayNode.Runtime.WILDFLY);
         payara = cluster.nodeA();
         wildfly = cluster.nodeB();
@@ -203,6 +212,30 @@ class MixedRuntimeClusterE2E {
 
     @Test
     @Order(5)
+    void bothRuntimesNegotiatePermessageDeflateWithTheSameSetting() throws Exception {
+        String big = "row: price 101.25, volume 3000; ".repeat(100);
+        for (GatewayNode node : List.of(payara, wildfly)) {
+            String user = unique("gus");
+            try (RawWsClient client = RawWsClient.connect(node.base(), TestTokens.valid(user), 0,
+                    "permessage-deflate; server_no_context_takeover; client_no_context_takeover")) {
+                assertTrue(String.valueOf(client.extensions()).startsWith("permessage-deflate"),
+                        node.base() + " answered " + client.extensions());
+                assertEquals("welcome", text(client.readFrame()).getString("type"));
+                post(node == payara ? wildfly : payara, user, big);
+                RawWsClient.Frame frame = client.readFrame();
+                assertTrue(frame.compressed(), "a large message arrives compressed from " + node.base());
+                assertEquals(big, text(frame).getString("content"));
+            }
+        }
+    }
+
+    private static JsonObject text(RawWsClient.Frame frame) throws DataFormatException {
+        byte[] payload = frame.compressed() ? ClientDeflate.inflate(frame.payload()) : frame.payload();
+        return Json.createReader(new StringReader(new String(payload, StandardCharsets.UTF_8))).readObject();
+    }
+
+    @Test
+    @Order(9)
     void sigtermDrainsTheWildFlyNodeAndItsClientsResumeOnPayara() throws Exception {
         String erin = unique("erin");
         String lastId;
