@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -47,7 +48,12 @@ public class DrainOnSigterm {
     }
 
     private void terminate(Signal signal) {
-        drain.drain();
+        try {
+            drain.drain();
+        } catch (RuntimeException e) {
+            // never swallow the signal: a failed drain must still let the server stop
+            LOG.log(Level.SEVERE, "Drain on SIGTERM failed; stopping without it", e);
+        }
         SignalHandler original = previous;
         if (original == SignalHandler.SIG_DFL || original == SignalHandler.SIG_IGN || original == null) {
             // SIG_DFL cannot be invoked; the JVM's default for TERM is an orderly exit with 128 + 15
