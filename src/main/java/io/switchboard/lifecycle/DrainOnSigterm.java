@@ -55,13 +55,11 @@ public class DrainOnSigterm {
             LOG.log(Level.SEVERE, "Drain on SIGTERM failed; stopping without it", e);
         }
         SignalHandler original = previous;
-        if (original == SignalHandler.SIG_DFL || original == SignalHandler.SIG_IGN || original == null) {
+        if (original == SignalHandler.SIG_DFL || original == null) {
             // SIG_DFL cannot be invoked; the JVM's default for TERM is an orderly exit with 128 + 15
-            if (original != SignalHandler.SIG_IGN) {
-                System.exit(128 + signal.getNumber());
-            }
-            return;
+            System.exit(128 + signal.getNumber());
+        } else if (original != SignalHandler.SIG_IGN) {
+            original.handle(signal);
         }
-        original.handle(signal);
     }
 }

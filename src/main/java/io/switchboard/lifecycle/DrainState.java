@@ -1,6 +1,7 @@
 package io.switchboard.lifecycle;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Whether this node is shutting down. Once draining it refuses new WebSocket upgrades (503, so the
@@ -9,13 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class DrainState {
-    private volatile boolean draining;
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     public boolean isDraining() {
-        return draining;
+        return draining.get();
     }
 
-    void startDraining() {
-        draining = true;
+    /** Marks the node draining; true only for the first caller (the one that then drains). */
+    boolean startDraining() {
+        return draining.compareAndSet(false, true);
     }
 }

@@ -9,8 +9,8 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 
 /**
- * Drains the node ({@link NodeDrain}) when the container stops the application's singletons, unless the
- * web context's end already did. Depends on the Redis node and the heartbeat, so it runs before they stop:
+ * Drains the node ({@link NodeDrain}) when the container stops the application's singletons (an undeploy,
+ * or a stop without SIGTERM), unless {@link DrainOnSigterm} already did. Depends on the Redis node and the heartbeat, so it runs before they stop:
  * the relay still works while clients move. Runs on the container's shutdown thread.
  */
 @Singleton

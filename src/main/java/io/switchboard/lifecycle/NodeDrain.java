@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -33,17 +32,14 @@ public class NodeDrain {
     @Inject
     ConnectionRegistry registry;
 
-    private final AtomicBoolean started = new AtomicBoolean();
-
     /**
      * Drains this node, once: later calls (the other trigger) return at once. Blocks the calling
      * container thread for up to {@code switchboard.shutdown.grace-ms}.
      */
     public void drain() {
-        if (!started.compareAndSet(false, true)) {
+        if (!drain.startDraining()) {
             return;
         }
-        drain.startDraining();
         long start = System.nanoTime();
         long window = config.shutdownDrain().toNanos();
         long deadline = start + config.shutdownGrace().toNanos();
