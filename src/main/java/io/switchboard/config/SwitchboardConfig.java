@@ -128,6 +128,42 @@ public class SwitchboardConfig {
     Optional<String> redisUrl;
 
     @Inject
+    @ConfigProperty(name = "switchboard.redis.sentinel.master")
+    Optional<String> redisSentinelMaster;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.sentinel.nodes")
+    Optional<String> redisSentinelNodes;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.sentinel.user")
+    Optional<String> redisSentinelUser;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.sentinel.password")
+    Optional<String> redisSentinelPassword;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.user")
+    Optional<String> redisUser;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.password")
+    Optional<String> redisPassword;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.tls", defaultValue = "false")
+    boolean redisTls;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.wait.replicas", defaultValue = "0")
+    int redisWaitReplicas;
+
+    @Inject
+    @ConfigProperty(name = "switchboard.redis.wait.timeout-ms", defaultValue = "1000")
+    int redisWaitTimeoutMs;
+
+    @Inject
     @ConfigProperty(name = "switchboard.redis.timeout-ms", defaultValue = "2000")
     int redisTimeoutMs;
 
@@ -354,6 +390,11 @@ public class SwitchboardConfig {
         positive("switchboard.api.max-body-bytes", maxBodyBytes);
         positive("switchboard.dev.token-ttl-seconds", devTokenTtlSeconds);
         positive("switchboard.redis.timeout-ms", redisTimeoutMs);
+        redisMode(); // fails fast on a half-configured or doubly configured Redis
+        if (redisWaitReplicas < 0) {
+            throw new IllegalStateException("switchboard.redis.wait.replicas must be >= 0 (0 = do not wait)");
+        }
+        positive("switchboard.redis.wait.timeout-ms", redisWaitTimeoutMs);
         positive("switchboard.redis.reconnect.max-backoff-ms", redisMaxBackoffMs);
         positive("switchboard.redis.pool.max-total", redisPoolMaxTotal);
         positive("switchboard.redis.pipeline.lanes", redisPipelineLanes);
@@ -531,6 +572,84 @@ public class SwitchboardConfig {
     /** Redis URL ({@code redis://} or {@code rediss://}); empty = single node with the in-memory broker. */
     public Optional<URI> redisUrl() {
         return redisUrl.filter(s -> !s.isBlank()).map(URI::create);
+    }
+
+    /**
+     * Which Redis this node uses: none (a single node, in memory), one server ({@code switchboard.redis.url}),
+     * or a Sentinel-managed master ({@code switchboard.redis.sentinel.master} and {@code .nodes}). Throws when
+     * more than one is configured, or a Sentinel set only half.
+     */
+    public RedisMode redisMode() {
+        boolean single = redisUrl().isPresent();
+        boolean sentinel = present(redisSentinelMaster) || present(redisSentinelNodes);
+        if (single && sentinel) {
+            throw new IllegalStateException("switchboard.redis.url and switchboard.redis.sentinel.* are both set: "
+                    + "configure one Redis, either a single server or a Sentinel set");
+        }
+        if (sentinel && (!present(redisSentinelMaster) || redisSentinels().isEmpty())) {
+            throw new IllegalStateException("a Sentinel set needs both switchboard.redis.sentinel.master (the master's "
+                    + "name) and switchboard.redis.sentinel.nodes (host:port of each sentinel, comma-separated)");
+        }
+        return single ? RedisMode.SINGLE : sentinel ? RedisMode.SENTINEL : RedisMode.NONE;
+    }
+
+    /** Whether this node is part of a cluster through Redis (one server or a Sentinel set). */
+    public boolean redisEnabled() {
+        return redisMode() != RedisMode.NONE;
+    }
+
+    /** The name the sentinels monitor the master under. */
+    public Optional<String> redisSentinelMaster() {
+        return redisSentinelMaster.filter(s -> !s.isBlank()).map(String::strip);
+    }
+
+    /** {@code host:port} of each sentinel; throws on an entry that is not one. */
+    public List<HostPort> redisSentinels() {
+        return redisSentinelNodes.stream().flatMap(nodes -> Arrays.stream(nodes.split(",")))
+                .map(String::strip).filter(entry -> !entry.isEmpty())
+                .map(entry -> HostPort.parse("switchboard.redis.sentinel.nodes", entry)).toList();
+    }
+
+    /** ACL user for the sentinels themselves (empty: none). */
+    public Optional<String> redisSentinelUser() {
+        return redisSentinelUser.filter(s -> !s.isBlank());
+    }
+
+    /** Password for the sentinels themselves (empty: none). */
+    public Optional<String> redisSentinelPassword() {
+        return redisSentinelPassword.filter(s -> !s.isBlank());
+    }
+
+    /** ACL user for the Redis servers of a Sentinel set (a single server takes it from its URL). */
+    public Optional<String> redisUser() {
+        return redisUser.filter(s -> !s.isBlank());
+    }
+
+    /** Password for the Redis servers of a Sentinel set (a single server takes it from its URL). */
+    public Optional<String> redisPassword() {
+        return redisPassword.filter(s -> !s.isBlank());
+    }
+
+    /** Whether the servers and sentinels of a Sentinel set speak TLS (a single server: {@code rediss://}). */
+    public boolean redisTls() {
+        return redisTls;
+    }
+
+    /**
+     * Replicas that must confirm each stored message ({@code WAIT}) before it is acknowledged; 0 = acknowledge
+     * once the master has it.
+     */
+    public int redisWaitReplicas() {
+        return redisWaitReplicas;
+    }
+
+    /** How long a stored message may wait for {@link #redisWaitReplicas} before it is refused as unconfirmed. */
+    public int redisWaitTimeoutMs() {
+        return redisWaitTimeoutMs;
+    }
+
+    private static boolean present(Optional<String> value) {
+        return value.filter(s -> !s.isBlank()).isPresent();
     }
 
     public int redisTimeoutMs() {

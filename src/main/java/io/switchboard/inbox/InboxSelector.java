@@ -22,6 +22,6 @@ public class InboxSelector {
     @Produces
     @ApplicationScoped
     Inbox inbox() {
-        return config.redisUrl().isPresent() ? cluster.get() : inMemory;
+        return config.redisEnabled() ? cluster.get() : inMemory;
     }
 }

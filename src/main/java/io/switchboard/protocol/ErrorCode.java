@@ -28,6 +28,7 @@ public enum ErrorCode {
     INTERNAL(500, "internal", "Internal error"),
     OVERLOADED(503, "overloaded", "This node has more work queued than it takes; retry after retryAfterMs (Retry-After)"),
     RELAY_UNAVAILABLE(503, "relay-unavailable", "The cluster relay (Redis) is unreachable; retry later"),
+    NOT_REPLICATED(503, "not-replicated", "Redis' master has the message but too few replicas confirmed it; retry with the same Idempotency-Key"),
     NODE_FULL(503, "node-full", "This node holds as many connections as allowed; connect again (to another node)"),
     DRAINING(503, "draining", "This node is shutting down; connect again (the load balancer picks another node)");
 

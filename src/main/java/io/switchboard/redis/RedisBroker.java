@@ -152,6 +152,8 @@ public class RedisBroker implements ClusterBroker {
                 .whenComplete((reply, error) -> {
                     if (error instanceof RejectedExecutionException) {
                         report.completeExceptionally(overloaded()); // not queued: surely not stored
+                    } else if (error instanceof NotReplicatedException e) {
+                        report.completeExceptionally(notReplicated(e));
                     } else if (error instanceof JedisException e) {
                         report.completeExceptionally(state.failure(e, RedisBroker::unavailable));
                     } else if (error != null) {
@@ -304,7 +306,7 @@ public class RedisBroker implements ClusterBroker {
         if (state.isUp()) {
             try {
                 long start = System.nanoTime();
-                List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(redis.commands(), InboxScripts.roomStoreKeys(room),
+                List<?> reply = (List<?>) redis.runReplicated(InboxScripts.ROOM_STORE, InboxScripts.roomStoreKeys(room),
                         InboxScripts.roomStoreArguments(config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis(),
                                 template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()), room,
                                 excludedConnection == null ? "" : excludedConnection));
@@ -313,6 +315,8 @@ public class RedisBroker implements ClusterBroker {
                 state.commandSucceeded();
                 int reached = ((Number) reply.get(1)).intValue();
                 return new FanOutReport((String) reply.get(0), Math.max(0, reached - (excludedConnection == null ? 0 : 1)), false);
+            } catch (NotReplicatedException e) {
+                throw notReplicated(e); // stored and relayed, so not delivered here once more
             } catch (JedisException e) {
                 state.failedUnlessBug(e);
             }
@@ -411,6 +415,15 @@ public class RedisBroker implements ClusterBroker {
     private ProtocolException overloaded() {
         return ProtocolException.retryAfter(ErrorCode.OVERLOADED,
                 "This node has more messages waiting for Redis than it queues; retry shortly", OVERLOAD_RETRY_MILLIS);
+    }
+
+    /**
+     * The master has the message (and may have relayed it) but too few replicas confirmed it: not acknowledged,
+     * since a failover now could lose it. A retry with the same idempotency key is answered as a duplicate.
+     */
+    private static ProtocolException notReplicated(NotReplicatedException cause) {
+        return new ProtocolException(ErrorCode.NOT_REPLICATED, "Stored on the Redis master, but " + cause.getMessage()
+                + "; not acknowledged: retry (with the same Idempotency-Key to avoid a second copy)");
     }
 
     private static ProtocolException unavailable() {

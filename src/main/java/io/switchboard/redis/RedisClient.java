@@ -1,23 +1,38 @@
 package io.switchboard.redis;
 
+import io.switchboard.config.HostPort;
+import io.switchboard.config.RedisMode;
 import io.switchboard.config.SwitchboardConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * The connections to Redis from {@code switchboard.redis.url}: a pool for commands (thread-safe, shared
- * by every thread) and, on request, a dedicated connection for the subscriber. {@code rediss://} URLs
- * use TLS; user, password and database come from the URL.
+ * The connections to Redis: a pool for commands (thread-safe, shared by every thread), the presence
+ * writer's own, and on request a dedicated connection for the subscriber. Either one server
+ * ({@code switchboard.redis.url}: {@code rediss://} uses TLS; user, password and database from the URL) or
+ * the master a Sentinel set names ({@code switchboard.redis.sentinel.*}), which Jedis' own
+ * {@link JedisSentineled} follows across failovers: it listens to every sentinel for {@code +switch-master}
+ * and moves its pool to the new master.
  */
 @ApplicationScoped
 public class RedisClient {
@@ -25,12 +40,12 @@ public class RedisClient {
     @Inject
     SwitchboardConfig config;
 
-    private volatile JedisPooled pool;
-    private volatile JedisPooled presencePool;
+    private volatile UnifiedJedis pool;
+    private volatile UnifiedJedis presencePool;
 
     /** The command pool shared by every request thread. */
-    JedisPooled commands() {
-        JedisPooled current = pool;
+    UnifiedJedis commands() {
+        UnifiedJedis current = pool;
         if (current == null) {
             synchronized (this) {
                 if (pool == null) {
@@ -48,8 +63,8 @@ public class RedisClient {
      * pool, each queued presence write waited the Redis timeout for one, the liveness write behind them
      * came too late, other nodes presumed this one dead, and it closed every client with 1012.
      */
-    JedisPooled presenceCommands() {
-        JedisPooled current = presencePool;
+    UnifiedJedis presenceCommands() {
+        UnifiedJedis current = presencePool;
         if (current == null) {
             synchronized (this) {
                 if (presencePool == null) {
@@ -61,58 +76,159 @@ public class RedisClient {
         return current;
     }
 
-    private JedisPooled newPool(int size, String name) {
+    /**
+     * A pipeline on one connection of the command pool: what is queued in it is sent together, in order, and
+     * {@link #awaitReplicas} after writes in it waits for exactly those writes.
+     */
+    Pipeline pipelined() {
+        return (Pipeline) commands().pipelined(); // JedisPooled and JedisSentineled pipeline on one connection
+    }
+
+    /**
+     * With {@code switchboard.redis.wait.replicas} above 0, queues a {@code WAIT} for the writes queued before
+     * it in {@code pipeline}; {@link #checkReplicas} then reads its reply. Null when not waiting.
+     */
+    Response<Long> awaitReplicas(Pipeline pipeline) {
+        int replicas = config.redisWaitReplicas();
+        return replicas == 0 ? null : pipeline.waitReplicas(replicas, config.redisWaitTimeoutMs());
+    }
+
+    /** Throws {@link NotReplicatedException} when a {@code WAIT} queued by {@link #awaitReplicas} fell short. */
+    void checkReplicas(Response<Long> confirmed) {
+        if (confirmed != null && confirmed.get() < config.redisWaitReplicas()) {
+            throw new NotReplicatedException(confirmed.get(), config.redisWaitReplicas(), config.redisWaitTimeoutMs());
+        }
+    }
+
+    /**
+     * Runs {@code script} on one pooled connection followed, when configured, by a {@code WAIT} for its writes
+     * (see {@link #awaitReplicas}); throws {@link NotReplicatedException} when the replicas fell short.
+     */
+    Object runReplicated(RedisScript script, List<String> keys, List<String> args) {
+        try (Pipeline pipeline = pipelined()) {
+            Response<Object> reply = pipeline.evalsha(script.sha1(), keys, args);
+            Response<Long> replicated = awaitReplicas(pipeline);
+            pipeline.sync();
+            Object result;
+            try {
+                result = reply.get();
+            } catch (JedisNoScriptException e) {
+                reply = pipeline.eval(script.text(), keys, args);
+                replicated = awaitReplicas(pipeline);
+                pipeline.sync();
+                result = reply.get();
+            }
+            checkReplicas(replicated);
+            return result;
+        }
+    }
+
+    private UnifiedJedis newPool(int size, String name) {
         ConnectionPoolConfig limits = new ConnectionPoolConfig();
         limits.setMaxTotal(size);
         limits.setMaxIdle(size);
         // Never wait forever for a connection: a slow Redis must not pin every sender thread.
         limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
-        return new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), clientConfig(config.redisTimeoutMs(), name));
+        JedisClientConfig client = clientConfig(config.redisTimeoutMs(), name);
+        if (config.redisMode() == RedisMode.SENTINEL) {
+            return new JedisSentineled(config.redisSentinelMaster().orElseThrow(), client, limits, sentinels(), sentinelConfig());
+        }
+        return new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), client);
     }
 
     /**
      * Drops the pool's idle connections: after Redis restarted they are all broken, and the first command
-     * on each would fail. Called when the subscriber has reconnected, before the relay counts as up.
+     * on each would fail. Called when the subscriber has reconnected, before the relay counts as up. (A
+     * Sentinel pool is replaced by Jedis itself when the master changes.)
      */
     void discardIdleConnections() {
-        for (JedisPooled current : new JedisPooled[] {pool, presencePool}) {
-            if (current != null) {
-                current.getPool().clear();
+        for (UnifiedJedis current : new UnifiedJedis[] {pool, presencePool}) {
+            if (current instanceof JedisPooled pooled) {
+                pooled.getPool().clear();
             }
         }
     }
 
     /**
-     * A new connection for the blocking subscribe loop; no read timeout (it waits for messages; the
-     * watchdog pings it). Named {@code switchboard:<node>:subscriber} in {@code CLIENT LIST}.
+     * A new connection for the blocking subscribe loop, to the master (as the sentinels name it now); no read
+     * timeout (it waits for messages; the watchdog pings it). Named {@code switchboard:<node>:subscriber} in
+     * {@code CLIENT LIST}. Throws if the server it reached is not a master (a Sentinel failover not yet
+     * noticed): the subscriber loop then tries again, and meanwhile the relay counts as down.
      */
     Jedis subscriberConnection() {
-        return new Jedis(JedisURIHelper.getHostAndPort(url()), clientConfig(0, "switchboard:" + config.nodeId() + ":subscriber"));
+        JedisClientConfig client = clientConfig(0, "switchboard:" + config.nodeId() + ":subscriber");
+        if (config.redisMode() != RedisMode.SENTINEL) {
+            return new Jedis(JedisURIHelper.getHostAndPort(url()), client);
+        }
+        HostAndPort master = ((JedisSentineled) commands()).getCurrentMaster();
+        Jedis connection = new Jedis(master, client);
+        try {
+            List<Object> role = connection.role();
+            if (!"master".equals(String.valueOf(role.get(0)))) {
+                throw new JedisConnectionException(master + " is no longer the master of "
+                        + config.redisSentinelMaster().orElseThrow() + " (a failover under way)");
+            }
+            return connection;
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
     }
 
     /**
-     * Credentials, database and TLS from the URL ({@code redis[s]://[user:password@]host:port[/db]}); for
-     * {@code rediss://}, the server certificate is checked against {@code switchboard.redis.tls.ca-file}
-     * when set (a private CA), else against the JVM's trusted CAs. {@code socketTimeoutMs} 0 = no read timeout.
-     * {@code name} is what {@code CLIENT LIST} shows, so operators can tell the nodes' connections apart.
+     * Credentials, database and TLS for the Redis servers: from the URL of a single server
+     * ({@code redis[s]://[user:password@]host:port[/db]}), from {@code switchboard.redis.user}, {@code .password}
+     * and {@code .tls} for a Sentinel set. With TLS, the server certificate is checked against
+     * {@code switchboard.redis.tls.ca-file} when set (a private CA), else against the JVM's trusted CAs, and its
+     * host name must match. {@code socketTimeoutMs} 0 = no read timeout. {@code name} is what {@code CLIENT LIST}
+     * shows, so operators can tell the nodes' connections apart.
      */
     private JedisClientConfig clientConfig(int socketTimeoutMs, String name) {
-        URI uri = url();
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(config.redisTimeoutMs())
                 .socketTimeoutMillis(socketTimeoutMs)
-                .clientName(name)
-                .user(JedisURIHelper.getUser(uri))
-                .password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri));
-        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+                .clientName(name);
+        boolean tls;
+        if (config.redisMode() == RedisMode.SENTINEL) {
+            tls = config.redisTls();
+            builder.user(config.redisUser().orElse(null)).password(config.redisPassword().orElse(null));
+        } else {
+            URI uri = url();
+            tls = JedisURIHelper.isRedisSSLScheme(uri);
+            builder.user(JedisURIHelper.getUser(uri)).password(JedisURIHelper.getPassword(uri))
+                    .database(JedisURIHelper.getDBIndex(uri));
+        }
+        return withTls(builder, tls).build();
+    }
+
+    /** How the sentinels themselves are reached: their own credentials, TLS as the servers. */
+    private JedisClientConfig sentinelConfig() {
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(config.redisTimeoutMs())
+                .socketTimeoutMillis(config.redisTimeoutMs())
+                .clientName("switchboard:" + config.nodeId() + ":sentinel")
+                .user(config.redisSentinelUser().orElse(null))
+                .password(config.redisSentinelPassword().orElse(null));
+        return withTls(builder, config.redisTls()).build();
+    }
+
+    private DefaultJedisClientConfig.Builder withTls(DefaultJedisClientConfig.Builder builder, boolean tls) {
+        builder.ssl(tls);
+        if (tls) {
             config.redisTlsCaFile().ifPresent(caFile -> builder.sslSocketFactory(PemTrust.socketFactory(caFile)));
             SSLParameters verifyHostName = new SSLParameters();
             verifyHostName.setEndpointIdentificationAlgorithm("HTTPS");
             builder.sslParameters(verifyHostName);
         }
-        return builder.build();
+        return builder;
+    }
+
+    private Set<HostAndPort> sentinels() {
+        Set<HostAndPort> sentinels = new LinkedHashSet<>();
+        for (HostPort sentinel : config.redisSentinels()) {
+            sentinels.add(new HostAndPort(sentinel.host(), sentinel.port()));
+        }
+        return sentinels;
     }
 
     private URI url() {

@@ -109,7 +109,7 @@ public class RedisNode {
 
     @PostConstruct
     void start() {
-        if (config.redisUrl().isEmpty()) {
+        if (!config.redisEnabled()) {
             return;
         }
         running = true;

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -237,7 +237,7 @@ public class RedisPresence {
     }
 
     /** Writes the connection's entry through {@code commands}: the shared pool on a request thread, the writer's own on the writer. */
-    private void write(JedisPooled commands, Connection connection) {
+    private void write(UnifiedJedis commands, Connection connection) {
         long expires = System.currentTimeMillis() + entryTtlMillis();
         String key = RedisKeys.presence(connection.user());
         try (AbstractPipeline pipeline = commands.pipelined()) {
@@ -254,7 +254,7 @@ public class RedisPresence {
     /** The node's liveness and connection count; every interval also every local entry. Writer thread. */
     private void refresh() {
         long now = System.currentTimeMillis();
-        JedisPooled commands = redis.presenceCommands();
+        UnifiedJedis commands = redis.presenceCommands();
         boolean full = now - lastFullRefresh >= config.heartbeatInterval().toMillis();
         Response<Map<String, String>> counts;
         Response<List<String>> live;
@@ -308,7 +308,7 @@ public class RedisPresence {
     }
 
     /** Rewrites every local entry, in pipelines of bounded size so Redis and this heap never see one huge batch. */
-    private void rewriteEntries(JedisPooled commands, long now) {
+    private void rewriteEntries(UnifiedJedis commands, long now) {
         String value = PresenceEntry.encode(member.id(), now + entryTtlMillis());
         Iterator<Connection> connections = registry.all().iterator();
         while (connections.hasNext()) {

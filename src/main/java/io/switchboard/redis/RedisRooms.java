@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -102,7 +102,7 @@ public class RedisRooms {
      * once); with {@code maxUsers} 0, the count alone.
      */
     RoomSnapshot room(String room, int maxUsers) {
-        JedisPooled commands = redis.commands();
+        UnifiedJedis commands = redis.commands();
         String key = RedisKeys.roomUsers(room);
         long members = commands.hlen(key);
         List<String> users = new ArrayList<>();
@@ -124,7 +124,7 @@ public class RedisRooms {
     }
 
     RoomPage rooms(String after, int limit) {
-        JedisPooled commands = redis.commands();
+        UnifiedJedis commands = redis.commands();
         List<String> names = commands.zrangeByLex(RedisKeys.ROOMS, after == null ? "-" : "(" + after, "+", 0, limit + 1);
         Map<String, Response<Long>> counts = new LinkedHashMap<>();
         try (AbstractPipeline pipeline = commands.pipelined()) {

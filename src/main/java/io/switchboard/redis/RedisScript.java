@@ -5,7 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -35,7 +35,7 @@ final class RedisScript {
     }
 
     /** Runs the script; bulk strings come back as {@code String}, integers as {@code Long}, arrays as {@code List}. */
-    Object run(JedisPooled redis, List<String> keys, List<String> args) {
+    Object run(UnifiedJedis redis, List<String> keys, List<String> args) {
         try {
             return redis.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {

@@ -114,7 +114,7 @@ public class RelayCatchUp {
 
     private List<List<StreamEntry>> readPages(List<Gap> gaps) {
         List<Response<List<StreamEntry>>> replies = new ArrayList<>(gaps.size());
-        try (Pipeline pipeline = redis.commands().pipelined()) {
+        try (Pipeline pipeline = redis.pipelined()) {
             for (Gap gap : gaps) {
                 replies.add(pipeline.xrange(gap.key, exclusive(gap.from), StreamEntryID.MAXIMUM_ID, PAGE));
             }

@@ -30,7 +30,7 @@ public class RelayReadiness implements HealthCheck {
     }
 
     private HealthCheckResponse check() {
-        boolean cluster = config.redisUrl().isPresent();
+        boolean cluster = config.redisEnabled();
         return HealthCheckResponse.named("redis-relay")
                 .status(!cluster || state.isUp())
                 .withData("mode", cluster ? "cluster" : "single-node")

@@ -148,12 +148,19 @@ public class RelayState {
      * arguments) or {@code WRONGTYPE}. Replies that say Redis cannot serve anyone right now ({@code LOADING},
      * {@code READONLY}, {@code OOM}, {@code MASTERDOWN}, {@code NOAUTH}, ...) are outages, as are I/O failures.
      */
+    /** Error replies that mean "cannot serve now" (a replica after a failover, loading, out of memory...). */
+    private static final java.util.regex.Pattern OUTAGE_REPLIES =
+            java.util.regex.Pattern.compile("(READONLY|LOADING|MASTERDOWN|OOM|NOREPLICAS|BUSY|TRYAGAIN|CLUSTERDOWN|NOAUTH) ");
+
     private static boolean isBug(Exception failure) {
         if (!(failure instanceof JedisDataException) || failure instanceof JedisAccessControlException
                 || failure instanceof JedisRedirectionException) {
             return false;
         }
         String message = String.valueOf(failure.getMessage());
+        if (OUTAGE_REPLIES.matcher(message).lookingAt()) {
+            return false; // also from inside a script, whose errors mention "script"
+        }
         return message.startsWith("ERR ") && !message.startsWith("ERR max number of clients")
                 || message.startsWith("WRONGTYPE ") || message.contains("script");
     }
@@ -163,6 +170,9 @@ public class RelayState {
      * "Timeout waiting for idle object"; a connection that cannot be made surfaces as itself): busy, not gone.
      */
     private static boolean isLoad(Exception failure) {
+        if (failure instanceof NotReplicatedException) {
+            return true; // the master answers; its replicas lag
+        }
         for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
             String message = String.valueOf(cause.getMessage());
             if (cause instanceof SocketTimeoutException && message.contains("Read timed out")

@@ -27,7 +27,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * enqueue and get a future; each of {@code switchboard.redis.pipeline.lanes} lane threads takes what
  * its queue holds (up to {@code max-batch} calls), sends it as one pipeline on one pooled connection,
  * and completes the futures in order. So a socket thread never waits on Redis, and Redis sees a few
- * busy connections instead of one round trip per message.
+ * busy connections instead of one round trip per message. With {@code switchboard.redis.wait.replicas} set,
+ * the batch ends with one {@code WAIT} for all its writes; a batch the replicas did not confirm in time
+ * fails whole ({@link NotReplicatedException}): stored on the master, but not acknowledged.
  *
  * <p>Order: calls with the same lane key (a sender) go to the same lane and run in the order they were
  * submitted. A full lane queue refuses the call at once ({@link RejectedExecutionException}): the
@@ -184,10 +186,11 @@ public class ScriptPipeline {
         List<Response<Object>> replies = new ArrayList<>(batch.size());
         List<Call> unknownScript = new ArrayList<>();
         List<Object> results = new ArrayList<>(batch.size());
-        try (Pipeline pipeline = redis.commands().pipelined()) {
+        try (Pipeline pipeline = redis.pipelined()) {
             for (Call call : batch) {
                 replies.add(pipeline.evalsha(call.script().sha1(), call.keys(), call.args()));
             }
+            Response<Long> replicated = redis.awaitReplicas(pipeline);
             pipeline.sync();
             for (int i = 0; i < batch.size(); i++) {
                 try {
@@ -204,6 +207,7 @@ public class ScriptPipeline {
                 for (Call call : unknownScript) {
                     retried.add(pipeline.eval(call.script().text(), call.keys(), call.args()));
                 }
+                replicated = redis.awaitReplicas(pipeline);
                 pipeline.sync();
                 for (int i = 0, r = 0; i < batch.size(); i++) {
                     if (results.get(i) == NOT_RUN) {
@@ -216,6 +220,7 @@ public class ScriptPipeline {
                     }
                 }
             }
+            redis.checkReplicas(replicated);
         } catch (JedisException e) {
             batch.forEach(call -> call.reply.completeExceptionally(e));
             return;

@@ -28,7 +28,7 @@ public class BrokerSelector {
     @Produces
     @ApplicationScoped
     Broker broker() {
-        if (config.redisUrl().isPresent()) {
+        if (config.redisEnabled()) {
             LOG.info(() -> "Node " + config.nodeId() + ": cluster mode, relaying through Redis");
             return cluster.get();
         }

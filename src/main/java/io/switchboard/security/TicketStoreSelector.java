@@ -22,6 +22,6 @@ public class TicketStoreSelector {
     @Produces
     @ApplicationScoped
     TicketStore ticketStore() {
-        return config.redisUrl().isPresent() ? cluster.get() : inMemory;
+        return config.redisEnabled() ? cluster.get() : inMemory;
     }
 }

@@ -36,6 +36,35 @@ class SwitchboardConfigTest {
     }
 
     @Test
+    void readsASentinelSetAndRefusesItHalfOrBesideAUrl() {
+        SwitchboardConfig config = TestConfig.defaults();
+        assertEquals(RedisMode.NONE, config.redisMode());
+        config.redisSentinelMaster = Optional.of("switchboard");
+        IllegalStateException half = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(half.getMessage().contains("switchboard.redis.sentinel.nodes"), half.getMessage());
+        config.redisSentinelNodes = Optional.of(" 10.0.0.1:26379, [::1]:26380 ,");
+        config.validate();
+        assertEquals(RedisMode.SENTINEL, config.redisMode());
+        assertTrue(config.redisEnabled());
+        assertEquals(java.util.List.of(new HostPort("10.0.0.1", 26379), new HostPort("::1", 26380)), config.redisSentinels());
+        config.redisSentinelNodes = Optional.of("10.0.0.1");
+        IllegalStateException noPort = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(noPort.getMessage().contains("'10.0.0.1'"), noPort.getMessage());
+        config.redisSentinelNodes = Optional.of("10.0.0.1:26379");
+        config.redisUrl = Optional.of("redis://10.0.0.2:6379");
+        IllegalStateException both = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(both.getMessage().contains("both set"), both.getMessage());
+    }
+
+    @Test
+    void refusesANegativeReplicaCountToWaitFor() {
+        SwitchboardConfig config = TestConfig.defaults();
+        config.redisWaitReplicas = -1;
+        IllegalStateException e = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(e.getMessage().contains("switchboard.redis.wait.replicas"), e.getMessage());
+    }
+
+    @Test
     void generatesANodeIdWhenNoneIsConfigured() {
         SwitchboardConfig config = TestConfig.defaults();
         assertEquals("test-node", config.nodeId());

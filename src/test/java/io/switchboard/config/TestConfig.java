@@ -32,6 +32,15 @@ public final class TestConfig {
         config.jwtAudiences = Optional.empty();
         config.jwtClockSkewSeconds = 60;
         config.redisUrl = Optional.empty();
+        config.redisSentinelMaster = Optional.empty();
+        config.redisSentinelNodes = Optional.empty();
+        config.redisSentinelUser = Optional.empty();
+        config.redisSentinelPassword = Optional.empty();
+        config.redisUser = Optional.empty();
+        config.redisPassword = Optional.empty();
+        config.redisTls = false;
+        config.redisWaitReplicas = 0;
+        config.redisWaitTimeoutMs = 1000;
         config.redisTimeoutMs = 2000;
         config.redisMaxBackoffMs = 5000;
         config.redisPoolMaxTotal = 32;
@@ -154,6 +163,15 @@ public final class TestConfig {
         config.redisPipelineLanes = lanes;
         config.redisPipelineQueue = queue;
         config.redisPipelineMaxBatch = maxBatch;
+        config.validate();
+        return config;
+    }
+
+    /** {@link #pipeline} that waits for {@code replicas} Redis replicas (at most {@code timeoutMs}) per batch. */
+    public static SwitchboardConfig pipelineWaitingFor(String redisUrl, int replicas, int timeoutMs) {
+        SwitchboardConfig config = pipeline(redisUrl, 1, 100, 16);
+        config.redisWaitReplicas = replicas;
+        config.redisWaitTimeoutMs = timeoutMs;
         config.validate();
         return config;
     }

@@ -124,7 +124,7 @@ class RedisPresenceIT {
         List<java.io.Closeable> held = new ArrayList<>(); // pooled connections (redis.clients.jedis.Connection)
         try {
             for (int i = 0; i < 32; i++) {
-                held.add(node.client().commands().getPool().getResource());
+                held.add(((redis.clients.jedis.JedisPooled) node.client().commands()).getPool().getResource());
             }
             Connection opened = node.open("storm-" + UUID.randomUUID()); // its entry waits for no pooled connection either
             long before = livenessOf(node);

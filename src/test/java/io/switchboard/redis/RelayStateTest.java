@@ -52,6 +52,23 @@ class RelayStateTest {
     }
 
     @Test
+    void aDemotedMasterSeenFromInsideAScriptIsAnOutage() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        state.commandFailed(new JedisDataException(
+                "READONLY You can't write against a read only replica. script: 1f0c3e, on @user_script:12."));
+        assertFalse(state.isUp(), "after a Sentinel failover the old master refuses the scripts' writes");
+    }
+
+    @Test
+    void lackingReplicaConfirmationsIsBackPressureNotAnOutage() {
+        RelayState state = new RelayState();
+        state.subscribed();
+        state.commandFailed(new NotReplicatedException(0, 1, 1000));
+        assertTrue(state.isUp(), "the master answers; only the writes that were not confirmed are refused");
+    }
+
+    @Test
     void answersABugWith500AndAnOutageWithItsFallback() {
         RelayState state = new RelayState();
         state.subscribed();

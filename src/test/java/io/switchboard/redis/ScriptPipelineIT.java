@@ -86,6 +86,30 @@ class ScriptPipelineIT {
     }
 
     @Test
+    void withReplicasToWaitForABatchIsAcknowledgedOnlyOnceAReplicaHasIt() throws Exception {
+        ScriptPipeline pipeline = pipeline(1, 100, 16);
+        pipeline.config = TestConfig.pipelineWaitingFor(redis.url(), 1, 200);
+        pipeline.redis.config = pipeline.config;
+        CompletionException alone = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> await(pipeline.submit("alice", APPEND, List.of("list:waited"), List.of("m0"))));
+        assertInstanceOf(NotReplicatedException.class, alone.getCause(), "no replica: the write is not acknowledged");
+        try (RedisServer replica = RedisServer.start(Path.of("target", "redis-pipeline-it-replica"))) {
+            replica.command("REPLICAOF 127.0.0.1 " + redis.port());
+            io.switchboard.testing.Eventually.within(java.time.Duration.ofSeconds(10), "the replica in sync",
+                    () -> replicaInSync(replica));
+            assertEquals(2L, await(pipeline.submit("alice", APPEND, List.of("list:waited"), List.of("m1"))));
+        }
+    }
+
+    private static boolean replicaInSync(RedisServer replica) {
+        try {
+            return replica.command("INFO replication").contains("master_link_status:up");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void eachCallGetsItsOwnReplyInTheOrderItWasSubmitted() throws Exception {
         ScriptPipeline pipeline = pipeline(2, 10_000, 64);
         String key = "list:one-sender";

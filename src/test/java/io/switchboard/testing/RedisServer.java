@@ -23,6 +23,7 @@ public final class RedisServer implements AutoCloseable {
     private final Path tlsDir;
     private final int tlsPort;
     private String fsync = "everysec";
+    private List<String> extraArguments = List.of();
     private Process process;
 
     private RedisServer(int port, Path dir, boolean appendOnly, String password, Path tlsDir, int tlsPort) {
@@ -77,6 +78,31 @@ public final class RedisServer implements AutoCloseable {
         }
         server.startProcess();
         return server;
+    }
+
+    /**
+     * A server of a Sentinel set, with the persistence the docs recommend for one (AOF, fsync every second):
+     * password-protected, authenticating to its master with the same password (also once a failover made it
+     * a replica), and a replica of {@code master} unless that is null. {@code dir} starts empty.
+     */
+    public static RedisServer startForSentinel(Path dir, String password, RedisServer master) throws IOException {
+        RedisServer server = new RedisServer(freePort(), dir, true, password, null, 0);
+        List<String> extra = new ArrayList<>(List.of("--masterauth", password));
+        if (master != null) {
+            extra.addAll(List.of("--replicaof", "127.0.0.1", String.valueOf(master.port)));
+        }
+        server.extraArguments = List.copyOf(extra);
+        Files.createDirectories(dir);
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+        }
+        server.startProcess();
+        return server;
+    }
+
+    /** The loopback port it listens on. */
+    public int port() {
+        return port;
     }
 
     /** Kills the server with SIGKILL, as a crash would, and waits for it to exit. */
@@ -141,6 +167,14 @@ public final class RedisServer implements AutoCloseable {
 
     /** The same, authenticating with {@code password} (null: none), e.g. after {@code CONFIG SET requirepass}. */
     public String commandAs(String password, String command) throws IOException {
+        return commandAt(port, password, command);
+    }
+
+    /**
+     * Sends one command (inline protocol) to whatever Redis (or sentinel) listens on the loopback {@code port},
+     * authenticating with {@code password} (null: none); returns the raw reply as read in one go (up to 4 KiB).
+     */
+    public static String commandAt(int port, String password, String command) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
@@ -176,6 +210,7 @@ public final class RedisServer implements AutoCloseable {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
+        command.addAll(extraArguments);
         if (tlsDir != null) {
             command.addAll(List.of("--tls-port", String.valueOf(tlsPort), "--tls-auth-clients", "no",
                     "--tls-cert-file", tlsDir.resolve("server.pem").toAbsolutePath().toString(),
