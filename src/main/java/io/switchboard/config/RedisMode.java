@@ -7,5 +7,7 @@ public enum RedisMode {
     /** One Redis server, {@code switchboard.redis.url}. */
     SINGLE,
     /** The master a Sentinel set names, followed across failovers. */
-    SENTINEL
+    SENTINEL,
+    /** A Redis Cluster ({@code switchboard.redis.cluster.nodes}): keys and live relay sharded by hash slot. */
+    CLUSTER
 }

@@ -144,6 +144,10 @@ public class SwitchboardConfig {
     Optional<String> redisSentinelPassword;
 
     @Inject
+    @ConfigProperty(name = "switchboard.redis.cluster.nodes")
+    Optional<String> redisClusterNodes;
+
+    @Inject
     @ConfigProperty(name = "switchboard.redis.user")
     Optional<String> redisUser;
 
@@ -360,6 +364,7 @@ public class SwitchboardConfig {
     int deflateLevel;
 
     private String nodeId;
+    private volatile RedisMode redisMode;
 
     /**
      * Created (and validated) as the application starts, on the deploying thread, whose context class
@@ -390,7 +395,8 @@ public class SwitchboardConfig {
         positive("switchboard.api.max-body-bytes", maxBodyBytes);
         positive("switchboard.dev.token-ttl-seconds", devTokenTtlSeconds);
         positive("switchboard.redis.timeout-ms", redisTimeoutMs);
-        redisMode(); // fails fast on a half-configured or doubly configured Redis
+        redisMode = null;
+        redisMode = readRedisMode(); // fails fast on a half-configured or doubly configured Redis; asked per message
         if (redisWaitReplicas < 0) {
             throw new IllegalStateException("switchboard.redis.wait.replicas must be >= 0 (0 = do not wait)");
         }
@@ -464,6 +470,10 @@ public class SwitchboardConfig {
         }
         nodeId = configuredNodeId.filter(s -> !s.isBlank())
                 .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
+        if (nodeId.contains("{") || nodeId.contains("}")) {
+            // a brace in a Redis channel name would take the place of the hash tag that puts it in its slot
+            throw new IllegalStateException("switchboard.node.id must not contain braces, was '" + nodeId + "'");
+        }
     }
 
     private static boolean openOrClosed(String key, String value) {
@@ -580,20 +590,40 @@ public class SwitchboardConfig {
      * more than one is configured, or a Sentinel set only half.
      */
     public RedisMode redisMode() {
+        RedisMode validated = redisMode;
+        return validated != null ? validated : readRedisMode();
+    }
+
+    private RedisMode readRedisMode() {
         boolean single = redisUrl().isPresent();
         boolean sentinel = present(redisSentinelMaster) || present(redisSentinelNodes);
-        if (single && sentinel) {
-            throw new IllegalStateException("switchboard.redis.url and switchboard.redis.sentinel.* are both set: "
-                    + "configure one Redis, either a single server or a Sentinel set");
+        boolean cluster = present(redisClusterNodes);
+        if ((single ? 1 : 0) + (sentinel ? 1 : 0) + (cluster ? 1 : 0) > 1) {
+            throw new IllegalStateException("more than one of switchboard.redis.url, switchboard.redis.sentinel.* and "
+                    + "switchboard.redis.cluster.nodes are set: configure one Redis, a single server, a Sentinel set "
+                    + "or a Redis Cluster");
         }
         if (sentinel && (!present(redisSentinelMaster) || redisSentinels().isEmpty())) {
             throw new IllegalStateException("a Sentinel set needs both switchboard.redis.sentinel.master (the master's "
                     + "name) and switchboard.redis.sentinel.nodes (host:port of each sentinel, comma-separated)");
         }
+        if (cluster && redisWaitReplicas > 0) {
+            throw new IllegalStateException("switchboard.redis.wait.replicas is not supported with a Redis Cluster "
+                    + "(switchboard.redis.cluster.nodes): each shard's replicas would need their own WAIT");
+        }
+        if (cluster) {
+            redisClusterNodes(); // fails fast on a malformed entry
+            return RedisMode.CLUSTER;
+        }
         return single ? RedisMode.SINGLE : sentinel ? RedisMode.SENTINEL : RedisMode.NONE;
     }
 
-    /** Whether this node is part of a cluster through Redis (one server or a Sentinel set). */
+    /** {@code host:port} of the Redis Cluster nodes to discover the cluster from (any of its nodes will do). */
+    public List<HostPort> redisClusterNodes() {
+        return hostPorts("switchboard.redis.cluster.nodes", redisClusterNodes);
+    }
+
+    /** Whether this node is part of a cluster through Redis (one server, a Sentinel set or a Redis Cluster). */
     public boolean redisEnabled() {
         return redisMode() != RedisMode.NONE;
     }
@@ -605,9 +635,13 @@ public class SwitchboardConfig {
 
     /** {@code host:port} of each sentinel; throws on an entry that is not one. */
     public List<HostPort> redisSentinels() {
-        return redisSentinelNodes.stream().flatMap(nodes -> Arrays.stream(nodes.split(",")))
+        return hostPorts("switchboard.redis.sentinel.nodes", redisSentinelNodes);
+    }
+
+    private static List<HostPort> hostPorts(String key, Optional<String> value) {
+        return value.stream().flatMap(nodes -> Arrays.stream(nodes.split(",")))
                 .map(String::strip).filter(entry -> !entry.isEmpty())
-                .map(entry -> HostPort.parse("switchboard.redis.sentinel.nodes", entry)).toList();
+                .map(entry -> HostPort.parse(key, entry)).toList();
     }
 
     /** ACL user for the sentinels themselves (empty: none). */
@@ -620,17 +654,17 @@ public class SwitchboardConfig {
         return redisSentinelPassword.filter(s -> !s.isBlank());
     }
 
-    /** ACL user for the Redis servers of a Sentinel set (a single server takes it from its URL). */
+    /** ACL user for the Redis servers of a Sentinel set or Redis Cluster (a single server takes it from its URL). */
     public Optional<String> redisUser() {
         return redisUser.filter(s -> !s.isBlank());
     }
 
-    /** Password for the Redis servers of a Sentinel set (a single server takes it from its URL). */
+    /** Password for the Redis servers of a Sentinel set or Redis Cluster (a single server takes it from its URL). */
     public Optional<String> redisPassword() {
         return redisPassword.filter(s -> !s.isBlank());
     }
 
-    /** Whether the servers and sentinels of a Sentinel set speak TLS (a single server: {@code rediss://}). */
+    /** Whether the servers (and sentinels) of a Sentinel set or Redis Cluster speak TLS (a single server: {@code rediss://}). */
     public boolean redisTls() {
         return redisTls;
     }

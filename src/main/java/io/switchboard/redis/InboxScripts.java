@@ -78,10 +78,13 @@ final class InboxScripts {
             """;
 
     /**
-     * KEYS: last-id, nodes. ARGV: max entries, max age ms, idempotency key ("" for none), idempotency
-     * window ms, frame prefix, frame suffix, origin member, member channel prefix, inbox key prefix,
-     * presence key prefix, seen key prefix, request digest, inbox trimmed-marker prefix, "1" to store only
-     * for known recipients (else ""), known-marker prefix, then the recipients (from ARGV 16). A recipient
+     * KEYS: last-id, nodes (on a Redis Cluster only the last-id of the recipients' slot: every key a call
+     * touches is in that slot, the caller groups recipients by slot). ARGV: max entries, max age ms,
+     * idempotency key ("" for none), idempotency window ms, frame prefix, frame suffix, origin member, member
+     * channel prefix, inbox key prefix, presence key prefix, seen key prefix, request digest, inbox
+     * trimmed-marker prefix, "1" to store only for known recipients (else ""), known-marker prefix, the slot's
+     * hash tag ("" unsharded: it tags the idempotency key and the member channels), the publish command
+     * ({@code PUBLISH}, or {@code SPUBLISH} to sharded channels), then the recipients (from ARGV 18). A recipient
      * is known while its known marker exists or it has a presence entry. Each user's keys are a prefix followed by {@link RedisKeys#user the user segment},
      * built here by {@code user_key} exactly as in Java. The idempotency key is
      * claimed (as {@code id|digest}) only after every append: Redis does not roll back a script that
@@ -96,8 +99,10 @@ final class InboxScripts {
               return prefix .. '{' .. #user .. ':' .. user .. '}'
             end
             local idem = ARGV[3]
+            local idemKey = 'sb:idem:' .. (ARGV[16] ~= '' and ('{' .. ARGV[16] .. '}:') or '') .. idem
+            local channelSuffix = ARGV[16] ~= '' and (':{' .. ARGV[16] .. '}') or ''
             if idem ~= '' then
-              local earlier = redis.call('GET', 'sb:idem:' .. idem)
+              local earlier = redis.call('GET', idemKey)
               if earlier then
                 local eid, edigest = string.match(earlier, '^([^|]*)|(.*)$')
                 if eid == nil then return {'dup', earlier} end
@@ -114,7 +119,7 @@ final class InboxScripts {
             local connections = {}
             local unknown = {}
             local recipients = {}
-            for i = 16, #ARGV do
+            for i = 18, #ARGV do
               local user = ARGV[i]
               if ARGV[14] == '1' and redis.call('EXISTS', user_key(ARGV[15], user), user_key(ARGV[10], user)) == 0 then
                 table.insert(unknown, user)
@@ -129,8 +134,12 @@ final class InboxScripts {
                 local member, expires = string.match(entry, '^(.*)|(%d+)$')
                 if member and tonumber(expires) > now then
                   if alive[member] == nil then
-                    local score = redis.call('ZSCORE', KEYS[2], member)
-                    alive[member] = score ~= false and tonumber(score) >= now
+                    if KEYS[2] then
+                      local score = redis.call('ZSCORE', KEYS[2], member)
+                      alive[member] = score ~= false and tonumber(score) >= now
+                    else
+                      alive[member] = true -- sharded: the liveness key is in another slot; the entry's expiry decides
+                    end
                   end
                   if alive[member] then
                     if not members[member] then members[member] = {}; table.insert(order, member) end
@@ -146,7 +155,7 @@ final class InboxScripts {
             for _, member in ipairs(order) do
               local users = members[member]
               local payload = ARGV[7] .. '\\n$' .. id .. '\\31' .. table.concat(users, '\\31') .. '\\n' .. frame
-              local took = redis.call('PUBLISH', ARGV[8] .. member, payload) > 0
+              local took = redis.call(ARGV[17], ARGV[8] .. member .. channelSuffix, payload) > 0
               for _, user in ipairs(users) do
                 if took then
                   delivered[user] = (delivered[user] or 0) + connections[user][member]
@@ -157,7 +166,7 @@ final class InboxScripts {
             end
             local counts = {}
             local undelivered = {}
-            if idem ~= '' then redis.call('SET', 'sb:idem:' .. idem, id .. '|' .. ARGV[12], 'PX', ARGV[4]) end
+            if idem ~= '' then redis.call('SET', idemKey, id .. '|' .. ARGV[12], 'PX', ARGV[4]) end
             for _, user in ipairs(recipients) do
               if delivered[user] then
                 table.insert(counts, user); table.insert(counts, delivered[user])
@@ -173,8 +182,10 @@ final class InboxScripts {
     /**
      * Stores a room message in the room's history and publishes it to every member (node run) with
      * connections in the room, this node included, so each node gets a room's messages in id order.
-     * KEYS: last-id, room nodes hash, history stream, its trimmed marker. ARGV: max entries, max age ms, frame prefix, frame
-     * suffix, origin member, member channel prefix, room, excluded connection ("" for none).
+     * KEYS: last-id (on a Redis Cluster, the room's slot's), room nodes hash, history stream, its trimmed marker.
+     * ARGV: max entries, max age ms, frame prefix, frame suffix, origin member, member channel prefix, room,
+     * excluded connection ("" for none), member channel suffix (the room's slot's tag, "" unsharded), publish
+     * command.
      * Returns {id, connections reached}.
      */
     static final RedisScript ROOM_STORE = new RedisScript(NEXT_ID + APPEND + """
@@ -185,7 +196,7 @@ final class InboxScripts {
             local reached = 0
             local nodes = redis.call('HGETALL', KEYS[2])
             for i = 1, #nodes, 2 do
-              if redis.call('PUBLISH', ARGV[6] .. nodes[i], payload) > 0 then
+              if redis.call(ARGV[10], ARGV[6] .. nodes[i] .. ARGV[9], payload) > 0 then
                 reached = reached + tonumber(nodes[i + 1])
               end
             end
@@ -213,9 +224,14 @@ final class InboxScripts {
             return 1
             """);
 
-    /** {@link #STORE}'s keys. */
-    static List<String> storeKeys() {
-        return List.of(RedisKeys.LAST_ID, RedisKeys.NODES);
+    /** {@link #STORE}'s keys for recipients in {@code slot} ({@link RedisSlots#UNSHARDED}: any recipients). */
+    static List<String> storeKeys(int slot) {
+        return slot == RedisSlots.UNSHARDED ? List.of(RedisKeys.LAST_ID, RedisKeys.NODES) : List.of(RedisKeys.lastId(slot));
+    }
+
+    /** The command that publishes to the member channels of {@code slot}: sharded pub/sub on a Redis Cluster. */
+    static String publishCommand(int slot) {
+        return slot == RedisSlots.UNSHARDED ? "PUBLISH" : "SPUBLISH";
     }
 
     /**
@@ -224,25 +240,27 @@ final class InboxScripts {
      */
     static List<String> storeArguments(int maxEntries, long maxAgeMillis, String idempotencyKey, long idempotencyWindowMillis,
             String framePrefix, String frameSuffix, String originHeader, String requestDigest, boolean knownRecipientsOnly,
-            List<String> recipients) {
-        List<String> args = new ArrayList<>(15 + recipients.size());
+            List<String> recipients, int slot) {
+        List<String> args = new ArrayList<>(17 + recipients.size());
         args.addAll(List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMillis), idempotencyKey,
                 String.valueOf(idempotencyWindowMillis), framePrefix, frameSuffix, originHeader,
                 RedisKeys.MEMBER_CHANNEL_PREFIX, RedisKeys.INBOX_PREFIX, RedisKeys.PRESENCE_PREFIX, RedisKeys.SEEN_PREFIX,
-                requestDigest, RedisKeys.INBOX_TRIMMED_PREFIX, knownRecipientsOnly ? "1" : "", RedisKeys.KNOWN_PREFIX));
+                requestDigest, RedisKeys.INBOX_TRIMMED_PREFIX, knownRecipientsOnly ? "1" : "", RedisKeys.KNOWN_PREFIX,
+                slot == RedisSlots.UNSHARDED ? "" : RedisSlots.tag(slot), publishCommand(slot)));
         args.addAll(recipients);
         return args;
     }
 
     /** {@link #ROOM_STORE}'s keys for the room. */
-    static List<String> roomStoreKeys(String room) {
-        return List.of(RedisKeys.LAST_ID, RedisKeys.roomNodes(room), RedisKeys.roomHistory(room), RedisKeys.roomHistoryTrimmed(room));
+    static List<String> roomStoreKeys(String room, int slot) {
+        return List.of(RedisKeys.lastId(slot), RedisKeys.roomNodes(room), RedisKeys.roomHistory(room),
+                RedisKeys.roomHistoryTrimmed(room));
     }
 
     /** {@link #ROOM_STORE}'s arguments; {@code excludedConnection} is "" for none. */
     static List<String> roomStoreArguments(int maxEntries, long maxAgeMillis, String framePrefix, String frameSuffix,
-            String originHeader, String room, String excludedConnection) {
+            String originHeader, String room, String excludedConnection, int slot) {
         return List.of(String.valueOf(maxEntries), String.valueOf(maxAgeMillis), framePrefix, frameSuffix, originHeader,
-                RedisKeys.MEMBER_CHANNEL_PREFIX, room, excludedConnection);
+                RedisKeys.MEMBER_CHANNEL_PREFIX, room, excludedConnection, RedisKeys.slotSuffix(slot), publishCommand(slot));
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -142,14 +143,26 @@ public class RedisBroker implements ClusterBroker {
         if (!state.isUp()) {
             return CompletableFuture.failedFuture(unavailable());
         }
-        List<String> args = InboxScripts.storeArguments(config.inboxMaxEntries(), config.inboxMaxAge().toMillis(),
-                message.idempotency() == null ? "" : message.idempotency().scopedKey(), config.idempotencyWindow().toMillis(),
-                message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
-                message.idempotency() == null ? "" : message.idempotency().requestDigest(), message.knownRecipientsOnly(),
-                message.recipients());
+        Map<Integer, List<String>> bySlot = new LinkedHashMap<>(); // one script per slot on a Redis Cluster
+        for (String user : message.recipients()) {
+            bySlot.computeIfAbsent(redis.slotOf(RedisKeys.inbox(user)), slot -> new ArrayList<>()).add(user);
+        }
+        List<CompletableFuture<Object>> calls = new ArrayList<>(bySlot.size());
+        bySlot.forEach((slot, recipients) -> calls.add(pipeline.submit(message.sender(), InboxScripts.STORE,
+                InboxScripts.storeKeys(slot), InboxScripts.storeArguments(config.inboxMaxEntries(),
+                        config.inboxMaxAge().toMillis(),
+                        message.idempotency() == null ? "" : message.idempotency().scopedKey(),
+                        config.idempotencyWindow().toMillis(), message.frame().prefix(), message.frame().suffix(),
+                        RelayCodec.originHeader(member.id()),
+                        message.idempotency() == null ? "" : message.idempotency().requestDigest(),
+                        message.knownRecipientsOnly(), recipients, slot))));
+        CompletableFuture<List<Object>> replies = calls.size() == 1 ? calls.get(0).thenApply(List::of)
+                : CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+                        .thenApply(all -> calls.stream().map(CompletableFuture::join).toList());
         CompletableFuture<DeliveryReport> report = new CompletableFuture<>();
-        pipeline.submit(message.sender(), InboxScripts.STORE, InboxScripts.storeKeys(), args)
-                .whenComplete((reply, error) -> {
+        replies.whenComplete((reply, failure) -> {
+                    Throwable error = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                            ? wrapped.getCause() : failure;
                     if (error instanceof RejectedExecutionException) {
                         report.completeExceptionally(overloaded()); // not queued: surely not stored
                     } else if (error instanceof NotReplicatedException e) {
@@ -162,7 +175,7 @@ public class RedisBroker implements ClusterBroker {
                         traffic.published();
                         state.commandSucceeded();
                         try {
-                            report.complete(storedReport(message, (List<?>) reply));
+                            report.complete(storedReport(message, reply));
                         } catch (RuntimeException e) {
                             report.completeExceptionally(e);
                         }
@@ -171,25 +184,38 @@ public class RedisBroker implements ClusterBroker {
         return report;
     }
 
-    /** Reads {@link InboxScripts#STORE}'s reply: {@code dup}/{@code conflict}, or who got the message live. */
-    private static DeliveryReport storedReport(StoredDirect message, List<?> reply) {
-        String id = (String) reply.get(1);
-        if ("dup".equals(reply.get(0))) {
+    /**
+     * Reads {@link InboxScripts#STORE}'s replies (one per slot on a Redis Cluster, else one): {@code dup} when
+     * every one is, {@code conflict} when any is, else who got the message live. The report's id is the first
+     * reply's: on a Redis Cluster each slot numbers its own streams, so recipients in other slots may have
+     * got the message under a different id.
+     */
+    private static DeliveryReport storedReport(StoredDirect message, List<?> replies) {
+        String id = (String) ((List<?>) replies.get(0)).get(1);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Set<String> undelivered = new LinkedHashSet<>();
+        Set<String> unknown = new LinkedHashSet<>();
+        boolean allDuplicates = true;
+        for (Object each : replies) {
+            List<?> reply = (List<?>) each;
+            if ("conflict".equals(reply.get(0))) {
+                throw new ProtocolException(ErrorCode.IDEMPOTENCY_CONFLICT,
+                        "This Idempotency-Key was used with a different request (message " + reply.get(1) + ")");
+            }
+            if ("dup".equals(reply.get(0))) {
+                continue; // stored before (a retry after part of a message failed): counts as offline below
+            }
+            allDuplicates = false;
+            List<?> flat = (List<?>) reply.get(2);
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                counts.put((String) flat.get(i), ((Number) flat.get(i + 1)).intValue());
+            }
+            ((List<?>) reply.get(3)).forEach(user -> undelivered.add((String) user));
+            ((List<?>) reply.get(4)).forEach(user -> unknown.add((String) user));
+        }
+        if (allDuplicates) {
             return DeliveryReport.duplicateOf(id);
         }
-        if ("conflict".equals(reply.get(0))) {
-            throw new ProtocolException(ErrorCode.IDEMPOTENCY_CONFLICT,
-                    "This Idempotency-Key was used with a different request (message " + id + ")");
-        }
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        List<?> flat = (List<?>) reply.get(2);
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            counts.put((String) flat.get(i), ((Number) flat.get(i + 1)).intValue());
-        }
-        Set<String> undelivered = new LinkedHashSet<>();
-        ((List<?>) reply.get(3)).forEach(user -> undelivered.add((String) user));
-        Set<String> unknown = new LinkedHashSet<>();
-        ((List<?>) reply.get(4)).forEach(user -> unknown.add((String) user));
         Map<String, Integer> delivered = new LinkedHashMap<>();
         List<String> offline = new ArrayList<>();
         List<String> missed = new ArrayList<>();
@@ -306,10 +332,11 @@ public class RedisBroker implements ClusterBroker {
         if (state.isUp()) {
             try {
                 long start = System.nanoTime();
-                List<?> reply = (List<?>) redis.runReplicated(InboxScripts.ROOM_STORE, InboxScripts.roomStoreKeys(room),
+                int slot = redis.slotOf(RedisKeys.roomHistory(room));
+                List<?> reply = (List<?>) redis.runReplicated(InboxScripts.ROOM_STORE, InboxScripts.roomStoreKeys(room, slot),
                         InboxScripts.roomStoreArguments(config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis(),
                                 template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()), room,
-                                excludedConnection == null ? "" : excludedConnection));
+                                excludedConnection == null ? "" : excludedConnection, slot));
                 traffic.redisRoundTrip(System.nanoTime() - start);
                 traffic.published();
                 state.commandSucceeded();
@@ -382,7 +409,7 @@ public class RedisBroker implements ClusterBroker {
     private long publish(String channel, RelayCodec.Kind kind, List<String> recipients, String frame) {
         try {
             long start = System.nanoTime();
-            long receivers = redis.commands().publish(channel, RelayCodec.encode(member.id(), kind, recipients, frame));
+            long receivers = redis.publish(channel, RelayCodec.encode(member.id(), kind, recipients, frame));
             traffic.redisRoundTrip(System.nanoTime() - start);
             traffic.published();
             state.commandSucceeded();

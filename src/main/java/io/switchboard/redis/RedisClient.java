@@ -8,21 +8,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLParameters;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -32,7 +39,8 @@ import redis.clients.jedis.util.JedisURIHelper;
  * ({@code switchboard.redis.url}: {@code rediss://} uses TLS; user, password and database from the URL) or
  * the master a Sentinel set names ({@code switchboard.redis.sentinel.*}), which Jedis' own
  * {@link JedisSentineled} follows across failovers: it listens to every sentinel for {@code +switch-master}
- * and moves its pool to the new master.
+ * and moves its pool to the new master; or a Redis Cluster ({@code switchboard.redis.cluster.nodes}), whose
+ * slots Jedis' {@link JedisCluster} follows (redirections, failovers), with a pool per master.
  */
 @ApplicationScoped
 public class RedisClient {
@@ -40,6 +48,11 @@ public class RedisClient {
     @Inject
     SwitchboardConfig config;
 
+    /** Tries of a Redis Cluster command across redirections and reconnections before it fails. */
+    private static final int CLUSTER_MAX_ATTEMPTS = 5;
+
+    /** The Redis Cluster's slot map (null unless {@link #sharded}), for {@link #noticeFailure}. */
+    private volatile ClusterConnectionProvider clusterTopology;
     private volatile UnifiedJedis pool;
     private volatile UnifiedJedis presencePool;
 
@@ -80,17 +93,81 @@ public class RedisClient {
      * A pipeline on one connection of the command pool: what is queued in it is sent together, in order, and
      * {@link #awaitReplicas} after writes in it waits for exactly those writes.
      */
-    Pipeline pipelined() {
-        return (Pipeline) commands().pipelined(); // JedisPooled and JedisSentineled pipeline on one connection
+    AbstractPipeline pipelined() {
+        return commands().pipelined(); // one connection (a cluster pipeline: one per shard its commands reach)
+    }
+
+    /** Publishes on a member or broadcast channel (sharded pub/sub on a Redis Cluster); returns its receivers. */
+    long publish(String channel, String message) {
+        return sharded() ? ((JedisCluster) commands()).spublish(channel, message) : commands().publish(channel, message);
+    }
+
+    /**
+     * After a failed command: a {@code MOVED} reply means a slot changed master (a migration, a failover) and
+     * Jedis' slot map is stale. Its own commands re-read it by themselves; pipelines do not, so this re-reads
+     * it for them. Any thread.
+     */
+    void noticeFailure(Throwable failure) {
+        ClusterConnectionProvider topology = clusterTopology;
+        if (topology != null && failure instanceof JedisMovedDataException) {
+            topology.renewSlotCache();
+        }
+    }
+
+    /** Whether this node uses a Redis Cluster (keys and relay sharded by hash slot). */
+    boolean sharded() {
+        return config.redisMode() == RedisMode.CLUSTER;
+    }
+
+    /** The slot of a key on a Redis Cluster; {@link RedisSlots#UNSHARDED} otherwise. */
+    int slotOf(String key) {
+        return sharded() ? RedisSlots.of(key) : RedisSlots.UNSHARDED;
+    }
+
+    /**
+     * The masters of the Redis Cluster and the slots each serves, asked of any reachable node
+     * ({@code CLUSTER SLOTS}). Throws what Jedis throws when none answers.
+     */
+    Map<HostAndPort, List<Integer>> clusterMasters() {
+        RuntimeException failure = null;
+        for (HostPort node : config.redisClusterNodes()) {
+            try (Jedis jedis = new Jedis(new HostAndPort(node.host(), node.port()), clientConfig(config.redisTimeoutMs(),
+                    "switchboard:" + config.nodeId() + ":topology"))) {
+                Map<HostAndPort, List<Integer>> masters = new LinkedHashMap<>();
+                for (Object range : jedis.clusterSlots()) {
+                    List<?> fields = (List<?>) range;
+                    List<?> master = (List<?>) fields.get(2);
+                    HostAndPort address = new HostAndPort(text(master.get(0)), ((Number) master.get(1)).intValue());
+                    List<Integer> slots = masters.computeIfAbsent(address, a -> new ArrayList<>());
+                    for (long slot = ((Number) fields.get(0)).longValue(); slot <= ((Number) fields.get(1)).longValue(); slot++) {
+                        slots.add((int) slot);
+                    }
+                }
+                return masters;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        throw failure != null ? failure : new IllegalStateException("switchboard.redis.cluster.nodes is empty");
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    /** A new connection to one master of the Redis Cluster for a sharded subscription; no read timeout. */
+    Jedis shardSubscriberConnection(HostAndPort master) {
+        return new Jedis(master, clientConfig(0, "switchboard:" + config.nodeId() + ":subscriber"));
     }
 
     /**
      * With {@code switchboard.redis.wait.replicas} above 0, queues a {@code WAIT} for the writes queued before
      * it in {@code pipeline}; {@link #checkReplicas} then reads its reply. Null when not waiting.
      */
-    Response<Long> awaitReplicas(Pipeline pipeline) {
+    Response<Long> awaitReplicas(AbstractPipeline pipeline) {
         int replicas = config.redisWaitReplicas();
-        return replicas == 0 ? null : pipeline.waitReplicas(replicas, config.redisWaitTimeoutMs());
+        // never set with a Redis Cluster (refused by the configuration): its pipelines span shards
+        return replicas == 0 ? null : ((Pipeline) pipeline).waitReplicas(replicas, config.redisWaitTimeoutMs());
     }
 
     /** Throws {@link NotReplicatedException} when a {@code WAIT} queued by {@link #awaitReplicas} fell short. */
@@ -105,7 +182,7 @@ public class RedisClient {
      * (see {@link #awaitReplicas}); throws {@link NotReplicatedException} when the replicas fell short.
      */
     Object runReplicated(RedisScript script, List<String> keys, List<String> args) {
-        try (Pipeline pipeline = pipelined()) {
+        try (AbstractPipeline pipeline = pipelined()) {
             Response<Object> reply = pipeline.evalsha(script.sha1(), keys, args);
             Response<Long> replicated = awaitReplicas(pipeline);
             pipeline.sync();
@@ -120,6 +197,9 @@ public class RedisClient {
             }
             checkReplicas(replicated);
             return result;
+        } catch (JedisMovedDataException e) {
+            noticeFailure(e); // the script did not run: once more on the slot's new master
+            return script.run(commands(), keys, args);
         }
     }
 
@@ -132,6 +212,16 @@ public class RedisClient {
         JedisClientConfig client = clientConfig(config.redisTimeoutMs(), name);
         if (config.redisMode() == RedisMode.SENTINEL) {
             return new JedisSentineled(config.redisSentinelMaster().orElseThrow(), client, limits, sentinels(), sentinelConfig());
+        }
+        if (config.redisMode() == RedisMode.CLUSTER) {
+            Set<HostAndPort> seeds = new LinkedHashSet<>();
+            config.redisClusterNodes().forEach(node -> seeds.add(new HostAndPort(node.host(), node.port())));
+            // Jedis follows MOVED/ASK redirections and refreshes its slot map, within these attempts (pipelines
+            // do not: see noticeFailure)
+            ClusterConnectionProvider topology = new ClusterConnectionProvider(seeds, client, limits);
+            clusterTopology = topology;
+            return new JedisCluster(topology, CLUSTER_MAX_ATTEMPTS,
+                    Duration.ofMillis((long) CLUSTER_MAX_ATTEMPTS * config.redisTimeoutMs()));
         }
         return new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), client);
     }
@@ -189,7 +279,7 @@ public class RedisClient {
                 .socketTimeoutMillis(socketTimeoutMs)
                 .clientName(name);
         boolean tls;
-        if (config.redisMode() == RedisMode.SENTINEL) {
+        if (config.redisMode() == RedisMode.SENTINEL || config.redisMode() == RedisMode.CLUSTER) {
             tls = config.redisTls();
             builder.user(config.redisUser().orElse(null)).password(config.redisPassword().orElse(null));
         } else {

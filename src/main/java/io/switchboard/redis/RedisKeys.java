@@ -99,9 +99,31 @@ final class RedisKeys {
         return PRESENCE_PREFIX + user(user);
     }
 
-    /** The channel a node run receives direct messages for its connections on. */
+    /**
+     * The channel a node run receives relayed messages for its connections on (on a Redis Cluster: those
+     * that are not stored, and notices; see {@link #memberChannel(String, int)}).
+     */
     static String memberChannel(String member) {
         return MEMBER_CHANNEL_PREFIX + member;
+    }
+
+    /**
+     * On a Redis Cluster, the node run's channel in {@code slot}: a stored message is published, by the
+     * script that stores it, on the channel in its stream's slot (a script may only reach its own slot),
+     * so every member subscribes to one channel per slot. Unsharded: {@link #memberChannel(String)}.
+     */
+    static String memberChannel(String member, int slot) {
+        return MEMBER_CHANNEL_PREFIX + member + slotSuffix(slot);
+    }
+
+    /** What puts a name in {@code slot}: {@code ":{<tag>}"}, or nothing when unsharded. */
+    static String slotSuffix(int slot) {
+        return slot == RedisSlots.UNSHARDED ? "" : ":{" + RedisSlots.tag(slot) + "}";
+    }
+
+    /** The newest id handed out in {@code slot} (on a Redis Cluster ids grow per slot, so per stream). */
+    static String lastId(int slot) {
+        return LAST_ID + slotSuffix(slot);
     }
 
     /** Hash: user → how many connections the user has in the room, gateway-wide. */

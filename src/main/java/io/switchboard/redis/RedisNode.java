@@ -100,6 +100,8 @@ public class RedisNode {
     private final AtomicBoolean maintaining = new AtomicBoolean();
     private volatile boolean running;
     private volatile Relay subscription;
+    /** On a Redis Cluster, the current run of the sharded subscription (instead of {@link #subscription}). */
+    private volatile ShardedSubscription sharded;
     /** The subscriber's Redis connection, so that the watchdog can cut a subscription that went silent. */
     private volatile Jedis subscriberConnection;
     /** The last {@code maxmemory-policy} read from Redis; subscriber thread only. */
@@ -117,7 +119,7 @@ public class RedisNode {
         writer = threads.newThread(presence::runWriter);
         writer.setName("switchboard-presence-writer");
         writer.start();
-        subscriber = threads.newThread(this::subscribeForever);
+        subscriber = threads.newThread(redis.sharded() ? this::subscribeShardedForever : this::subscribeForever);
         subscriber.setName("switchboard-redis-subscriber");
         subscriber.start();
         timerService.createIntervalTimer(0, TICK_MILLIS, new TimerConfig("switchboard-redis-heartbeat", false));
@@ -164,6 +166,11 @@ public class RedisNode {
      * {@link RelayCatchUp} repairs the gap.
      */
     private void watchSubscription() {
+        ShardedSubscription shards = sharded;
+        if (shards != null) {
+            shards.watch();
+            return;
+        }
         Relay relay = subscription;
         Jedis connection = subscriberConnection;
         if (relay == null || connection == null || !relay.wasSubscribed || relay.catchingUp || !running) {
@@ -215,6 +222,10 @@ public class RedisNode {
     @PreDestroy
     void stop() {
         running = false;
+        ShardedSubscription shards = sharded;
+        if (shards != null) {
+            shards.close();
+        }
         JedisPubSub current = subscription;
         if (current != null && current.isSubscribed()) {
             try {
@@ -277,27 +288,13 @@ public class RedisNode {
             silence.heard(System.nanoTime());
             if (subscribedChannels == 2) {
                 wasSubscribed = true;
-                presence.subscriptionCompleted();
-                redis.discardIdleConnections();
-                // before any relayed message is handled: what was published while not subscribed, from the
-                // stored streams (a failure ends this subscription; the next one tries again)
-                int caughtUp;
                 catchingUp = true;
                 try {
-                    caughtUp = catchUp.catchUp();
+                    afterSubscribed();
                 } finally {
                     catchingUp = false;
                     silence.heard(System.nanoTime());
                 }
-                if (caughtUp > 0) {
-                    LOG.info(() -> "Relay caught up after a gap: " + caughtUp + " stored messages re-read for local connections");
-                }
-                if (presence.lapseUnnoticed()) {
-                    resumeEverywhere(); // its notice was published while nobody here listened
-                }
-                state.subscribed();
-                presence.resynchronise();
-                state.roomChangeUnrecorded();
             }
         }
 
@@ -309,17 +306,90 @@ public class RedisNode {
         @Override
         public void onMessage(String channel, String message) {
             silence.heard(System.nanoTime());
-            try {
-                RelayCodec.Relayed relayed = RelayCodec.decode(message);
-                long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());
-                traffic.relayReceived(lagMillis);
-                if (lagMillis >= 0 && !relayed.frame().isEmpty()) { // kicks and disconnects deliver nothing
-                    traffic.deliveryLatency(TimeUnit.MILLISECONDS.toNanos(lagMillis)); // delivered right below
-                }
-                dispatcher.dispatch(relayed, RedisNode.this::resumeEverywhere);
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);
+            relay(channel, message);
+        }
+    }
+
+    /**
+     * Subscriber thread, once the subscription (every shard's, on a Redis Cluster) is complete and before any
+     * relayed message is handled: hands local connections what was published while not subscribed, from
+     * the stored streams (a failure ends this subscription; the next one tries again), then counts as up.
+     */
+    private void afterSubscribed() {
+        presence.subscriptionCompleted();
+        redis.discardIdleConnections();
+        int caughtUp = catchUp.catchUp();
+        if (caughtUp > 0) {
+            LOG.info(() -> "Relay caught up after a gap: " + caughtUp + " stored messages re-read for local connections");
+        }
+        if (presence.lapseUnnoticed()) {
+            resumeEverywhere(); // its notice was published while nobody here listened
+        }
+        state.subscribed();
+        presence.resynchronise();
+        state.roomChangeUnrecorded();
+    }
+
+    /** A relayed message: counted, then dispatched. Subscriber thread (on a Redis Cluster: its shard's). */
+    private void relay(String channel, String message) {
+        try {
+            RelayCodec.Relayed relayed = RelayCodec.decode(message);
+            long lagMillis = relayed.sentAtMillis() < 0 ? -1 : Math.max(0, System.currentTimeMillis() - relayed.sentAtMillis());
+            traffic.relayReceived(lagMillis);
+            if (lagMillis >= 0 && !relayed.frame().isEmpty()) { // kicks and disconnects deliver nothing
+                traffic.deliveryLatency(TimeUnit.MILLISECONDS.toNanos(lagMillis)); // delivered right below
             }
+            dispatcher.dispatch(relayed, this::resumeEverywhere);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Dropped an unreadable relay message on " + channel, e);
+        }
+    }
+
+    /**
+     * On a Redis Cluster: {@link ShardedSubscription} runs, one after another, with the same backoff as
+     * {@link #subscribeForever}'s; each new run asks the cluster for its masters again.
+     */
+    private void subscribeShardedForever() {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        while (running) {
+            ShardedSubscription run = new ShardedSubscription(redis, threads, member.id(),
+                    TimeUnit.MILLISECONDS.toNanos(config.redisTimeoutMs()));
+            sharded = run;
+            try {
+                if (!running) {
+                    return;
+                }
+                run.run(new ShardedSubscription.Listener() {
+                    @Override
+                    public void subscribed() {
+                        afterSubscribed();
+                    }
+
+                    @Override
+                    public void message(String channel, String message) {
+                        relay(channel, message);
+                    }
+                });
+                if (!running) {
+                    return;
+                }
+                state.subscriberLost(new IllegalStateException("subscription ended"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                state.subscriberLost(e);
+            } finally {
+                run.close();
+            }
+            if (run.wasLive()) {
+                backoff = FIRST_BACKOFF_MILLIS;
+            }
+            sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
+            backoff = Math.min(config.redisMaxBackoffMs(), backoff * 2);
         }
     }
 

@@ -277,7 +277,14 @@ public class RedisPresence {
         boolean aliveBefore = wasAlive;
         wasAlive = true;
         long outcome = ((Number) liveness.get(0)).longValue();
-        if (outcome != 0 && ((Number) liveness.get(1)).longValue() == 0) {
+        if (outcome != 0 && redis.sharded()) {
+            // On a Redis Cluster the notice cannot travel in order with the relayed messages (they go on sharded
+            // channels, in other slots). Routing there never consults liveness, only each connection's entry, so
+            // what a lapse can have cost is rooms reaped and entries expired: resume every connection now,
+            // before this refresh rewrites the entries and the next tick rejoins the rooms.
+            lapseUnnoticed.set(false);
+            unnoticedLapseHandler.run();
+        } else if (outcome != 0 && ((Number) liveness.get(1)).longValue() == 0) {
             lapseUnnoticed.set(true); // not subscribed: the next subscription acts on it instead
             if (subscriptions.get() != subscriptionsBefore && lapseUnnoticed.getAndSet(false)) {
                 unnoticedLapseHandler.run(); // it subscribed after the notice and may have asked already

@@ -36,13 +36,45 @@ public class RedisRooms {
     RoomChange join(String connection, String user, String room) {
         List<Object> result = list(RoomScripts.JOIN.run(redis.commands(), roomKeys(room),
                 List.of(connection, user, member.id(), room)));
+        indexAfterChange(room, number(result.get(2)), number(result.get(1)));
         return new RoomChange(number(result.get(0)) == 2, (int) number(result.get(1)));
     }
 
     RoomChange leave(String connection, String room) {
         List<Object> result = list(RoomScripts.LEAVE.run(redis.commands(), roomKeys(room),
                 List.of(connection, member.id(), room)));
+        indexAfterChange(room, number(result.get(2)), number(result.get(1)));
         return new RoomChange(number(result.get(0)) == 2, (int) number(result.get(1)));
+    }
+
+    /**
+     * On a Redis Cluster, where the room scripts reach only the room's slot: this member's room set and the
+     * room index follow the counts a script returned. A removal is checked again afterwards and undone if
+     * the room filled meanwhile, so a concurrent add (which always comes after its count went up) is never
+     * lost to it; at worst an emptied room stays listed until its next change.
+     */
+    private void indexAfterChange(String room, long mine, long members) {
+        if (!redis.sharded()) {
+            return; // the script kept both
+        }
+        UnifiedJedis commands = redis.commands();
+        String rooms = RedisKeys.memberRooms(member.id());
+        if (mine > 0) {
+            commands.sadd(rooms, room);
+        } else if (commands.srem(rooms, room) > 0 && commands.hlen(RedisKeys.roomConnections(room, member.id())) > 0) {
+            commands.sadd(rooms, room);
+        }
+        if (members > 0) {
+            commands.zadd(RedisKeys.ROOMS, 0, room);
+        } else {
+            unindexIfEmpty(commands, room);
+        }
+    }
+
+    private static void unindexIfEmpty(UnifiedJedis commands, String room) {
+        if (commands.zrem(RedisKeys.ROOMS, room) > 0 && commands.hlen(RedisKeys.roomUsers(room)) > 0) {
+            commands.zadd(RedisKeys.ROOMS, 0, room);
+        }
     }
 
     List<PresenceChange> reconcile(String room, Map<String, String> memberships) {
@@ -54,8 +86,10 @@ public class RedisRooms {
             args.add(user);
         });
         List<Object> flat = list(RoomScripts.RECONCILE.run(redis.commands(), roomKeys(room), args));
+        int counts = flat.size() - 2;
+        indexAfterChange(room, number(flat.get(counts + 1)), number(flat.get(counts)));
         List<PresenceChange> changes = new ArrayList<>();
-        for (int i = 0; i + 2 < flat.size(); i += 3) {
+        for (int i = 0; i + 2 < counts; i += 3) {
             changes.add(new PresenceChange(room, (String) flat.get(i), (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
         }
         return changes;
@@ -66,6 +100,9 @@ public class RedisRooms {
      * or {@code itself} is true; returns the users who thereby left rooms (empty if another node already did it).
      */
     List<PresenceChange> reap(String deadMember, long nowMillis, boolean itself) {
+        if (redis.sharded()) {
+            return reapRoomByRoom(deadMember, nowMillis, itself);
+        }
         List<Object> flat = list(RoomScripts.REAP.run(redis.commands(),
                 List.of(RedisKeys.NODES, RedisKeys.NODE_CONNECTIONS, RedisKeys.memberRooms(deadMember), RedisKeys.ROOMS),
                 List.of(deadMember, String.valueOf(nowMillis), itself ? "1" : "0", RedisKeys.ROOM_PREFIX)));
@@ -73,6 +110,36 @@ public class RedisRooms {
         for (int i = 0; i + 2 < flat.size(); i += 3) {
             changes.add(new PresenceChange((String) flat.get(i), "leave", (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
         }
+        return changes;
+    }
+
+    /**
+     * {@link #reap} on a Redis Cluster: one {@link RoomScripts#REAP_ROOM} per room (each atomic in its slot,
+     * so a leave is announced by one reaper only), then the member's room set and its liveness go. A reaper
+     * that dies half-way leaves the member listed as expired, and the next one finishes.
+     */
+    private List<PresenceChange> reapRoomByRoom(String deadMember, long nowMillis, boolean itself) {
+        UnifiedJedis commands = redis.commands();
+        if (!itself) {
+            Double aliveUntil = commands.zscore(RedisKeys.NODES, deadMember);
+            if (aliveUntil != null && aliveUntil >= nowMillis) {
+                return List.of(); // it came back
+            }
+        }
+        List<PresenceChange> changes = new ArrayList<>();
+        for (String room : commands.smembers(RedisKeys.memberRooms(deadMember))) {
+            List<Object> flat = list(RoomScripts.REAP_ROOM.run(commands, List.of(RedisKeys.roomConnections(room, deadMember),
+                    RedisKeys.roomUsers(room), RedisKeys.roomNodes(room)), List.of(deadMember)));
+            for (int i = 1; i + 1 < flat.size(); i += 2) {
+                changes.add(new PresenceChange(room, "leave", (String) flat.get(i), (int) number(flat.get(i + 1))));
+            }
+            if (number(flat.get(0)) == 0) {
+                unindexIfEmpty(commands, room);
+            }
+        }
+        commands.del(RedisKeys.memberRooms(deadMember));
+        commands.zrem(RedisKeys.NODES, deadMember);
+        commands.hdel(RedisKeys.NODE_CONNECTIONS, deadMember);
         return changes;
     }
 
@@ -88,8 +155,10 @@ public class RedisRooms {
 
     /** Sends a relay payload to every other member with connections in the room; {connections reached, members missed}. */
     long[] publish(String room, String payload) {
+        int slot = redis.slotOf(RedisKeys.roomNodes(room));
         List<Object> result = list(RoomScripts.PUBLISH.run(redis.commands(), List.of(RedisKeys.roomNodes(room)),
-                List.of(RedisKeys.MEMBER_CHANNEL_PREFIX, member.id(), payload)));
+                List.of(RedisKeys.MEMBER_CHANNEL_PREFIX, member.id(), payload, RedisKeys.slotSuffix(slot),
+                        InboxScripts.publishCommand(slot))));
         return new long[] {number(result.get(0)), number(result.get(1))};
     }
 
@@ -138,7 +207,11 @@ public class RedisRooms {
         return new RoomPage(entries, names.size() > limit ? names.get(limit - 1) : null);
     }
 
+    /** The room scripts' keys: the room's own, and (not on a Redis Cluster) this member's room set and the index. */
     private List<String> roomKeys(String room) {
+        if (redis.sharded()) {
+            return List.of(RedisKeys.roomConnections(room, member.id()), RedisKeys.roomUsers(room), RedisKeys.roomNodes(room));
+        }
         return List.of(RedisKeys.roomConnections(room, member.id()), RedisKeys.roomUsers(room),
                 RedisKeys.roomNodes(room), RedisKeys.memberRooms(member.id()), RedisKeys.ROOMS);
     }

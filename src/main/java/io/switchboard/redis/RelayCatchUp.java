@@ -12,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.Pipeline;
+import java.util.concurrent.ConcurrentHashMap;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
@@ -47,14 +48,25 @@ public class RelayCatchUp {
     @Inject
     RoomRegistry rooms;
 
-    /** The newest stored id relayed to this node (subscriber thread only; read by it alone). */
-    private MessageId lastRelayed = MessageId.ZERO;
+    /**
+     * The newest stored id relayed to this node, per slot (one entry, {@link RedisSlots#UNSHARDED}, unless on a
+     * Redis Cluster, where ids grow per slot and each shard relays in its own order). Written by the
+     * subscriber threads (one per shard), read by the catch-up while none of them delivers.
+     */
+    private final Map<Integer, MessageId> lastRelayed = new ConcurrentHashMap<>();
 
-    /** Subscriber thread: a stored message (direct or room) with this id was relayed to this node. */
-    void relayed(MessageId id) {
-        if (id.isAfter(lastRelayed)) {
-            lastRelayed = id;
-        }
+    /** Subscriber thread: a stored direct message with this id was relayed to this node for {@code user}. */
+    void relayedDirect(String user, MessageId id) {
+        relayed(redis.sharded() ? RedisSlots.of(RedisKeys.inbox(user)) : RedisSlots.UNSHARDED, id);
+    }
+
+    /** Subscriber thread: a stored message of {@code room} with this id was relayed to this node. */
+    void relayedInRoom(String room, MessageId id) {
+        relayed(redis.sharded() ? RedisSlots.of(RedisKeys.roomHistory(room)) : RedisSlots.UNSHARDED, id);
+    }
+
+    private void relayed(int slot, MessageId id) {
+        lastRelayed.merge(slot, id, (current, candidate) -> candidate.isAfter(current) ? candidate : current);
     }
 
     /** A connection of a stream and the id after which it may have missed messages. */
@@ -114,7 +126,7 @@ public class RelayCatchUp {
 
     private List<List<StreamEntry>> readPages(List<Gap> gaps) {
         List<Response<List<StreamEntry>>> replies = new ArrayList<>(gaps.size());
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Gap gap : gaps) {
                 replies.add(pipeline.xrange(gap.key, exclusive(gap.from), StreamEntryID.MAXIMUM_ID, PAGE));
             }
@@ -139,10 +151,11 @@ public class RelayCatchUp {
      */
     private void add(Map<String, Gap> gaps, StreamKey stream, String key, Connection connection) {
         Optional<MessageId> watermark = connection.watermark(stream);
-        if (watermark.isEmpty() && lastRelayed.equals(MessageId.ZERO)) {
+        MessageId relayedHere = lastRelayed.getOrDefault(redis.slotOf(key), MessageId.ZERO);
+        if (watermark.isEmpty() && relayedHere.equals(MessageId.ZERO)) {
             return; // nothing was ever sent to it nor relayed here: nothing it could have missed is known
         }
-        MessageId start = watermark.orElse(lastRelayed);
+        MessageId start = watermark.orElse(relayedHere);
         Gap gap = gaps.computeIfAbsent(key, k -> new Gap(stream, key));
         gap.readers.add(new Reader(connection, start));
         if (gap.from == null || gap.from.isAfter(start)) {

@@ -68,13 +68,13 @@ class RelayDispatcher {
             case USERS -> localDelivery.deliver(Envelope.toUsers(RELAYED, targets, relayed.frame()));
             case STORED -> {
                 MessageId id = MessageId.parse(targets.get(0), "relay");
-                catchUp.relayed(id);
+                catchUp.relayedDirect(targets.get(1), id);
                 localDelivery.deliver(Envelope.stored(id, targets.subList(1, targets.size()), relayed.frame()));
             }
             case ROOM -> {
                 MessageId id = targets.size() > 2 ? MessageId.parse(targets.get(2), "relay") : null;
                 if (id != null) {
-                    catchUp.relayed(id);
+                    catchUp.relayedInRoom(targets.get(0), id);
                 }
                 localDelivery.deliver(new RoomEnvelope(null, targets.get(0),
                         targets.get(1).isEmpty() ? null : targets.get(1), relayed.frame(), id));

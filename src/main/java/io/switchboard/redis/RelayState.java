@@ -59,7 +59,14 @@ public class RelayState {
         update(null);
     }
 
+    /** Told of failures so that a stale Redis Cluster slot map is re-read (null in unit tests). */
+    @jakarta.inject.Inject
+    RedisClient redis;
+
     void subscriberLost(Exception cause) {
+        if (redis != null) {
+            redis.noticeFailure(cause);
+        }
         subscribed.set(false);
         update(cause);
     }
@@ -122,6 +129,9 @@ public class RelayState {
      * which pings it every tick. Anything else (refused, reset, closed) takes the relay down at once.
      */
     void commandFailed(Exception cause) {
+        if (redis != null) {
+            redis.noticeFailure(cause);
+        }
         if (isBug(cause)) {
             long now = System.nanoTime();
             long last = lastBugLoggedNanos.get();
@@ -172,6 +182,9 @@ public class RelayState {
     private static boolean isLoad(Exception failure) {
         if (failure instanceof NotReplicatedException) {
             return true; // the master answers; its replicas lag
+        }
+        if (failure instanceof JedisRedirectionException || String.valueOf(failure.getMessage()).startsWith("TRYAGAIN ")) {
+            return true; // a Redis Cluster slot moving: this request failed, the slot map is re-read, retry works
         }
         for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
             String message = String.valueOf(cause.getMessage());

@@ -17,9 +17,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -178,15 +179,55 @@ public class ScriptPipeline {
     }
 
     /**
-     * One round trip for the batch. A script Redis does not know (first use, or Redis restarted empty)
-     * did not run: those calls go again with the script's text, in their order.
+     * One round trip for the batch (see {@link #run}); on a Redis Cluster, calls answered {@code MOVED} (their
+     * slot changed master, so they did not run) go once more after the slot map is re-read. Each call's
+     * future then gets its reply or error.
      */
     private void runBatch(List<Call> batch) {
         long start = System.nanoTime();
+        List<Object> results;
+        try {
+            results = run(batch);
+            List<Call> moved = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                if (results.get(i) instanceof JedisMovedDataException e) {
+                    redis.noticeFailure(e);
+                    moved.add(batch.get(i));
+                }
+            }
+            if (!moved.isEmpty()) {
+                List<Object> retried = run(moved);
+                for (int i = 0, r = 0; i < batch.size(); i++) {
+                    if (results.get(i) instanceof JedisMovedDataException) {
+                        results.set(i, retried.get(r++));
+                    }
+                }
+            }
+        } catch (JedisException e) {
+            batch.forEach(call -> call.reply.completeExceptionally(e));
+            return;
+        }
+        traffic.redisRoundTrip(System.nanoTime() - start);
+        for (int i = 0; i < batch.size(); i++) {
+            Object result = results.get(i);
+            if (result instanceof JedisException e) {
+                batch.get(i).reply.completeExceptionally(e);
+            } else {
+                batch.get(i).reply.complete(result);
+            }
+        }
+    }
+
+    /**
+     * Sends the calls as one pipeline and returns each one's reply or {@link JedisException}, in order. A
+     * script Redis does not know (first use, or Redis restarted empty) did not run: those calls go again
+     * with the script's text, in their order. Throws when the round trip itself failed.
+     */
+    private List<Object> run(List<Call> batch) {
         List<Response<Object>> replies = new ArrayList<>(batch.size());
         List<Call> unknownScript = new ArrayList<>();
         List<Object> results = new ArrayList<>(batch.size());
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
             for (Call call : batch) {
                 replies.add(pipeline.evalsha(call.script().sha1(), call.keys(), call.args()));
             }
@@ -221,18 +262,7 @@ public class ScriptPipeline {
                 }
             }
             redis.checkReplicas(replicated);
-        } catch (JedisException e) {
-            batch.forEach(call -> call.reply.completeExceptionally(e));
-            return;
         }
-        traffic.redisRoundTrip(System.nanoTime() - start);
-        for (int i = 0; i < batch.size(); i++) {
-            Object result = results.get(i);
-            if (result instanceof JedisException e) {
-                batch.get(i).reply.completeExceptionally(e);
-            } else {
-                batch.get(i).reply.complete(result);
-            }
-        }
+        return results;
     }
 }

@@ -36,6 +36,7 @@ public final class TestConfig {
         config.redisSentinelNodes = Optional.empty();
         config.redisSentinelUser = Optional.empty();
         config.redisSentinelPassword = Optional.empty();
+        config.redisClusterNodes = Optional.empty();
         config.redisUser = Optional.empty();
         config.redisPassword = Optional.empty();
         config.redisTls = false;

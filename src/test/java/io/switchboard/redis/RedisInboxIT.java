@@ -66,10 +66,10 @@ class RedisInboxIT {
     }
 
     private List<?> store(int maxEntries, long maxAgeMs, String idempotencyKey, String content, String... recipients) {
-        return (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
+        return (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(RedisSlots.UNSHARDED),
                 InboxScripts.storeArguments(maxEntries, maxAgeMs, idempotencyKey == null ? "" : idempotencyKey, 60_000,
                         "{\"type\":\"message\",\"id\":\"", "\",\"content\":\"" + content + "\"}", "node-a~test",
-                        "digest-of-" + content, false, List.of(recipients)));
+                        "digest-of-" + content, false, List.of(recipients), RedisSlots.UNSHARDED));
     }
 
     private static String user() {
@@ -121,9 +121,9 @@ class RedisInboxIT {
         String stranger = user();
         client.commands().psetex(RedisKeys.known(known), 60_000, "1");
         client.commands().hset(RedisKeys.presence(online), "c1", PresenceEntry.encode("node-z~gone", System.currentTimeMillis() + 60_000));
-        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
+        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(RedisSlots.UNSHARDED),
                 InboxScripts.storeArguments(10, 60_000, "", 60_000, "{\"id\":\"", "\"}", "node-a~test", "", true,
-                        List.of(known, stranger, online)));
+                        List.of(known, stranger, online), RedisSlots.UNSHARDED));
         assertEquals(List.of(stranger), reply.get(4));
         assertEquals(1, inbox.read(known, MessageId.ZERO, 10).size());
         assertEquals(1, inbox.read(online, MessageId.ZERO, 10).size(), "a user with a presence entry is known");

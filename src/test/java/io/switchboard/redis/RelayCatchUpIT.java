@@ -77,17 +77,17 @@ class RelayCatchUpIT {
 
     /** Stores a direct message for the users as the broker does (nobody is relayed it); returns its id. */
     private MessageId storeDirect(String content, String... users) {
-        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(),
+        List<?> reply = (List<?>) InboxScripts.STORE.run(client.commands(), InboxScripts.storeKeys(RedisSlots.UNSHARDED),
                 InboxScripts.storeArguments(1000, 60_000, "", 60_000, "{\"type\":\"message\",\"id\":\"",
-                        "\",\"content\":\"" + content + "\"}", "node-b~test", "", false, List.of(users)));
+                        "\",\"content\":\"" + content + "\"}", "node-b~test", "", false, List.of(users), RedisSlots.UNSHARDED));
         return MessageId.parse((String) reply.get(1), "id");
     }
 
     /** Stores a room message as the broker does, not sent to {@code excluded} (may be ""); returns its id. */
     private MessageId storeInRoom(String room, String content, String excluded) {
-        List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(client.commands(), InboxScripts.roomStoreKeys(room),
+        List<?> reply = (List<?>) InboxScripts.ROOM_STORE.run(client.commands(), InboxScripts.roomStoreKeys(room, RedisSlots.UNSHARDED),
                 InboxScripts.roomStoreArguments(1000, 60_000, "{\"type\":\"message\",\"room\":\"" + room + "\",\"id\":\"",
-                        "\",\"content\":\"" + content + "\"}", "node-b~test", room, excluded));
+                        "\",\"content\":\"" + content + "\"}", "node-b~test", room, excluded, RedisSlots.UNSHARDED));
         return MessageId.parse((String) reply.get(0), "id");
     }
 
@@ -124,7 +124,7 @@ class RelayCatchUpIT {
         rooms.join(amy.connection(), room, 10);
         rooms.join(ben.connection(), room, 10);
         MessageId before = storeInRoom(room, "before the gap", "");
-        catchUp.relayed(before); // this node was relayed it (and everything older)
+        catchUp.relayedInRoom(room, before); // this node was relayed it (and everything older)
 
         storeInRoom(room, "from amy", amy.connection().id()); // amy published it with echo off
         storeInRoom(room, "from the backend", "");
@@ -142,7 +142,7 @@ class RelayCatchUpIT {
         MessageId first = storeInRoom(room, "first", "");
         amy.connection().deliver(StreamKey.room(room), first, "{\"content\":\"first\"}");
         MessageId own = storeInRoom(room, "amy's own, echo off", amy.connection().id());
-        catchUp.relayed(own); // relayed here: amy was not sent it, so her stream still starts after "first"
+        catchUp.relayedInRoom(room, own); // relayed here: amy was not sent it, so her stream still starts after "first"
         Client dan = connect("dan-" + UUID.randomUUID());
         rooms.join(dan.connection(), room, 10); // joined now, without since: never sent a stored message here
 

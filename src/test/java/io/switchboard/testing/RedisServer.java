@@ -100,6 +100,22 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A server to become one shard of a Redis Cluster ({@code cluster-enabled}, its node file in {@code dir}),
+     * password-protected, AOF with fsync every second. {@code dir} starts empty.
+     */
+    public static RedisServer startInCluster(Path dir, String password) throws IOException {
+        RedisServer server = new RedisServer(freePort(), dir, true, password, null, 0);
+        server.extraArguments = List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                dir.toAbsolutePath().resolve("nodes.conf").toString(), "--cluster-node-timeout", "2000", "--masterauth", password);
+        Files.createDirectories(dir);
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+        }
+        server.startProcess();
+        return server;
+    }
+
     /** The loopback port it listens on. */
     public int port() {
         return port;

@@ -1,0 +1,122 @@
+package io.switchboard.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real Redis Cluster on loopback, created as an operator would: {@code masters} {@code redis-server
+ * --cluster-enabled yes} processes (password-protected, AOF everysec) joined by {@code redis-cli --cluster
+ * create} with the 16384 slots split evenly and no replicas.
+ */
+public final class RedisClusterServers implements AutoCloseable {
+    private final List<RedisServer> servers;
+    private final String password;
+
+    private RedisClusterServers(List<RedisServer> servers, String password) {
+        this.servers = servers;
+        this.password = password;
+    }
+
+    /** Starts {@code masters} servers under {@code work} and creates the cluster; returns once every slot is served. */
+    public static RedisClusterServers start(Path work, int masters) throws Exception {
+        String password = "cluster-" + java.util.UUID.randomUUID();
+        List<RedisServer> servers = new ArrayList<>();
+        RedisClusterServers cluster = new RedisClusterServers(servers, password);
+        try {
+            for (int i = 0; i < masters; i++) {
+                servers.add(RedisServer.startInCluster(work.resolve("shard-" + i), password));
+            }
+            List<String> create = new ArrayList<>(List.of("redis-cli", "-a", password, "--no-auth-warning", "--cluster", "create"));
+            servers.forEach(server -> create.add("127.0.0.1:" + server.port()));
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            Path log = work.resolve("cluster-create.log");
+            Files.createDirectories(work);
+            Process process = new ProcessBuilder(create).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("redis-cli --cluster create failed; see " + log);
+            }
+            Eventually.within(Duration.ofSeconds(30), "every shard reports cluster_state:ok", cluster::healthy);
+            return cluster;
+        } catch (Exception | AssertionError e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private boolean healthy() {
+        for (RedisServer server : servers) {
+            try {
+                if (!server.command("CLUSTER INFO").contains("cluster_state:ok")) {
+                    return false;
+                }
+            } catch (IOException notYet) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Moves one slot, with its keys, from one master to another as {@code redis-cli --cluster reshard} does
+     * (IMPORTING/MIGRATING, {@code MIGRATE} in batches, then {@code SETSLOT NODE} on every master).
+     */
+    public void moveSlot(int slot, RedisServer from, RedisServer to) throws IOException, InterruptedException {
+        String fromId = cli(from, "CLUSTER", "MYID").strip();
+        String toId = cli(to, "CLUSTER", "MYID").strip();
+        cli(to, "CLUSTER", "SETSLOT", String.valueOf(slot), "IMPORTING", fromId);
+        cli(from, "CLUSTER", "SETSLOT", String.valueOf(slot), "MIGRATING", toId);
+        while (true) {
+            List<String> keys = cli(from, "CLUSTER", "GETKEYSINSLOT", String.valueOf(slot), "100").lines()
+                    .filter(line -> !line.isBlank()).toList();
+            if (keys.isEmpty()) {
+                break;
+            }
+            List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", String.valueOf(to.port()), "", "0", "5000",
+                    "AUTH", password, "KEYS"));
+            migrate.addAll(keys);
+            cli(from, migrate.toArray(String[]::new));
+        }
+        for (RedisServer server : servers) {
+            cli(server, "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+        }
+    }
+
+    /** Runs one command with {@code redis-cli} (raw output) against a server; fails on an error reply. */
+    private String cli(RedisServer server, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(server.port()), "-a", password,
+                "--no-auth-warning", "--raw"));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0 || output.startsWith("ERR")) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+        return output;
+    }
+
+    /** {@code host:port} of every master, comma-separated, as {@code switchboard.redis.cluster.nodes} takes them. */
+    public String nodes() {
+        return servers.stream().map(server -> "127.0.0.1:" + server.port()).collect(Collectors.joining(","));
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public List<RedisServer> servers() {
+        return List.copyOf(servers);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (RedisServer server : servers) {
+            server.close();
+        }
+    }
+}
