@@ -53,7 +53,26 @@ class SwitchboardConfigTest {
         config.redisSentinelNodes = Optional.of("10.0.0.1:26379");
         config.redisUrl = Optional.of("redis://10.0.0.2:6379");
         IllegalStateException both = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(both.getMessage().contains("both set"), both.getMessage());
+        assertTrue(both.getMessage().contains("more than one"), both.getMessage());
+    }
+
+    @Test
+    void readsARedisClusterAndRefusesItBesideAnotherRedisOrWithReplicasToWaitFor() {
+        SwitchboardConfig config = TestConfig.defaults();
+        config.redisClusterNodes = Optional.of("10.0.0.1:6379,10.0.0.2:6379");
+        config.validate();
+        assertEquals(RedisMode.CLUSTER, config.redisMode());
+        assertEquals(2, config.redisClusterNodes().size());
+        config.redisWaitReplicas = 1;
+        IllegalStateException waiting = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(waiting.getMessage().contains("switchboard.redis.wait.replicas"), waiting.getMessage());
+        config.redisWaitReplicas = 0;
+        config.redisUrl = Optional.of("redis://10.0.0.3:6379");
+        assertThrows(IllegalStateException.class, config::validate);
+        config.redisUrl = Optional.empty();
+        config.configuredNodeId = Optional.of("node-{a}");
+        IllegalStateException brace = assertThrows(IllegalStateException.class, config::validate);
+        assertTrue(brace.getMessage().contains("braces"), brace.getMessage());
     }
 
     @Test
