@@ -51,8 +51,8 @@ public class RedisClient {
     /** Tries of a Redis Cluster command across redirections and reconnections before it fails. */
     private static final int CLUSTER_MAX_ATTEMPTS = 5;
 
-    /** The Redis Cluster's slot map (null unless {@link #sharded}), for {@link #noticeFailure}. */
-    private volatile ClusterConnectionProvider clusterTopology;
+    /** Each Redis Cluster pool's slot map and connections (empty unless {@link #sharded}). */
+    private final Map<UnifiedJedis, ClusterConnectionProvider> clusterTopologies = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile UnifiedJedis pool;
     private volatile UnifiedJedis presencePool;
 
@@ -94,7 +94,16 @@ public class RedisClient {
      * {@link #awaitReplicas} after writes in it waits for exactly those writes.
      */
     AbstractPipeline pipelined() {
-        return commands().pipelined(); // one connection (a cluster pipeline: one per shard its commands reach)
+        return pipelined(commands());
+    }
+
+    /**
+     * A pipeline on {@code pool} ({@link #commands} or {@link #presenceCommands}): one connection, or on a
+     * Redis Cluster one per master its commands reach ({@link SlotRoutedPipeline}).
+     */
+    AbstractPipeline pipelined(UnifiedJedis pool) {
+        ClusterConnectionProvider topology = clusterTopologies.get(pool);
+        return topology != null ? new SlotRoutedPipeline(topology) : pool.pipelined();
     }
 
     /** Publishes on a member or broadcast channel (sharded pub/sub on a Redis Cluster); returns its receivers. */
@@ -108,9 +117,8 @@ public class RedisClient {
      * it for them. Any thread.
      */
     void noticeFailure(Throwable failure) {
-        ClusterConnectionProvider topology = clusterTopology;
-        if (topology != null && failure instanceof JedisMovedDataException) {
-            topology.renewSlotCache();
+        if (failure instanceof JedisMovedDataException) {
+            clusterTopologies.values().forEach(ClusterConnectionProvider::renewSlotCache);
         }
     }
 
@@ -219,9 +227,10 @@ public class RedisClient {
             // Jedis follows MOVED/ASK redirections and refreshes its slot map, within these attempts (pipelines
             // do not: see noticeFailure)
             ClusterConnectionProvider topology = new ClusterConnectionProvider(seeds, client, limits);
-            clusterTopology = topology;
-            return new JedisCluster(topology, CLUSTER_MAX_ATTEMPTS,
+            JedisCluster cluster = new JedisCluster(topology, CLUSTER_MAX_ATTEMPTS,
                     Duration.ofMillis((long) CLUSTER_MAX_ATTEMPTS * config.redisTimeoutMs()));
+            clusterTopologies.put(cluster, topology);
+            return cluster;
         }
         return new JedisPooled(limits, JedisURIHelper.getHostAndPort(url()), client);
     }

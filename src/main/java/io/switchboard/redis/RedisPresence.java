@@ -172,7 +172,7 @@ public class RedisPresence {
         long now = System.currentTimeMillis();
         Map<String, Response<Map<String, String>>> hashes = new LinkedHashMap<>();
         Response<List<String>> live;
-        try (AbstractPipeline pipeline = redis.commands().pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             for (String user : users) {
                 hashes.put(user, pipeline.hgetAll(RedisKeys.presence(user)));
@@ -221,7 +221,7 @@ public class RedisPresence {
 
     /** On shutdown: this run stops counting at once, instead of after the liveness TTL. Best effort. */
     void leave() {
-        try (AbstractPipeline pipeline = redis.commands().pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
             pipeline.zrem(RedisKeys.NODES, member.id());
             pipeline.hdel(RedisKeys.NODE_CONNECTIONS, member.id());
             pipeline.sync();
@@ -240,7 +240,7 @@ public class RedisPresence {
     private void write(UnifiedJedis commands, Connection connection) {
         long expires = System.currentTimeMillis() + entryTtlMillis();
         String key = RedisKeys.presence(connection.user());
-        try (AbstractPipeline pipeline = commands.pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined(commands)) {
             pipeline.hset(key, connection.id(), PresenceEntry.encode(member.id(), expires));
             pipeline.pexpire(key, entryTtlMillis());
             if (config.inboxEnabled()) {
@@ -263,7 +263,7 @@ public class RedisPresence {
         // completed while this ran may have asked before the flag was up: then it is acted on here.
         // (Raising the flag before the write instead made healthy nodes resume their clients needlessly.)
         long subscriptionsBefore = subscriptions.get();
-        try (AbstractPipeline pipeline = commands.pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined(commands)) {
             // Dead members stay in NODES until RedisNode's reaper removes them with their room memberships.
             lapsed = pipeline.eval(LIVENESS, List.of(RedisKeys.NODES), List.of(member.id(),
                     String.valueOf(now + nodeTtlMillis()), RedisKeys.memberChannel(member.id()),
@@ -319,7 +319,7 @@ public class RedisPresence {
         String value = PresenceEntry.encode(member.id(), now + entryTtlMillis());
         Iterator<Connection> connections = registry.all().iterator();
         while (connections.hasNext()) {
-            try (AbstractPipeline pipeline = commands.pipelined()) {
+            try (AbstractPipeline pipeline = redis.pipelined(commands)) {
                 for (int i = 0; i < REFRESH_BATCH && connections.hasNext(); i++) {
                     Connection connection = connections.next();
                     String key = RedisKeys.presence(connection.user());

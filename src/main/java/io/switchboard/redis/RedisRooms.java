@@ -196,7 +196,7 @@ public class RedisRooms {
         UnifiedJedis commands = redis.commands();
         List<String> names = commands.zrangeByLex(RedisKeys.ROOMS, after == null ? "-" : "(" + after, "+", 0, limit + 1);
         Map<String, Response<Long>> counts = new LinkedHashMap<>();
-        try (AbstractPipeline pipeline = commands.pipelined()) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
             for (String name : names.subList(0, Math.min(limit, names.size()))) {
                 counts.put(name, pipeline.hlen(RedisKeys.roomUsers(name)));
             }

@@ -71,6 +71,10 @@ final class ShardedSubscription {
      */
     void run(Listener listener) throws InterruptedException {
         Map<HostAndPort, List<Integer>> masters = redis.clusterMasters();
+        int served = masters.values().stream().mapToInt(List::size).sum();
+        if (served != RedisSlots.COUNT) { // some slots without a master: the cluster is down for them
+            throw new JedisConnectionException("the Redis Cluster serves " + served + " of " + RedisSlots.COUNT + " slots");
+        }
         int ownSlot = RedisSlots.of(RedisKeys.memberChannel(member));
         int broadcastSlot = RedisSlots.of(RedisKeys.BROADCAST_CHANNEL);
         for (Map.Entry<HostAndPort, List<Integer>> master : masters.entrySet()) {

@@ -31,7 +31,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * Two real nodes on a real 3-master Redis Cluster ({@code switchboard.redis.cluster.nodes}) behave as one
  * gateway exactly as on one Redis ({@link TwoNodeGatewayContract}), and their stored messages and live relay
  * really are sharded: a message to users in every shard is stored and relayed by each shard, resumes read
- * it back from each, and every shard carries sharded subscriptions (no classic pub/sub at all).
+ * it back from each, and every shard carries sharded subscriptions (no classic pub/sub at all). Each master
+ * has a replica: a slot moved to another master and a master's failover to its replica are followed
+ * under traffic.
  */
 class ShardedClusterE2E extends TwoNodeGatewayContract {
     private static final Path WORK = Path.of("target", "e2e-sharded");
@@ -39,7 +41,7 @@ class ShardedClusterE2E extends TwoNodeGatewayContract {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        redis = RedisClusterServers.start(WORK.resolve("redis"), 3);
+        redis = RedisClusterServers.start(WORK.resolve("redis"), 3, 1);
         nodeA = GatewayNode.start(WORK.resolve("node-a"), false, settings("node-a"));
         nodeB = GatewayNode.start(WORK.resolve("node-b"), false, settings("node-b"));
         nodeA.awaitReady();
@@ -164,7 +166,7 @@ class ShardedClusterE2E extends TwoNodeGatewayContract {
             assertEquals(200, push(user, "before the move").status());
             assertEquals("before the move", device.next("message").getString("content"));
 
-            redis.moveSlot(slot, redis.servers().get(0), redis.servers().get(1));
+            redis.moveSlot(slot, redis.masters().get(0), redis.masters().get(1));
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String content = "after the move " + i;
@@ -183,8 +185,48 @@ class ShardedClusterE2E extends TwoNodeGatewayContract {
             }
             assertNull(device.pollQuietly(Duration.ofMillis(500)), "nothing twice");
             Eventually.within(Duration.ofSeconds(10), "both nodes subscribed where the slot is now",
-                    () -> ready(nodeA) && ready(nodeB) && shardChannelsIn(redis.servers().get(1), slot) == 2
-                            && shardChannelsIn(redis.servers().get(0), slot) == 0);
+                    () -> ready(nodeA) && ready(nodeB) && shardChannelsIn(redis.masters().get(1), slot) == 2
+                            && shardChannelsIn(redis.masters().get(0), slot) == 0);
+        }
+    }
+
+    /**
+     * A master handed its slots to its replica (a coordinated failover) while a user of that shard is online and
+     * messages keep coming: the stores follow ({@code MOVED}), the nodes' subscriptions follow, and every
+     * acknowledged message arrives once, in order.
+     */
+    @Test
+    @Order(6)
+    void followsAMasterFailoverWithoutLosingOrRepeatingAMessage() throws Exception {
+        String user = unique("failover");
+        while (shardOf(user) != 2) {
+            user = unique("failover");
+        }
+        RedisServer master = redis.masters().get(2);
+        try (WsClient device = open(nodeB, user)) {
+            awaitPresence(nodeA, user, 1);
+            assertEquals(200, push(user, "before the failover").status());
+            assertEquals("before the failover", device.next("message").getString("content"));
+
+            redis.failOver(redis.replicaOf(master));
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String content = "after the failover " + i;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                ApiClient.Reply reply = push(user, content);
+                while (reply.status() != 200) {
+                    assertEquals(503, reply.status(), reply.body());
+                    assertTrue(System.nanoTime() < deadline, "not stored within 30 s: " + reply.body());
+                    Thread.sleep(100);
+                    reply = push(user, content);
+                }
+                sent.add(content);
+            }
+            for (String content : sent) {
+                assertEquals(content, device.next("message").getString("content"));
+            }
+            assertNull(device.pollQuietly(Duration.ofMillis(500)), "nothing twice");
+            Eventually.within(Duration.ofSeconds(10), "both nodes ready", () -> ready(nodeA) && ready(nodeB));
         }
     }
 
@@ -217,7 +259,7 @@ class ShardedClusterE2E extends TwoNodeGatewayContract {
     @Test
     @Order(1)
     void relaysOverShardedPubSubOnEveryShardAndNoClassicChannel() throws Exception {
-        for (RedisServer shard : redis.servers()) {
+        for (RedisServer shard : redis.masters()) {
             String sharded = shard.command("PUBSUB SHARDCHANNELS sb:node:*");
             String classic = shard.command("PUBSUB CHANNELS *");
             assertTrue(sharded.startsWith("*") && !sharded.startsWith("*0"), "shard " + shard.port() + ": " + sharded);

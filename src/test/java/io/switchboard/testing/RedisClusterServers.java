@@ -18,23 +18,67 @@ public final class RedisClusterServers implements AutoCloseable {
     private final List<RedisServer> servers;
     private final String password;
 
-    private RedisClusterServers(List<RedisServer> servers, String password) {
+    private final int masters;
+
+    private RedisClusterServers(List<RedisServer> servers, String password, int masters) {
         this.servers = servers;
         this.password = password;
+        this.masters = masters;
+    }
+
+    /** The servers that were created masters (in slot order), whatever they are now. */
+    public List<RedisServer> masters() {
+        return List.copyOf(servers.subList(0, masters));
+    }
+
+    /** The replica of {@code master} (asked of the cluster). */
+    public RedisServer replicaOf(RedisServer master) throws IOException, InterruptedException {
+        String masterId = cli(master, "CLUSTER", "MYID").strip();
+        for (RedisServer server : servers) {
+            if (cli(server, "CLUSTER", "NODES").lines().anyMatch(line -> line.contains("myself") && line.contains("slave")
+                    && line.contains(" " + masterId + " "))) {
+                return server;
+            }
+        }
+        throw new IllegalStateException("no replica of " + master.port());
+    }
+
+    /**
+     * A coordinated failover ({@code CLUSTER FAILOVER} on the replica, as an operator does before
+     * maintenance): the replica catches up, takes the slots, and the old master becomes its replica.
+     * Returns once the replica reports itself master.
+     */
+    public void failOver(RedisServer replica) throws IOException, InterruptedException {
+        cli(replica, "CLUSTER", "FAILOVER");
+        Eventually.within(Duration.ofSeconds(30), "the replica became master", () -> {
+            try {
+                return cli(replica, "ROLE").startsWith("master");
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
     }
 
     /** Starts {@code masters} servers under {@code work} and creates the cluster; returns once every slot is served. */
     public static RedisClusterServers start(Path work, int masters) throws Exception {
+        return start(work, masters, 0);
+    }
+
+    /**
+     * The same with {@code replicas} replicas per master: {@link #servers} lists the masters first, in slot
+     * order (master i serves the i-th part of the slots), then the replicas.
+     */
+    public static RedisClusterServers start(Path work, int masters, int replicas) throws Exception {
         String password = "cluster-" + java.util.UUID.randomUUID();
         List<RedisServer> servers = new ArrayList<>();
-        RedisClusterServers cluster = new RedisClusterServers(servers, password);
+        RedisClusterServers cluster = new RedisClusterServers(servers, password, masters);
         try {
-            for (int i = 0; i < masters; i++) {
-                servers.add(RedisServer.startInCluster(work.resolve("shard-" + i), password));
+            for (int i = 0; i < masters * (1 + replicas); i++) {
+                servers.add(RedisServer.startInCluster(work.resolve("server-" + i), password));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "-a", password, "--no-auth-warning", "--cluster", "create"));
             servers.forEach(server -> create.add("127.0.0.1:" + server.port()));
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            create.addAll(List.of("--cluster-replicas", String.valueOf(replicas), "--cluster-yes"));
             Path log = work.resolve("cluster-create.log");
             Files.createDirectories(work);
             Process process = new ProcessBuilder(create).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -83,7 +127,9 @@ public final class RedisClusterServers implements AutoCloseable {
             cli(from, migrate.toArray(String[]::new));
         }
         for (RedisServer server : servers) {
-            cli(server, "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+            if (cli(server, "ROLE").startsWith("master")) { // replicas learn it from their masters
+                cli(server, "CLUSTER", "SETSLOT", String.valueOf(slot), "NODE", toId);
+            }
         }
     }
 
