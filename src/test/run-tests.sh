@@ -2,7 +2,8 @@
 # README command (2): runs the whole test suite — unit tests (*Test), in-container Arquillian tests on
 # Payara Micro (*IT; nine of them again on WildFly, which the build takes from Maven Central and unpacks
 # into target/) and end-to-end tests driving real processes (*E2E: Payara and WildFly nodes, redis-server
-# (also as a Sentinel set: redis-server --sentinel), nginx, and headless Chromium for the browser client and demo page). Installs what the tests need and the machine
+# (also as a Sentinel set: redis-server --sentinel; and as a Redis Cluster made with redis-cli --cluster create,
+# redis-cli comes with Debian's redis-server), nginx, and headless Chromium for the browser client and demo page). Installs what the tests need and the machine
 # lacks (redis-server, nginx, openssl, chromium from the OS packages; playwright-core from npm, which
 # drives Debian's chromium and downloads no browser), then runs Maven.
 set -euo pipefail
@@ -19,6 +20,7 @@ echo "run-tests.sh: using Java at $JAVA_HOME"
 
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
+command -v redis-cli >/dev/null || missing+=(redis-tools)  # creates the Redis Cluster of ShardedClusterE2E
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null || missing+=(openssl)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
