@@ -167,23 +167,7 @@ class ShardedClusterE2E extends TwoNodeGatewayContract {
             assertEquals("before the move", device.next("message").getString("content"));
 
             redis.moveSlot(slot, redis.masters().get(0), redis.masters().get(1));
-            List<String> sent = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String content = "after the move " + i;
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                ApiClient.Reply reply = push(user, content);
-                while (reply.status() != 200) {
-                    assertEquals(503, reply.status(), reply.body());
-                    assertTrue(System.nanoTime() < deadline, "not stored within 30 s: " + reply.body());
-                    Thread.sleep(100);
-                    reply = push(user, content);
-                }
-                sent.add(content);
-            }
-            for (String content : sent) {
-                assertEquals(content, device.next("message").getString("content"));
-            }
-            assertNull(device.pollQuietly(Duration.ofMillis(500)), "nothing twice");
+            pushEachUntilStoredAndReceiveOnceInOrder(user, device, "after the move");
             Eventually.within(Duration.ofSeconds(10), "both nodes subscribed where the slot is now",
                     () -> ready(nodeA) && ready(nodeB) && shardChannelsIn(redis.masters().get(1), slot) == 2
                             && shardChannelsIn(redis.masters().get(0), slot) == 0);
@@ -209,25 +193,34 @@ class ShardedClusterE2E extends TwoNodeGatewayContract {
             assertEquals("before the failover", device.next("message").getString("content"));
 
             redis.failOver(redis.replicaOf(master));
-            List<String> sent = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String content = "after the failover " + i;
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                ApiClient.Reply reply = push(user, content);
-                while (reply.status() != 200) {
-                    assertEquals(503, reply.status(), reply.body());
-                    assertTrue(System.nanoTime() < deadline, "not stored within 30 s: " + reply.body());
-                    Thread.sleep(100);
-                    reply = push(user, content);
-                }
-                sent.add(content);
-            }
-            for (String content : sent) {
-                assertEquals(content, device.next("message").getString("content"));
-            }
-            assertNull(device.pollQuietly(Duration.ofMillis(500)), "nothing twice");
+            pushEachUntilStoredAndReceiveOnceInOrder(user, device, "after the failover");
             Eventually.within(Duration.ofSeconds(10), "both nodes ready", () -> ready(nodeA) && ready(nodeB));
         }
+    }
+
+    /**
+     * Pushes 20 messages to the user, each retried (same idempotency key) while refused with 503 for at most
+     * 30 s, then checks that the device got each exactly once, in order.
+     */
+    private static void pushEachUntilStoredAndReceiveOnceInOrder(String user, WsClient device, String label)
+            throws InterruptedException {
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String content = label + " " + i;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            ApiClient.Reply reply = push(user, content);
+            while (reply.status() != 200) {
+                assertEquals(503, reply.status(), reply.body());
+                assertTrue(System.nanoTime() < deadline, "not stored within 30 s: " + reply.body());
+                Thread.sleep(100);
+                reply = push(user, content);
+            }
+            sent.add(content);
+        }
+        for (String content : sent) {
+            assertEquals(content, device.next("message").getString("content"));
+        }
+        assertNull(device.pollQuietly(Duration.ofMillis(500)), "nothing twice");
     }
 
     private static ApiClient.Reply push(String user, String content) {
