@@ -35,7 +35,7 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The cluster broker. A direct message is routed by presence: one pipelined lookup finds the live
  * nodes holding each recipient, this node's connections get it directly, and each other node gets one
- * {@code PUBLISH} on its own channel carrying only its recipients, so nodes never see (or decode)
+ * {@code PUBLISH} ({@code SPUBLISH} on a Redis Cluster) on its own channel carrying only its recipients, so nodes never see (or decode)
  * messages for users they do not hold. {@code PUBLISH} answers how many subscribers received it; a node
  * that missed it (subscriber reconnecting) makes its recipients {@code undelivered} in the ack instead
  * of silently counting them. Broadcasts go out on one channel all nodes subscribe to. A room message

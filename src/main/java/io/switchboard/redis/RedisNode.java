@@ -37,7 +37,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * listening; a subscription that goes silent is found by a ping each tick and cut; when this node's
  * liveness had lapsed (others stopped routing to it) its connections are closed with 1012 to resume.
  *
- * <p>Threads: the subscriber runs its blocking {@code SUBSCRIBE} loop on a managed thread and
+ * <p>Threads: the subscriber runs its blocking {@code SUBSCRIBE} loop on a managed thread (on a Redis
+ * Cluster, runs of {@link ShardedSubscription}: one reader thread per master, this thread catching up) and
  * reconnects forever after any error with capped, jittered exponential backoff; relayed frames are
  * enqueued to connections on that thread (never blocking); the catch-up reads Redis there too, while
  * relayed messages wait in Redis' buffer. What each relayed message means is {@link RelayDispatcher}'s
