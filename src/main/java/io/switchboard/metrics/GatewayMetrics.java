@@ -35,9 +35,13 @@ import java.util.function.ToDoubleFunction;
  */
 @ApplicationScoped
 public class GatewayMetrics {
-    /** The client frame types counted (plus "invalid" for frames that did not decode). */
-    static final List<String> FRAME_TYPES =
-            List.of("message", "broadcast", "ping", "join", "leave", "publish", "ack", "history", "invalid");
+    /**
+     * The client frame types counted: every command type, "invalid" for frames that did not decode and
+     * "refused" for commands over the connection's rate limit (see {@code CommandDispatcher}).
+     */
+    static final List<String> FRAME_TYPES = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(io.switchboard.protocol.ClientCommand.Type.values()).map(io.switchboard.protocol.ClientCommand.Type::wire),
+            java.util.stream.Stream.of("invalid", "refused")).toList();
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
 
     @Inject

@@ -10,14 +10,29 @@ public sealed interface ClientCommand {
 
     JsonValue id();
 
+    /** Which command this is: every record names one, so every type a client can send is listed there. */
+    Type kind();
+
     /** The frame's {@code type}, as the client wrote it. */
-    String type();
+    default String type() {
+        return kind().wire();
+    }
+
+    /** Every frame type a client may send. */
+    enum Type {
+        MESSAGE, BROADCAST, AUTH, PING, JOIN, HISTORY, ROOMS, LEAVE, PUBLISH, ACK;
+
+        /** As written in the frame's {@code type} field. */
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** {@code {"type":"message","to":[...],"content":...}}: direct message to every connection of each user. */
     record SendMessage(JsonValue id, List<String> to, JsonValue content) implements ClientCommand {
         @Override
-        public String type() {
-            return "message";
+        public Type kind() {
+            return Type.MESSAGE;
         }
         public SendMessage {
             to = List.copyOf(to);
@@ -27,8 +42,8 @@ public sealed interface ClientCommand {
     /** {@code {"type":"broadcast","content":...}}: to every connection; needs the broadcast group. */
     record Broadcast(JsonValue id, JsonValue content) implements ClientCommand {
         @Override
-        public String type() {
-            return "broadcast";
+        public Type kind() {
+            return Type.BROADCAST;
         }
     }
 
@@ -38,8 +53,8 @@ public sealed interface ClientCommand {
      */
     record Authenticate(JsonValue id, String token) implements ClientCommand {
         @Override
-        public String type() {
-            return "auth";
+        public Type kind() {
+            return Type.AUTH;
         }
 
         @Override
@@ -51,8 +66,8 @@ public sealed interface ClientCommand {
     /** {@code {"type":"ping"}}: application-level ping for clients that cannot send protocol pings. */
     record Ping(JsonValue id) implements ClientCommand {
         @Override
-        public String type() {
-            return "ping";
+        public Type kind() {
+            return Type.PING;
         }
     }
 
@@ -62,16 +77,16 @@ public sealed interface ClientCommand {
      */
     record Join(JsonValue id, String room, Optional<MessageId> since) implements ClientCommand {
         @Override
-        public String type() {
-            return "join";
+        public Type kind() {
+            return Type.JOIN;
         }
     }
 
     /** {@code {"type":"history","room":"lobby","since":"<id>","limit":50}}: stored room messages. */
     record History(JsonValue id, String room, Optional<MessageId> since, OptionalInt limit) implements ClientCommand {
         @Override
-        public String type() {
-            return "history";
+        public Type kind() {
+            return Type.HISTORY;
         }
     }
 
@@ -84,32 +99,32 @@ public sealed interface ClientCommand {
         public static final int MAX_LIMIT = 100;
 
         @Override
-        public String type() {
-            return "rooms";
+        public Type kind() {
+            return Type.ROOMS;
         }
     }
 
     /** {@code {"type":"leave","room":"lobby"}}: this connection leaves a room. */
     record Leave(JsonValue id, String room) implements ClientCommand {
         @Override
-        public String type() {
-            return "leave";
+        public Type kind() {
+            return Type.LEAVE;
         }
     }
 
     /** {@code {"type":"publish","room":"lobby","content":...,"echo":true}}: to every member connection of a room. */
     record Publish(JsonValue id, String room, JsonValue content, boolean echo) implements ClientCommand {
         @Override
-        public String type() {
-            return "publish";
+        public Type kind() {
+            return Type.PUBLISH;
         }
     }
 
     /** {@code {"type":"ack","upTo":"<message id>"}}: this device has processed stored messages up to that id. */
     record Acknowledge(JsonValue id, MessageId upTo) implements ClientCommand {
         @Override
-        public String type() {
-            return "ack";
+        public Type kind() {
+            return Type.ACK;
         }
     }
 }

@@ -4,14 +4,30 @@ import static io.switchboard.testing.PrometheusText.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.protocol.ClientCommand;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.WsClient;
 import jakarta.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The node's figures in Prometheus text at {@code /metrics} under the application's context root, served by the WAR itself. */
 class MetricsIT extends DeployedGatewayIT {
+
+    @Test
+    void exportsAFrameCountForEveryCommandTypeAndForInvalidAndRefusedFrames() {
+        String metrics = new ApiClient(base()).get("metrics").body();
+        List<String> types = new ArrayList<>();
+        for (ClientCommand.Type type : ClientCommand.Type.values()) {
+            types.add(type.wire());
+        }
+        types.addAll(List.of("invalid", "refused"));
+        for (String type : types) {
+            assertTrue(sample(metrics, "switchboard_frames_in_total", "type=\"" + type + "\"") >= 0, type);
+        }
+    }
 
     @Test
     void exportsConnectionsFramesDeliveriesAndErrorsInPrometheusText() {
