@@ -1,0 +1,5 @@
+/**
+ * One client connection: its identity, its bounded send queue ({@code Outbox}) and the per-stream watermarks
+ * that keep stored messages exactly-once and in order. Depends on {@code protocol} and {@code security}.
+ */
+package io.switchboard.connection;
