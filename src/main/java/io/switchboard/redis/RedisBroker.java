@@ -144,8 +144,12 @@ public class RedisBroker implements ClusterBroker {
             return CompletableFuture.failedFuture(unavailable());
         }
         Map<Integer, List<String>> bySlot = new LinkedHashMap<>(); // one script per slot on a Redis Cluster
-        for (String user : message.recipients()) {
-            bySlot.computeIfAbsent(redis.slotOf(RedisKeys.inbox(user)), slot -> new ArrayList<>()).add(user);
+        if (redis.sharded()) {
+            for (String user : message.recipients()) {
+                bySlot.computeIfAbsent(RedisSlots.of(RedisKeys.inbox(user)), slot -> new ArrayList<>()).add(user);
+            }
+        } else {
+            bySlot.put(RedisSlots.UNSHARDED, message.recipients());
         }
         List<CompletableFuture<Object>> calls = new ArrayList<>(bySlot.size());
         bySlot.forEach((slot, recipients) -> calls.add(pipeline.submit(message.sender(), InboxScripts.STORE,

@@ -190,6 +190,9 @@ public class RedisClient {
      * (see {@link #awaitReplicas}); throws {@link NotReplicatedException} when the replicas fell short.
      */
     Object runReplicated(RedisScript script, List<String> keys, List<String> args) {
+        if (config.redisWaitReplicas() == 0) {
+            return script.run(commands(), keys, args); // nothing to wait for: one command (JedisCluster follows MOVED)
+        }
         try (AbstractPipeline pipeline = pipelined()) {
             Response<Object> reply = pipeline.evalsha(script.sha1(), keys, args);
             Response<Long> replicated = awaitReplicas(pipeline);
@@ -205,9 +208,6 @@ public class RedisClient {
             }
             checkReplicas(replicated);
             return result;
-        } catch (JedisMovedDataException e) {
-            noticeFailure(e); // the script did not run: once more on the slot's new master
-            return script.run(commands(), keys, args);
         }
     }
 
