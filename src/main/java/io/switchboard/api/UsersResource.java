@@ -3,7 +3,7 @@ package io.switchboard.api;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.JsonFields;
-import io.switchboard.routing.Broker;
+import io.switchboard.routing.PresenceManager;
 import io.switchboard.routing.UserDisconnects;
 import io.switchboard.routing.UserPresence;
 import jakarta.enterprise.context.RequestScoped;
@@ -35,7 +35,7 @@ public class UsersResource {
     }
 
     @Inject
-    Broker broker;
+    PresenceManager presenceManager;
 
     @Inject
     UserDisconnects disconnects;
@@ -44,7 +44,7 @@ public class UsersResource {
     @Path("presence")
     @Produces(MediaType.APPLICATION_JSON)
     public Presence presence(@PathParam("user") String user) {
-        UserPresence presence = broker.presence(JsonFields.userId(user, "user"));
+        UserPresence presence = presenceManager.presence(JsonFields.userId(user, "user"));
         return new Presence(user, presence.online(), presence.connections(), presence.nodes());
     }
 

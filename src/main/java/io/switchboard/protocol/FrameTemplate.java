@@ -7,6 +7,11 @@ package io.switchboard.protocol;
 public record FrameTemplate(String prefix, String suffix) {
 
     public String render(MessageId id) {
+        return render(id.toString());
+    }
+
+    /** The frame with an id that is not a stored message's (a room message while the store is unreachable). */
+    public String render(String id) {
         return prefix + id + suffix;
     }
 }

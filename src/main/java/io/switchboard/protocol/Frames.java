@@ -213,8 +213,8 @@ public final class Frames {
     }
 
     /** A user's first connection joined ({@code event} "join") or last one left ("leave") a room. */
-    public static String presence(String room, String event, String user, int members) {
-        return write(g -> g.write("type", "presence").write("room", room).write("event", event)
+    public static String presence(String room, PresenceEvent event, String user, int members) {
+        return write(g -> g.write("type", "presence").write("room", room).write("event", event.wireName())
                 .write("user", user).write("members", members));
     }
 

@@ -2,17 +2,25 @@ package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.inbox.ClusterInbox;
+import io.switchboard.inbox.Idempotency;
 import io.switchboard.inbox.StoredMessage;
 import io.switchboard.protocol.ErrorCode;
+import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.protocol.ProtocolException;
+import io.switchboard.routing.Broker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -21,8 +29,11 @@ import redis.clients.jedis.resps.StreamEntry;
  * frame; key names in {@link RedisKeys}), trimmed by count and age as messages are stored
  * ({@link InboxScripts#APPEND}, which records the newest removed id in {@code sb:inbox-trimmed:{<n>:<user>}})
  * and expiring with its last message; device cursors ({@code sb:cursor:} hash) and the user's newest
- * delivered id ({@code sb:seen:}). Messages are written by {@link InboxScripts#STORE} in {@link RedisBroker}.
- * Runs on the caller's thread; fails with 503 {@code relay-unavailable} when Redis cannot answer.
+ * delivered id ({@code sb:seen:}). The one owner of the inbox scripts: {@link #store} (a direct message,
+ * through the {@link ScriptPipeline}) and {@link #storeRoom} (a room message) wrap {@link InboxScripts#STORE}
+ * and {@link InboxScripts#ROOM_STORE} and read their replies into typed answers; the {@link RedisBroker} decides
+ * what those mean for the sender. Reads run on the caller's thread and fail with 503 {@code relay-unavailable}
+ * when Redis cannot answer.
  */
 @ApplicationScoped
 @Typed({RedisInbox.class, ClusterInbox.class})
@@ -36,6 +47,90 @@ public class RedisInbox implements ClusterInbox {
 
     @Inject
     SwitchboardConfig config;
+
+    @Inject
+    ScriptPipeline pipeline;
+
+    @Inject
+    ClusterMember member;
+
+    /** What {@link InboxScripts#STORE} did with the recipients of one slot. */
+    enum StoreOutcome {
+        /** Stored (and relayed) under a new id. */
+        STORED,
+        /** The idempotency key was seen with the same request: nothing stored, the original id answered. */
+        DUPLICATE,
+        /** The idempotency key was seen with another request: nothing stored. */
+        CONFLICT
+    }
+
+    /**
+     * One store's answer: its outcome and id (the original's for a duplicate or conflict); for a stored
+     * message, connections reached per recipient that got it live, recipients online on a node that missed
+     * the relay, recipients left out as unknown.
+     */
+    record StoreReply(StoreOutcome outcome, String messageId, Map<String, Integer> delivered, Set<String> undelivered,
+            Set<String> unknown) {
+    }
+
+    /**
+     * Stores a direct message for {@code recipients} (all in {@code slot}, or any with
+     * {@link RedisSlots#UNSHARDED}) in one atomic step with its relay, queued on the sender's pipeline lane.
+     * Completes on that lane's thread; exceptionally with what the pipeline or Redis threw.
+     */
+    CompletableFuture<StoreReply> store(Broker.StoredDirect message, List<String> recipients, int slot) {
+        Idempotency idempotency = message.idempotency();
+        return pipeline.submit(message.sender(), InboxScripts.STORE, InboxScripts.storeKeys(slot),
+                InboxScripts.storeArguments(config.inboxMaxEntries(), config.inboxMaxAge().toMillis(),
+                        idempotency == null ? "" : idempotency.scopedKey(), config.idempotencyWindow().toMillis(),
+                        message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
+                        idempotency == null ? "" : idempotency.requestDigest(), message.knownRecipientsOnly(),
+                        recipients, slot))
+                .thenApply(RedisInbox::storeReply);
+    }
+
+    private static StoreReply storeReply(Object raw) {
+        List<?> reply = (List<?>) raw;
+        String id = (String) reply.get(1);
+        switch ((String) reply.get(0)) {
+            case "dup" -> {
+                return new StoreReply(StoreOutcome.DUPLICATE, id, Map.of(), Set.of(), Set.of());
+            }
+            case "conflict" -> {
+                return new StoreReply(StoreOutcome.CONFLICT, id, Map.of(), Set.of(), Set.of());
+            }
+            default -> {
+                Map<String, Integer> delivered = new LinkedHashMap<>();
+                List<?> flat = (List<?>) reply.get(2);
+                for (int i = 0; i + 1 < flat.size(); i += 2) {
+                    delivered.put((String) flat.get(i), ((Number) flat.get(i + 1)).intValue());
+                }
+                Set<String> undelivered = new LinkedHashSet<>();
+                ((List<?>) reply.get(3)).forEach(user -> undelivered.add((String) user));
+                Set<String> unknown = new LinkedHashSet<>();
+                ((List<?>) reply.get(4)).forEach(user -> unknown.add((String) user));
+                return new StoreReply(StoreOutcome.STORED, id, delivered, undelivered, unknown);
+            }
+        }
+    }
+
+    /** A stored room message's id and the member connections its relay reached (the excluded one included). */
+    record RoomStoreReply(String messageId, int reached) {
+    }
+
+    /**
+     * Stores a room message in the room's history and relays it to every node with members, in one step
+     * (then waits for {@code switchboard.redis.wait.replicas}, if set). Runs on the caller's thread; throws
+     * what Redis threw ({@link NotReplicatedException} when the replicas did not confirm in time).
+     */
+    RoomStoreReply storeRoom(String room, FrameTemplate template, String excludedConnection) {
+        int slot = redis.slotOf(RedisKeys.roomHistory(room));
+        List<?> reply = (List<?>) redis.runReplicated(InboxScripts.ROOM_STORE, InboxScripts.roomStoreKeys(room, slot),
+                InboxScripts.roomStoreArguments(config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis(),
+                        template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()), room,
+                        excludedConnection == null ? "" : excludedConnection, slot));
+        return new RoomStoreReply((String) reply.get(0), ((Number) reply.get(1)).intValue());
+    }
 
     @Override
     public List<StoredMessage> read(String user, MessageId after, int limit) {

@@ -141,7 +141,8 @@ public class RedisNode {
         try {
             if (presence.rejoinedSinceLastAsked() | state.claimRoomReconciling()) {
                 try {
-                    roomService.reconcile(rooms.roomsOfThisMember());
+                    roomService.reconcile(rooms.roomsOfThisMember(),
+                            (room, memberships) -> state.require(() -> rooms.reconcile(room, memberships)));
                 } catch (RuntimeException e) {
                     state.roomChangeUnrecorded(); // until it succeeds
                     throw e;

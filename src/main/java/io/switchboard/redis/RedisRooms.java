@@ -1,6 +1,7 @@
 package io.switchboard.redis;
 
-import io.switchboard.routing.Broker.PresenceChange;
+import io.switchboard.protocol.PresenceEvent;
+import io.switchboard.routing.PresenceChange;
 import io.switchboard.routing.RoomChange;
 import io.switchboard.routing.RoomPage;
 import io.switchboard.routing.RoomSnapshot;
@@ -90,7 +91,7 @@ public class RedisRooms {
         indexAfterChange(room, number(flat.get(counts + 1)), number(flat.get(counts)));
         List<PresenceChange> changes = new ArrayList<>();
         for (int i = 0; i + 2 < counts; i += 3) {
-            changes.add(new PresenceChange(room, (String) flat.get(i), (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
+            changes.add(new PresenceChange(room, PresenceEvent.fromWire((String) flat.get(i)), (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
         }
         return changes;
     }
@@ -108,7 +109,7 @@ public class RedisRooms {
                 List.of(deadMember, String.valueOf(nowMillis), itself ? "1" : "0", RedisKeys.ROOM_PREFIX)));
         List<PresenceChange> changes = new ArrayList<>();
         for (int i = 0; i + 2 < flat.size(); i += 3) {
-            changes.add(new PresenceChange((String) flat.get(i), "leave", (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
+            changes.add(new PresenceChange((String) flat.get(i), PresenceEvent.LEAVE, (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
         }
         return changes;
     }
@@ -131,7 +132,7 @@ public class RedisRooms {
             List<Object> flat = list(RoomScripts.REAP_ROOM.run(commands, List.of(RedisKeys.roomConnections(room, deadMember),
                     RedisKeys.roomUsers(room), RedisKeys.roomNodes(room)), List.of(deadMember)));
             for (int i = 1; i + 1 < flat.size(); i += 2) {
-                changes.add(new PresenceChange(room, "leave", (String) flat.get(i), (int) number(flat.get(i + 1))));
+                changes.add(new PresenceChange(room, PresenceEvent.LEAVE, (String) flat.get(i), (int) number(flat.get(i + 1))));
             }
             if (number(flat.get(0)) == 0) {
                 unindexIfEmpty(commands, room);

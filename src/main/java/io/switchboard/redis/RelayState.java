@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -96,11 +97,11 @@ public class RelayState {
         }
     }
 
-    /**
-     * Records a failed command and answers what its request gets: a command Redis refused as wrong is a
-     * bug (see {@link #commandFailed}) and fails its request alone with 500 {@code internal}; anything
-     * else is {@code unavailable} (503: retry later).
-     */
+    /** {@link #require(Supplier, Supplier)} refused with {@link #relayUnavailable()}. */
+    <T> T require(Supplier<T> command) {
+        return require(command, RelayState::relayUnavailable);
+    }
+
     /**
      * Records a failed command for a request that can go on without Redis (delivering locally): returns if
      * it was an outage or load, and throws 500 {@code internal} if it was a bug, which no fallback should hide.
@@ -112,6 +113,11 @@ public class RelayState {
         }
     }
 
+    /**
+     * Records a failed command and answers what its request gets: a command Redis refused as wrong is a
+     * bug (see {@link #commandFailed}) and fails its request alone with 500 {@code internal}; anything
+     * else is {@code unavailable} (503: retry later).
+     */
     RuntimeException failure(JedisException failure, Supplier<? extends RuntimeException> unavailable) {
         commandFailed(failure);
         return isBug(failure)
@@ -153,15 +159,21 @@ public class RelayState {
         update(cause);
     }
 
+    /** Error replies that mean "cannot serve now" (a replica after a failover, loading, out of memory...). */
+    private static final Pattern OUTAGE_REPLIES =
+            Pattern.compile("(READONLY|LOADING|MASTERDOWN|OOM|NOREPLICAS|BUSY|TRYAGAIN|CLUSTERDOWN|NOAUTH) ");
+
+    /** 503 {@code relay-unavailable}: what a request that needs the relay gets while it is down. */
+    static ProtocolException relayUnavailable() {
+        return new ProtocolException(ErrorCode.RELAY_UNAVAILABLE,
+                "The cluster relay (Redis) is unreachable and this needs it; retry later");
+    }
+
     /**
      * An error reply that says the command itself was wrong: a script error, {@code ERR ...} (syntax,
      * arguments) or {@code WRONGTYPE}. Replies that say Redis cannot serve anyone right now ({@code LOADING},
      * {@code READONLY}, {@code OOM}, {@code MASTERDOWN}, {@code NOAUTH}, ...) are outages, as are I/O failures.
      */
-    /** Error replies that mean "cannot serve now" (a replica after a failover, loading, out of memory...). */
-    private static final java.util.regex.Pattern OUTAGE_REPLIES =
-            java.util.regex.Pattern.compile("(READONLY|LOADING|MASTERDOWN|OOM|NOREPLICAS|BUSY|TRYAGAIN|CLUSTERDOWN|NOAUTH) ");
-
     private static boolean isBug(Exception failure) {
         if (!(failure instanceof JedisDataException) || failure instanceof JedisAccessControlException
                 || failure instanceof JedisRedirectionException) {

@@ -8,9 +8,9 @@ import jakarta.inject.Inject;
 import java.util.logging.Logger;
 
 /**
- * Chooses the broker once at start: the Redis broker when {@code switchboard.redis.url} is set, else the
- * in-memory one. The Redis broker is any bean typed {@link ClusterBroker}, so this package does not
- * depend on the Redis adapter.
+ * Chooses the implementations of the two ports once at start: the {@link Clustered} ones (the Redis
+ * adapter) when a Redis is configured, else the in-memory ones. Looked up by qualifier, so this package
+ * does not depend on the Redis adapter.
  */
 @ApplicationScoped
 public class BrokerSelector {
@@ -20,19 +20,33 @@ public class BrokerSelector {
     SwitchboardConfig config;
 
     @Inject
-    InMemoryBroker inMemory;
+    InMemoryBroker inMemoryBroker;
 
     @Inject
-    Instance<ClusterBroker> cluster;
+    InMemoryPresence inMemoryPresence;
+
+    @Inject
+    @Clustered
+    Instance<Broker> clusterBroker;
+
+    @Inject
+    @Clustered
+    Instance<PresenceManager> clusterPresence;
 
     @Produces
     @ApplicationScoped
     Broker broker() {
         if (config.redisEnabled()) {
-            LOG.info(() -> "Node " + config.nodeId() + ": cluster mode, relaying through Redis");
-            return cluster.get();
+            LOG.info(() -> "Node " + config.nodeId() + ": cluster mode (" + config.redisMode() + "), relaying through Redis");
+            return clusterBroker.get();
         }
-        LOG.info(() -> "Node " + config.nodeId() + ": single-node mode (no switchboard.redis.url)");
-        return inMemory;
+        LOG.info(() -> "Node " + config.nodeId() + ": single-node mode (no Redis configured)");
+        return inMemoryBroker;
+    }
+
+    @Produces
+    @ApplicationScoped
+    PresenceManager presence() {
+        return config.redisEnabled() ? clusterPresence.get() : inMemoryPresence;
     }
 }

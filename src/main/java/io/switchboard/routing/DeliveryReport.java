@@ -1,10 +1,12 @@
 package io.switchboard.routing;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a direct message went. {@code delivered}: connections that got it, per recipient, in recipient
@@ -18,11 +20,6 @@ import java.util.Map;
 public record DeliveryReport(String messageId, Map<String, Integer> delivered, List<String> offline,
         List<String> undelivered, List<String> unknown, boolean relayUnavailable, boolean duplicate) {
 
-    public DeliveryReport(String messageId, Map<String, Integer> delivered, List<String> offline,
-            List<String> undelivered, boolean relayUnavailable) {
-        this(messageId, delivered, offline, undelivered, List.of(), relayUnavailable, false);
-    }
-
     /** The answer to a retried request: the original message id, nothing delivered now. */
     public static DeliveryReport duplicateOf(String messageId) {
         return new DeliveryReport(messageId, Map.of(), List.of(), List.of(), List.of(), false, true);
@@ -35,23 +32,33 @@ public record DeliveryReport(String messageId, Map<String, Integer> delivered, L
         unknown = List.copyOf(unknown);
     }
 
-    /** This report with {@code unknownRecipients} reported as unknown. */
-    public DeliveryReport withUnknown(List<String> unknownRecipients) {
-        return new DeliveryReport(messageId, delivered, offline, undelivered, unknownRecipients, relayUnavailable, duplicate);
-    }
-
-    /** A report where every recipient with no counted connection is offline (single node). */
-    public static DeliveryReport of(String messageId, List<String> recipients, Map<String, Integer> counts) {
+    /**
+     * The one rule that sorts recipients: those with counted connections ({@code counts}) are delivered;
+     * those in {@code unknown} are left out of the rest and reported unknown; those in {@code missed} (online,
+     * but their node could not be reached) are undelivered; everyone else is offline.
+     */
+    public static DeliveryReport classify(String messageId, List<String> recipients, Map<String, Integer> counts,
+            Set<String> missed, Collection<String> unknown, boolean relayUnavailable) {
         Map<String, Integer> delivered = new LinkedHashMap<>();
         List<String> offline = new ArrayList<>();
+        List<String> undelivered = new ArrayList<>();
         for (String user : recipients) {
             int count = counts.getOrDefault(user, 0);
             if (count > 0) {
                 delivered.put(user, count);
+            } else if (unknown.contains(user)) {
+                continue;
+            } else if (missed.contains(user)) {
+                undelivered.add(user);
             } else {
                 offline.add(user);
             }
         }
-        return new DeliveryReport(messageId, delivered, offline, List.of(), false);
+        return new DeliveryReport(messageId, delivered, offline, undelivered, List.copyOf(unknown), relayUnavailable, false);
+    }
+
+    /** A report where every recipient with no counted connection is offline (single node). */
+    public static DeliveryReport of(String messageId, List<String> recipients, Map<String, Integer> counts) {
+        return classify(messageId, recipients, counts, Set.of(), List.of(), false);
     }
 }

@@ -1,24 +1,23 @@
 package io.switchboard.routing;
 
-import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Idempotency;
 import io.switchboard.inbox.InMemoryInbox;
 import io.switchboard.inbox.StoredMessage;
 import io.switchboard.metrics.TrafficCounters;
+import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.registry.ConnectionRegistry;
-import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The single-node broker: every envelope is delivered on this node, synchronously (enqueue only). */
+/** The single-node publishing port: every envelope is delivered on this node, synchronously (enqueue only). */
 @ApplicationScoped
 @Typed(InMemoryBroker.class)
 public class InMemoryBroker implements Broker {
@@ -28,12 +27,6 @@ public class InMemoryBroker implements Broker {
 
     @Inject
     ConnectionRegistry registry;
-
-    @Inject
-    RoomRegistry rooms;
-
-    @Inject
-    SwitchboardConfig config;
 
     @Inject
     InMemoryInbox inbox;
@@ -47,12 +40,9 @@ public class InMemoryBroker implements Broker {
     public InMemoryBroker() {
     }
 
-    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, RoomRegistry rooms, SwitchboardConfig config,
-            InMemoryInbox inbox) {
+    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, InMemoryInbox inbox) {
         this.localDelivery = localDelivery;
         this.registry = registry;
-        this.rooms = rooms;
-        this.config = config;
         this.inbox = inbox;
         this.traffic = new TrafficCounters();
     }
@@ -103,7 +93,7 @@ public class InMemoryBroker implements Broker {
                     inbox.markSeen(user, id);
                 }
             });
-            return DeliveryReport.of(id.toString(), recipients, counts).withUnknown(unknown);
+            return DeliveryReport.classify(id.toString(), message.recipients(), counts, Set.of(), unknown, false);
         }
     }
 
@@ -119,40 +109,12 @@ public class InMemoryBroker implements Broker {
     }
 
     @Override
-    public UserPresence presence(String user) {
-        int connections = registry.connectionCount(user);
-        return new UserPresence(user, connections, connections > 0 ? List.of(config.nodeId()) : List.of());
-    }
-
-    @Override
-    public void connectionOpened(Connection connection) {
-        inbox.markKnown(connection.user()); // presence itself: the registry is the whole truth on a single node
-    }
-
-    @Override
-    public void connectionClosed(Connection connection) {
-        // the registry is the whole truth on a single node
-    }
-
-    // Rooms: this node's RoomRegistry is the whole truth, and its changes are already atomic.
-
-    @Override
-    public RoomChange joined(Connection connection, String room, RoomRegistry.Change local) {
-        return new RoomChange(local.userChanged(), local.users());
-    }
-
-    @Override
-    public RoomChange left(Connection connection, String room, RoomRegistry.Change local) {
-        return new RoomChange(local.userChanged(), local.users());
-    }
-
-    @Override
     public FanOutReport publishRoom(RoomEnvelope envelope) {
         return new FanOutReport(envelope.messageId(), localDelivery.deliver(envelope), false);
     }
 
     @Override
-    public FanOutReport publishRoomStored(String room, io.switchboard.protocol.FrameTemplate template, String excludedConnection) {
+    public FanOutReport publishRoomStored(String room, FrameTemplate template, String excludedConnection) {
         synchronized (storeLock) {
             MessageId id = inbox.nextId();
             String frame = template.render(id);
@@ -170,32 +132,5 @@ public class InMemoryBroker implements Broker {
     @Override
     public int disconnectElsewhere(String user, int closeCode) {
         return 0; // no other node
-    }
-
-    @Override
-    public boolean inRoom(String room, String user) {
-        return !rooms.connectionsOf(room, user).isEmpty();
-    }
-
-    @Override
-    public RoomSnapshot room(String room, int maxUsers) {
-        return new RoomSnapshot(room, rooms.userCount(room), rooms.users(room, maxUsers));
-    }
-
-    @Override
-    public RoomPage rooms(String after, int limit) {
-        List<String> names = rooms.rooms().stream()
-                .filter(name -> after == null || name.compareTo(after) > 0)
-                .sorted().limit(limit + 1L).toList();
-        List<RoomPage.Entry> page = new ArrayList<>();
-        for (String name : names.subList(0, Math.min(limit, names.size()))) {
-            page.add(new RoomPage.Entry(name, rooms.userCount(name)));
-        }
-        return new RoomPage(page, names.size() > limit ? names.get(limit - 1) : null);
-    }
-
-    @Override
-    public List<PresenceChange> reconcile(String room, Map<String, String> memberships) {
-        return List.of(); // nothing to reconcile with
     }
 }

@@ -35,6 +35,9 @@ public class RoomCounts {
     Broker broker;
 
     @Inject
+    PresenceManager presence;
+
+    @Inject
     SwitchboardConfig config;
 
     @Resource
@@ -53,8 +56,9 @@ public class RoomCounts {
     public RoomCounts() {
     }
 
-    RoomCounts(Broker broker, SwitchboardConfig config, Later later) {
+    RoomCounts(Broker broker, PresenceManager presence, SwitchboardConfig config, Later later) {
         this.broker = broker;
+        this.presence = presence;
         this.config = config;
         this.later = later;
     }
@@ -84,7 +88,7 @@ public class RoomCounts {
         for (String room : List.copyOf(changedRooms)) {
             changedRooms.remove(room);
             try {
-                int members = broker.room(room, 0).members();
+                int members = presence.room(room, 0).members();
                 broker.publishRoom(new RoomEnvelope(null, room, null, Frames.memberCount(room, members)));
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, e, () -> "No member-count update for room " + room + " this time");

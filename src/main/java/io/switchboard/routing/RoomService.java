@@ -9,6 +9,7 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.MessageId;
+import io.switchboard.protocol.PresenceEvent;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.RoomRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import jakarta.json.JsonValue;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -24,7 +26,7 @@ import java.util.logging.Logger;
 
 /**
  * Rooms: join, leave, publish, kick, for clients and backends alike, on one node or many. Membership
- * lives in this node's {@link RoomRegistry} and, gateway-wide, behind the {@link Broker}; presence events
+ * lives in this node's {@link RoomRegistry} and, gateway-wide, behind the {@link PresenceManager}; presence events
  * ({@code join} for a user's first connection in a room, {@code leave} for its last) go to the room's
  * other members through the broker like any room message.
  *
@@ -48,6 +50,9 @@ public class RoomService {
     Broker broker;
 
     @Inject
+    PresenceManager presence;
+
+    @Inject
     SwitchboardConfig config;
 
     @Inject
@@ -63,10 +68,12 @@ public class RoomService {
         this(Clock.systemUTC());
     }
 
-    RoomService(RoomRegistry registry, Broker broker, SwitchboardConfig config, Inbox inbox, RoomCounts counts, Clock clock) {
+    RoomService(RoomRegistry registry, Broker broker, PresenceManager presence, SwitchboardConfig config, Inbox inbox,
+            RoomCounts counts, Clock clock) {
         this(clock);
         this.registry = registry;
         this.broker = broker;
+        this.presence = presence;
         this.config = config;
         this.inbox = inbox;
         this.counts = counts;
@@ -91,23 +98,23 @@ public class RoomService {
                         "This connection is already in " + config.roomsMaxPerConnection() + " rooms, the limit");
                 case CLOSED -> throw new ProtocolException(ErrorCode.NOT_MEMBER, "The connection is closing");
                 case ALREADY_MEMBER -> {
-                    return broker.room(room, config.roomsMaxListedUsers());
+                    return presence.room(room, config.roomsMaxListedUsers());
                 }
                 case JOINED -> {
                     RoomChange change;
                     try {
-                        change = broker.joined(connection, room, joined.change());
+                        change = presence.joined(connection, room, RoomChange.of(joined.change()));
                     } catch (RuntimeException e) {
                         registry.leave(connection, room); // not recorded gateway-wide: not joined at all
                         throw e;
                     }
                     if (change.announce()) {
-                        announce(room, "join", connection.user(), change.members(), connection.id());
+                        announce(room, PresenceEvent.JOIN, connection.user(), change.members(), connection.id());
                     }
                 }
             }
         }
-        return broker.room(room, config.roomsMaxListedUsers());
+        return presence.room(room, config.roomsMaxListedUsers());
     }
 
     /** Removes the connection from the room and announces the user's leave if it was its last connection there. */
@@ -222,7 +229,7 @@ public class RoomService {
 
     /** Removes every connection of the user from the room, on every node; false if the user was not in it. */
     public boolean kick(String room, String user) {
-        boolean member = broker.inRoom(room, user);
+        boolean member = presence.inRoom(room, user);
         int here = kickHere(room, user);
         if (member || here > 0) {
             broker.kick(room, user);
@@ -242,16 +249,24 @@ public class RoomService {
         return kicked;
     }
 
+    /** Makes the gateway-wide record of one room match this node's members; answers what that changed. */
+    @FunctionalInterface
+    public interface Reconciler {
+        /** {@code memberships}: this node's connections in the room, connection id → user. */
+        List<PresenceChange> reconcile(String room, Map<String, String> memberships);
+    }
+
     /**
      * Makes the gateway-wide record of every room this node has (or had) members in match this node, and
-     * announces what that changed. Called when the relay comes back or this node finds it was presumed dead.
+     * announces what that changed. Called (by the Redis adapter, through {@code reconciler}) when the relay
+     * comes back or this node finds it was presumed dead; a single node has nothing to reconcile with.
      */
-    public void reconcile(List<String> roomsRecordedForThisNode) {
+    public void reconcile(List<String> roomsRecordedForThisNode, Reconciler reconciler) {
         Set<String> rooms = new LinkedHashSet<>(roomsRecordedForThisNode);
         rooms.addAll(registry.rooms());
         for (String room : rooms) {
             synchronized (lock(room)) {
-                for (Broker.PresenceChange change : broker.reconcile(room, registry.memberships(room))) {
+                for (PresenceChange change : reconciler.reconcile(room, registry.memberships(room))) {
                     announce(room, change.event(), change.user(), change.members(), null);
                 }
             }
@@ -259,8 +274,8 @@ public class RoomService {
     }
 
     /** Announces presence changes some other node's death caused (found by the reaper). */
-    public void announceAll(List<Broker.PresenceChange> changes) {
-        for (Broker.PresenceChange change : changes) {
+    public void announceAll(List<PresenceChange> changes) {
+        for (PresenceChange change : changes) {
             synchronized (lock(change.room())) {
                 announce(change.room(), change.event(), change.user(), change.members(), null);
             }
@@ -268,11 +283,11 @@ public class RoomService {
     }
 
     public RoomSnapshot room(String room) {
-        return broker.room(room, config.roomsMaxListedUsers());
+        return presence.room(room, config.roomsMaxListedUsers());
     }
 
     public RoomPage rooms(String after, int limit) {
-        return broker.rooms(after, limit);
+        return presence.rooms(after, limit);
     }
 
     /** Leaves one room; false if the connection was not in it. */
@@ -283,9 +298,9 @@ public class RoomService {
                 return false;
             }
             connection.forget(StreamKey.room(room));
-            RoomChange change = broker.left(connection, room, local);
+            RoomChange change = presence.left(connection, room, RoomChange.of(local));
             if (change.announce()) {
-                announce(room, "leave", connection.user(), change.members(), null);
+                announce(room, PresenceEvent.LEAVE, connection.user(), change.members(), null);
             }
             return true;
         }
@@ -295,7 +310,7 @@ public class RoomService {
      * Tells the room's other members; in rooms above {@code switchboard.rooms.presence-events.max-members}
      * only the count, coalesced by {@link RoomCounts}.
      */
-    private void announce(String room, String event, String user, int members, String excludedConnection) {
+    private void announce(String room, PresenceEvent event, String user, int members, String excludedConnection) {
         if (members > config.roomsPresenceEventsMaxMembers() || config.roomsPresenceEventsMaxMembers() == 0) {
             counts.changed(room);
             return;

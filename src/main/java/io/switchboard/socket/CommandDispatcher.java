@@ -94,19 +94,10 @@ public class CommandDispatcher {
         }
         traffic.frameIn(command.type());
         try {
-            if (command instanceof ClientCommand.Join join) {
-                join(sender, join); // its reply must go out between hold-back and history
-                return;
+            String reply = execute(sender, command, text.length());
+            if (reply != null) {
+                sender.send(reply);
             }
-            if (command instanceof ClientCommand.Authenticate auth) {
-                authenticate(sender, auth);
-                return;
-            }
-            if (command instanceof ClientCommand.SendMessage message) {
-                sendMessage(sender, message, text.length());
-                return;
-            }
-            sender.send(execute(sender, command, text.length()));
         } catch (ProtocolException e) {
             replyError(sender, e.code(), e.getMessage(), command.id(), e.retryAfterMillis());
         } catch (RuntimeException e) {
@@ -178,22 +169,21 @@ public class CommandDispatcher {
      * In-band token refresh: a valid token of the same user replaces the connection's; a bad one is refused
      * (the connection goes on with its current token); another user's closes the connection.
      */
-    private void authenticate(Connection sender, ClientCommand.Authenticate auth) {
+    private String authenticate(Connection sender, ClientCommand.Authenticate auth) {
         Identity fresh;
         try {
             fresh = verifier.verify(auth.token());
         } catch (InvalidTokenException e) {
-            replyError(sender, ErrorCode.UNAUTHORIZED, e.getMessage(), auth.id());
-            return;
+            throw new ProtocolException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }
         if (!fresh.user().equals(sender.user())) {
             LOG.info(() -> "Closing " + sender + ": it presented a token of another user");
             replyError(sender, ErrorCode.USER_MISMATCH, "The token is for another user; closing the connection", auth.id());
             sender.closeAfterQueued(CloseCodes.USER_MISMATCH, "token of another user");
-            return;
+            return null;
         }
         sender.reauthenticate(fresh);
-        sender.send(Frames.authenticated(auth.id(), fresh.expiresAtMillis() / 1000));
+        return Frames.authenticated(auth.id(), fresh.expiresAtMillis() / 1000);
     }
 
     private void checkMayJoin(Connection sender, String room) {
@@ -202,47 +192,76 @@ public class CommandDispatcher {
         }
     }
 
+    /**
+     * Runs one command; returns its reply, or null when the handler answers by itself (a stored message's ack
+     * when Redis answered, a join's reply before the history that follows it). A switch expression over the
+     * command's type, without a default: a new command type does not compile until it is handled here.
+     */
     private String execute(Connection sender, ClientCommand command, int frameLength) {
-        if (command instanceof ClientCommand.Broadcast broadcast) {
-            if (!sender.identity().inGroup(config.broadcastGroup())) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN,
-                        "Broadcast needs group '" + config.broadcastGroup() + "' in the token");
+        return switch (command.kind()) {
+            case MESSAGE -> {
+                sendMessage(sender, (ClientCommand.SendMessage) command, frameLength);
+                yield null;
             }
-            FanOutReport report = router.broadcast(sender.user(), broadcast.content());
-            return Frames.fanOutAck(broadcast.id(), report.messageId(), report.connections(), report.relayUnavailable());
-        }
-        if (command instanceof ClientCommand.Acknowledge ack) {
-            inbox.saveCursor(sender.user(), sender.device(), ack.upTo());
-            return Frames.acked(ack.id(), ack.upTo());
-        }
-        if (command instanceof ClientCommand.History history) {
-            checkMayJoin(sender, history.room());
-            RoomService.History found = rooms.history(history.room(), history.since(), history.limit().orElse(DEFAULT_HISTORY));
-            return Frames.history(history.id(), history.room(), found.frames(), found.recovered());
-        }
-        if (command instanceof ClientCommand.ListRooms list) {
-            RoomPage page = rooms.rooms(list.after().orElse(null), list.limit());
-            Map<String, Integer> visible = new LinkedHashMap<>();
-            for (RoomPage.Entry entry : page.rooms()) {
-                if (roomPolicy.mayJoin(sender.identity(), entry.room())) {
-                    visible.put(entry.room(), entry.members());
-                }
+            case JOIN -> {
+                join(sender, (ClientCommand.Join) command); // its reply must go out between hold-back and history
+                yield null;
             }
-            return Frames.rooms(list.id(), visible, page.next());
+            case AUTH -> authenticate(sender, (ClientCommand.Authenticate) command);
+            case PING -> Frames.pong(command.id(), System.currentTimeMillis());
+            case BROADCAST -> broadcast(sender, (ClientCommand.Broadcast) command);
+            case ACK -> acknowledge(sender, (ClientCommand.Acknowledge) command);
+            case HISTORY -> history(sender, (ClientCommand.History) command);
+            case ROOMS -> listRooms(sender, (ClientCommand.ListRooms) command);
+            case LEAVE -> leave(sender, (ClientCommand.Leave) command);
+            case PUBLISH -> publish(sender, (ClientCommand.Publish) command, frameLength);
+        };
+    }
+
+    private String broadcast(Connection sender, ClientCommand.Broadcast broadcast) {
+        if (!sender.identity().inGroup(config.broadcastGroup())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN,
+                    "Broadcast needs group '" + config.broadcastGroup() + "' in the token");
         }
-        if (command instanceof ClientCommand.Leave leave) {
-            rooms.leave(sender, leave.room());
-            return Frames.left(leave.id(), leave.room(), null);
-        }
-        if (command instanceof ClientCommand.Publish publish) {
-            if (!roomPolicy.mayPublish(sender.identity(), publish.room())) {
-                throw new ProtocolException(ErrorCode.FORBIDDEN,
-                        "The token does not allow publishing to room '" + publish.room() + "'");
+        FanOutReport report = router.broadcast(sender.user(), broadcast.content());
+        return Frames.fanOutAck(broadcast.id(), report.messageId(), report.connections(), report.relayUnavailable());
+    }
+
+    private String acknowledge(Connection sender, ClientCommand.Acknowledge ack) {
+        inbox.saveCursor(sender.user(), sender.device(), ack.upTo());
+        return Frames.acked(ack.id(), ack.upTo());
+    }
+
+    private String history(Connection sender, ClientCommand.History history) {
+        checkMayJoin(sender, history.room());
+        RoomService.History found = rooms.history(history.room(), history.since(), history.limit().orElse(DEFAULT_HISTORY));
+        return Frames.history(history.id(), history.room(), found.frames(), found.recovered());
+    }
+
+    /** The page of rooms, with only those the token may join listed. */
+    private String listRooms(Connection sender, ClientCommand.ListRooms list) {
+        RoomPage page = rooms.rooms(list.after().orElse(null), list.limit());
+        Map<String, Integer> visible = new LinkedHashMap<>();
+        for (RoomPage.Entry entry : page.rooms()) {
+            if (roomPolicy.mayJoin(sender.identity(), entry.room())) {
+                visible.put(entry.room(), entry.members());
             }
-            quota.charge(sender.identity(), 1, frameLength, System.nanoTime()); // the room's history keeps one copy
-            FanOutReport report = rooms.publish(sender.user(), publish.room(), publish.content(), sender, publish.echo());
-            return Frames.fanOutAck(publish.id(), report.messageId(), report.connections(), report.relayUnavailable());
         }
-        return Frames.pong(command.id(), System.currentTimeMillis());
+        return Frames.rooms(list.id(), visible, page.next());
+    }
+
+    private String leave(Connection sender, ClientCommand.Leave leave) {
+        rooms.leave(sender, leave.room());
+        return Frames.left(leave.id(), leave.room(), null);
+    }
+
+    private String publish(Connection sender, ClientCommand.Publish publish, int frameLength) {
+        if (!roomPolicy.mayPublish(sender.identity(), publish.room())) {
+            throw new ProtocolException(ErrorCode.FORBIDDEN,
+                    "The token does not allow publishing to room '" + publish.room() + "'");
+        }
+        quota.charge(sender.identity(), 1, frameLength, System.nanoTime()); // the room's history keeps one copy
+        FanOutReport report = rooms.publish(sender.user(), publish.room(), publish.content(), sender, publish.echo());
+        return Frames.fanOutAck(publish.id(), report.messageId(), report.connections(), report.relayUnavailable());
     }
 }

@@ -10,7 +10,7 @@ import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.registry.ConnectionRegistry;
-import io.switchboard.routing.Broker;
+import io.switchboard.routing.PresenceManager;
 import io.switchboard.routing.RoomService;
 import io.switchboard.security.Identity;
 import jakarta.annotation.Resource;
@@ -59,7 +59,7 @@ public class GatewayEndpoint {
     CommandDispatcher dispatcher;
 
     @Inject
-    Broker broker;
+    PresenceManager presenceManager;
 
     @Inject
     RoomService rooms;
@@ -116,7 +116,7 @@ public class GatewayEndpoint {
 
     private void makeVisible(Connection connection) {
         registry.register(connection);
-        broker.connectionOpened(connection);
+        presenceManager.connectionOpened(connection);
     }
 
     private String welcome(Connection connection, Boolean recovered, boolean storedUnavailable) {
@@ -196,7 +196,7 @@ public class GatewayEndpoint {
      */
     private void closed(Connection connection, int code) {
         registry.closed(connection, code);
-        broker.connectionClosed(connection);
+        presenceManager.connectionClosed(connection);
         if (!rooms.isInAnyRoom(connection)) {
             return; // most connections: no task, no context capture
         }

@@ -53,7 +53,7 @@ class FramesTest {
         assertEquals("{\"type\":\"left\",\"id\":\"l\",\"room\":\"lobby\"}", Frames.left(Json.createValue("l"), "lobby", null));
         assertEquals("{\"type\":\"left\",\"room\":\"lobby\",\"reason\":\"kicked\"}", Frames.left(null, "lobby", "kicked"));
         assertEquals("{\"type\":\"presence\",\"room\":\"lobby\",\"event\":\"join\",\"user\":\"bob\",\"members\":3}",
-                Frames.presence("lobby", "join", "bob", 3));
+                Frames.presence("lobby", PresenceEvent.JOIN, "bob", 3));
     }
 
     @Test

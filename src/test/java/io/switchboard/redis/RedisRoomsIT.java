@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
-import io.switchboard.routing.Broker.PresenceChange;
+import io.switchboard.protocol.PresenceEvent;
+import io.switchboard.routing.PresenceChange;
 import io.switchboard.routing.RoomChange;
 import io.switchboard.routing.RoomPage;
 import io.switchboard.routing.RoomSnapshot;
@@ -131,7 +132,7 @@ class RedisRoomsIT {
         long now = System.currentTimeMillis();
         assertTrue(survivor.expiredMembers(now).contains(dead.member.id()));
         List<PresenceChange> leaves = survivor.reap(dead.member.id(), now, false);
-        assertEquals(Set.of(new PresenceChange(lobby, "leave", "bob", 1), new PresenceChange(news, "leave", "carol", 0)),
+        assertEquals(Set.of(new PresenceChange(lobby, PresenceEvent.LEAVE, "bob", 1), new PresenceChange(news, PresenceEvent.LEAVE, "carol", 0)),
                 Set.copyOf(leaves));
         assertEquals(2, leaves.size());
         assertEquals(List.of(), survivor.reap(dead.member.id(), now, false), "a second reaper finds nothing");
@@ -162,7 +163,7 @@ class RedisRoomsIT {
         a.join("a2", "carol", room);    // still there
         // a3 (dave) joined locally while Redis was unreachable
         List<PresenceChange> changes = a.reconcile(room, Map.of("a2", "carol", "a3", "dave"));
-        assertEquals(Set.of(new PresenceChange(room, "leave", "bob", 2), new PresenceChange(room, "join", "dave", 3)),
+        assertEquals(Set.of(new PresenceChange(room, PresenceEvent.LEAVE, "bob", 2), new PresenceChange(room, PresenceEvent.JOIN, "dave", 3)),
                 Set.copyOf(changes));
         assertEquals(Set.of("amy", "carol", "dave"), Set.copyOf(a.room(room, 10).users()));
         assertEquals(List.of(), a.reconcile(room, Map.of("a2", "carol", "a3", "dave")), "idempotent");

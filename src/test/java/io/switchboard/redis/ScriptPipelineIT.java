@@ -95,15 +95,17 @@ class ScriptPipelineIT {
         assertInstanceOf(NotReplicatedException.class, alone.getCause(), "no replica: the write is not acknowledged");
         try (RedisServer replica = RedisServer.start(Path.of("target", "redis-pipeline-it-replica"))) {
             replica.command("REPLICAOF 127.0.0.1 " + redis.port());
-            io.switchboard.testing.Eventually.within(java.time.Duration.ofSeconds(10), "the replica in sync",
-                    () -> replicaInSync(replica));
+            // the master's view, not the replica's: WAIT counts only replicas the master has put online, which
+            // it does on the replica's first ack, a moment after the replica reports its link up
+            io.switchboard.testing.Eventually.within(java.time.Duration.ofSeconds(10), "the replica online at the master",
+                    () -> replicaOnline(redis));
             assertEquals(2L, await(pipeline.submit("alice", APPEND, List.of("list:waited"), List.of("m1"))));
         }
     }
 
-    private static boolean replicaInSync(RedisServer replica) {
+    private static boolean replicaOnline(RedisServer master) {
         try {
-            return replica.command("INFO replication").contains("master_link_status:up");
+            return master.command("INFO replication").contains("state=online");
         } catch (java.io.IOException e) {
             return false;
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.connection.Connection;
-import io.switchboard.routing.Broker;
+import io.switchboard.routing.PresenceManager;
 import io.switchboard.testing.Deployments;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestTokens;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs inside Payara Micro next to the application: looks at the node's own registry and broker
+ * Runs inside Payara Micro next to the application: looks at the node's own registry and presence
  * while real WebSocket clients (from the same JVM) connect, are refused and leave.
  */
 @ExtendWith(ArquillianExtension.class)
@@ -43,7 +43,7 @@ class RegistryInContainerIT {
     ConnectionRegistry registry;
 
     @Inject
-    Broker broker;
+    PresenceManager presence;
 
     @Test
     void refusedHandshakesLeaveNoTraceAndAcceptedOnesAreRegisteredUntilClosed() throws Exception {
@@ -62,7 +62,7 @@ class RegistryInContainerIT {
             Connection connection = registry.connectionsOf(user).get(0);
             assertEquals(Set.of("broadcast", "ops"), connection.identity().groups());
             assertTrue(connection.isOpen());
-            assertEquals(List.of("it-node"), broker.presence(user).nodes(), "single node: the in-memory broker answers");
+            assertEquals(List.of("it-node"), presence.presence(user).nodes(), "single node: the in-memory presence answers");
         }
         Eventually.within(Duration.ofSeconds(5), "closed connection leaves the registry",
                 () -> registry.connectionCount(user) == 0);

@@ -33,7 +33,8 @@ class MessageRouterTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final RoomRegistry rooms = new RoomRegistry();
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
-    private final InMemoryBroker broker = new InMemoryBroker(new LocalDelivery(registry, rooms), registry, rooms, config, inbox);
+    private final InMemoryBroker broker = new InMemoryBroker(new LocalDelivery(registry, rooms), registry, inbox);
+    private final InMemoryPresence presence = new InMemoryPresence(registry, rooms, config, inbox);
     private final MessageRouter router = new MessageRouter(broker, config, clock);
 
     private RecordingSink connect(String id, String user) {
@@ -110,11 +111,11 @@ class MessageRouterTest {
     @Test
     void storesWhatAClientSendsOnlyForUsersKnownToTheGateway() {
         RecordingSink bob = connect("c1", "bob");
-        broker.connectionOpened(registry.connectionsOf("bob").get(0));
+        presence.connectionOpened(registry.connectionsOf("bob").get(0));
         Connection amysPhone = new Connection("c2", new Identity("amy", Set.of(), 0), RecordingSink.fast(),
                 new SendQueueLimits(10, 10_000), registry::closed, 0);
         registry.register(amysPhone);
-        broker.connectionOpened(amysPhone);
+        presence.connectionOpened(amysPhone);
         amysPhone.close(1000, "gone offline");
         DeliveryReport report = router.sendDirect("alice", List.of("bob", "amy", "nobody-1", "nobody-2"), Json.createValue(1),
                 null, true).toCompletableFuture().join();

@@ -13,6 +13,7 @@ import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.inbox.InMemoryInbox;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
+import io.switchboard.protocol.PresenceEvent;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.ConnectionRegistry;
@@ -33,12 +34,12 @@ class RoomServiceTest {
     private final RoomRegistry registry = new RoomRegistry();
     private final Clock clock = Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC);
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
-    private final InMemoryBroker broker =
-            new InMemoryBroker(new LocalDelivery(connections, registry), connections, registry, config, inbox);
+    private final InMemoryBroker broker = new InMemoryBroker(new LocalDelivery(connections, registry), connections, inbox);
+    private final InMemoryPresence presence = new InMemoryPresence(connections, registry, config, inbox);
     /** Count updates due, run by the test when it lets time pass. */
     private final List<Runnable> later = new java.util.ArrayList<>();
-    private final RoomCounts counts = new RoomCounts(broker, config, (task, delay) -> later.add(task));
-    private final RoomService rooms = new RoomService(registry, broker, config, inbox, counts, clock);
+    private final RoomCounts counts = new RoomCounts(broker, presence, config, (task, delay) -> later.add(task));
+    private final RoomService rooms = new RoomService(registry, broker, presence, config, inbox, counts, clock);
 
     private void letCountIntervalPass() {
         List<Runnable> due = List.copyOf(later);
@@ -71,7 +72,7 @@ class RoomServiceTest {
         RoomSnapshot seen = rooms.join(bobPhone.connection(), "lobby");
         assertEquals(2, seen.members());
         assertEquals(Set.of("amy", "bob"), Set.copyOf(seen.users()));
-        assertEquals(List.of(Frames.presence("lobby", "join", "bob", 2)), amy.frames());
+        assertEquals(List.of(Frames.presence("lobby", PresenceEvent.JOIN, "bob", 2)), amy.frames());
         assertTrue(bobPhone.frames().isEmpty(), "the joiner gets the joined reply, not its own announcement");
 
         Client bobLaptop = connect("b2", "bob");
@@ -91,7 +92,7 @@ class RoomServiceTest {
         rooms.leave(bobPhone.connection(), "lobby");
         assertTrue(amy.frames().isEmpty());
         bobLaptop.connection().close(1000, "tab closed");
-        assertEquals(List.of(Frames.presence("lobby", "leave", "bob", 1)), amy.frames());
+        assertEquals(List.of(Frames.presence("lobby", PresenceEvent.LEAVE, "bob", 1)), amy.frames());
         ProtocolException notIn = assertThrows(ProtocolException.class, () -> rooms.leave(bobPhone.connection(), "lobby"));
         assertEquals(ErrorCode.NOT_MEMBER, notIn.code());
     }
@@ -138,7 +139,7 @@ class RoomServiceTest {
         assertTrue(rooms.kick("lobby", "bob"));
         assertEquals(List.of(Frames.left(null, "lobby", RoomService.KICKED)), bobPhone.frames());
         assertEquals(List.of(Frames.left(null, "lobby", RoomService.KICKED)), bobLaptop.frames());
-        assertEquals(List.of(Frames.presence("lobby", "leave", "bob", 1)), amy.frames());
+        assertEquals(List.of(Frames.presence("lobby", PresenceEvent.LEAVE, "bob", 1)), amy.frames());
         assertEquals(List.of("amy"), rooms.room("lobby").users());
         assertFalse(rooms.kick("lobby", "bob"), "not a member any more");
     }
@@ -150,7 +151,7 @@ class RoomServiceTest {
         for (int i = 1; i < 6; i++) {
             rooms.join(connect("c" + i, "user" + i).connection(), "big");
         }
-        assertEquals(List.of(Frames.presence("big", "join", "user1", 2), Frames.presence("big", "join", "user2", 3)),
+        assertEquals(List.of(Frames.presence("big", PresenceEvent.JOIN, "user1", 2), Frames.presence("big", PresenceEvent.JOIN, "user2", 3)),
                 first.frames(), "joins up to 3 members are announced one by one, beyond that not at once");
         assertEquals(1, later.size(), "one update scheduled for three joins");
         letCountIntervalPass();
@@ -163,7 +164,7 @@ class RoomServiceTest {
         letCountIntervalPass();
         assertEquals(List.of(Frames.memberCount("big", 4)), first.frames().subList(3, first.frames().size()), "leaves too");
         rooms.connectionClosed(connectionOf("c3"));
-        assertEquals(Frames.presence("big", "leave", "user3", 3), first.frames().get(4), "back at the cap: per-user events again");
+        assertEquals(Frames.presence("big", PresenceEvent.LEAVE, "user3", 3), first.frames().get(4), "back at the cap: per-user events again");
     }
 
     private Connection connectionOf(String id) {
@@ -247,7 +248,7 @@ class RoomServiceTest {
     void replaysEveryPageOfARoomsHistory() {
         // pages of 30 over a history of 100
         SwitchboardConfig smallPages = TestConfig.withRoomHistoryOf(TestConfig.roomLimits(2, 2, 3), 30);
-        RoomService paged = new RoomService(registry, broker, smallPages, inbox, counts, clock);
+        RoomService paged = new RoomService(registry, broker, presence, smallPages, inbox, counts, clock);
         Client amy = connect("a1", "amy");
         rooms.join(amy.connection(), "lobby");
         List<String> ids = new java.util.ArrayList<>();

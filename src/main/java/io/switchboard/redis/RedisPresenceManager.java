@@ -1,0 +1,110 @@
+package io.switchboard.redis;
+
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.routing.Clustered;
+import io.switchboard.routing.PresenceManager;
+import io.switchboard.routing.RoomChange;
+import io.switchboard.routing.RoomPage;
+import io.switchboard.routing.RoomSnapshot;
+import io.switchboard.routing.UserPresence;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The cluster's presence port: connections in {@link RedisPresence}, room membership in {@link RedisRooms}.
+ * A join needs Redis and is refused (503) while it is down, since nobody else could see it; a leave is
+ * applied on this node at once and reconciled when the relay is back. Queries need Redis: 503 while it
+ * is down. Runs on the caller's thread, each Redis call bounded by {@code switchboard.redis.timeout-ms}.
+ */
+@ApplicationScoped
+@Clustered
+public class RedisPresenceManager implements PresenceManager {
+
+    @Inject
+    RedisPresence presence;
+
+    @Inject
+    RedisRooms rooms;
+
+    @Inject
+    RelayState state;
+
+    @Inject
+    SwitchboardConfig config;
+
+    @Override
+    public UserPresence presence(String user) {
+        Map<String, Integer> byNode = state.require(() -> presence.lookup(List.of(user)).get(user));
+        return new UserPresence(user, byNode.values().stream().mapToInt(Integer::intValue).sum(),
+                byNode.keySet().stream().map(ClusterMember::nodeOf).distinct().toList());
+    }
+
+    /**
+     * With stored messages on, the presence entry is written before this returns: the connection's replay
+     * reads the inbox next, and every message stored after that entry exists is routed to it live.
+     */
+    @Override
+    public void connectionOpened(Connection connection) {
+        if (config.inboxEnabled() && state.isUp()) {
+            presence.openedNow(connection);
+        } else {
+            presence.opened(connection);
+        }
+    }
+
+    @Override
+    public void connectionClosed(Connection connection) {
+        presence.closed(connection);
+    }
+
+    @Override
+    public RoomChange joined(Connection connection, String room, RoomChange local) {
+        if (!state.isUp()) {
+            throw RelayState.relayUnavailable();
+        }
+        try {
+            RoomChange change = rooms.join(connection.id(), connection.user(), room);
+            state.commandSucceeded();
+            return change;
+        } catch (JedisException e) {
+            state.roomChangeUnrecorded(); // a timed-out join may still have been recorded: a ghost to remove
+            throw state.failure(e, RelayState::relayUnavailable);
+        }
+    }
+
+    @Override
+    public RoomChange left(Connection connection, String room, RoomChange local) {
+        if (!state.isUp()) {
+            state.roomChangeUnrecorded();
+            return RoomChange.SILENT;
+        }
+        try {
+            RoomChange change = rooms.leave(connection.id(), room);
+            state.commandSucceeded();
+            return change;
+        } catch (JedisException e) {
+            state.commandFailed(e);
+            state.roomChangeUnrecorded();
+            return RoomChange.SILENT;
+        }
+    }
+
+    @Override
+    public boolean inRoom(String room, String user) {
+        return state.require(() -> rooms.inRoom(room, user));
+    }
+
+    @Override
+    public RoomSnapshot room(String room, int maxUsers) {
+        return state.require(() -> rooms.room(room, maxUsers));
+    }
+
+    @Override
+    public RoomPage rooms(String after, int limit) {
+        return state.require(() -> rooms.rooms(after, limit));
+    }
+}
