@@ -16,7 +16,6 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
@@ -65,7 +64,7 @@ public class BackendAuthFilter implements ContainerRequestFilter {
         if (waitMillis > 0) {
             traffic.error(ErrorCode.RATE_LIMITED);
             request.abortWith(Response.fromResponse(Problems.response(ErrorCode.RATE_LIMITED,
-                    "More than " + (long) config.apiRequestsPerSecond() + " requests per second with these credentials"))
+                    "More than " + (long) config.limits().apiRequestsPerSecond() + " requests per second with these credentials"))
                     .header("Retry-After", KeyedRateLimiter.retryAfterSeconds(waitMillis)).build());
         }
     }
@@ -74,12 +73,8 @@ public class BackendAuthFilter implements ContainerRequestFilter {
     private String authenticate(ContainerRequestContext request) {
         String presentedKey = request.getHeaderString(API_KEY_HEADER);
         if (presentedKey != null) {
-            byte[] presented = SwitchboardConfig.sha256(presentedKey);
-            boolean match = false;
-            for (byte[] digest : credentials.keyDigests()) {
-                match |= MessageDigest.isEqual(digest, presented); // no early exit: time does not tell which key
-            }
-            if (match) {
+            byte[] presented = credentials.digestIfAccepted(presentedKey);
+            if (presented != null) {
                 return "key:" + HexFormat.of().formatHex(presented, 0, 8);
             }
             throw new ApiException(ErrorCode.UNAUTHORIZED, "Invalid API key");
@@ -95,9 +90,9 @@ public class BackendAuthFilter implements ContainerRequestFilter {
         } catch (InvalidTokenException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, e.getMessage());
         }
-        if (!identity.inGroup(config.backendGroup())) {
+        if (!identity.inGroup(config.api().backendGroup())) {
             throw new ApiException(ErrorCode.FORBIDDEN,
-                    "The token lacks group '" + config.backendGroup() + "' required for the backend API");
+                    "The token lacks group '" + config.api().backendGroup() + "' required for the backend API");
         }
         return "user:" + identity.user();
     }

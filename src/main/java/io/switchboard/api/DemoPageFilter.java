@@ -26,7 +26,7 @@ public class DemoPageFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (config.devTokensEnabled()) {
+        if (config.auth().devTokensEnabled()) {
             chain.doFilter(request, response);
             return;
         }

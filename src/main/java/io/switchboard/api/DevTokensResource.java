@@ -53,10 +53,10 @@ public class DevTokensResource {
 
     /** {@code ttlSeconds}: 1 to {@code switchboard.dev.token-ttl-seconds}, which is also the default. */
     private Duration ttl(JsonObject request) {
-        long max = config.devTokenTtl().toSeconds();
+        long max = config.auth().devTokenTtl().toSeconds();
         OptionalInt seconds = JsonFields.optionalPositiveInt(request, "ttlSeconds");
         if (seconds.isEmpty()) {
-            return config.devTokenTtl();
+            return config.auth().devTokenTtl();
         }
         if (seconds.getAsInt() > max) {
             throw new ApiException(ErrorCode.INVALID_FRAME, "Field 'ttlSeconds' must be at most " + max);

@@ -22,7 +22,7 @@ public class JsonBodies {
     SwitchboardConfig config;
 
     public JsonObject read(InputStream body) {
-        int max = config.maxBodyBytes();
+        int max = config.api().maxBodyBytes();
         byte[] bytes;
         try {
             bytes = body.readNBytes(max + 1);

@@ -61,7 +61,7 @@ public class MessagesResource {
             @Context HttpServletRequest http, InputStream body) {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
-        List<String> to = JsonFields.userList(request, "to", config.maxRecipients());
+        List<String> to = JsonFields.userList(request, "to", config.connections().maxRecipients());
         String key = checkedIdempotencyKey(idempotencyKey);
         Idempotency idempotency = key == null ? null
                 : Idempotency.of(String.valueOf(http.getAttribute(BackendAuthFilter.CREDENTIAL)), key, request.toString());
@@ -86,7 +86,7 @@ public class MessagesResource {
         if (key == null) {
             return null;
         }
-        if (!config.inboxEnabled()) {
+        if (!config.inbox().enabled()) {
             throw new ApiException(ErrorCode.INVALID_FRAME, "Idempotency-Key needs the inbox (switchboard.inbox.enabled)");
         }
         boolean printable = key.chars().allMatch(c -> c > 0x20 && c < 0x7f);

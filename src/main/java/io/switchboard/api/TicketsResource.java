@@ -55,7 +55,7 @@ public class TicketsResource {
 
     @PostConstruct
     void init() {
-        ticketsPerUser = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), config.trackedClients());
+        ticketsPerUser = new KeyedRateLimiter(config.limits().handshakesPerSecondPerIp(), config.limits().handshakesBurstPerIp(), config.limits().trackedClients());
         origins = new OriginPolicy(config.allowedOrigins());
     }
 
@@ -80,7 +80,7 @@ public class TicketsResource {
             return Response.fromResponse(Problems.response(ErrorCode.RATE_LIMITED, "Too many tickets for this user; retry later"))
                     .header("Retry-After", KeyedRateLimiter.retryAfterSeconds(waitMillis)).build();
         }
-        return Response.ok(new Ticket(tickets.issue(token), config.ticketTtl().toMillis()))
+        return Response.ok(new Ticket(tickets.issue(token), config.auth().ticketTtl().toMillis()))
                 .header("Cache-Control", "no-store").header("Access-Control-Allow-Origin", origin).header("Vary", "Origin").build();
     }
 

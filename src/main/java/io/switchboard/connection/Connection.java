@@ -47,8 +47,8 @@ public final class Connection {
     private final Object deliveryLock = new Object();
     /** Per stream, the newest stored id queued to this connection: an id at or below it is never sent again. */
     private final Map<StreamKey, MessageId> watermarks = new HashMap<>();
-    /** Per stream being replayed, the live deliveries held back until the replay ends, in arrival order. */
-    private final Map<StreamKey, List<Held>> holds = new HashMap<>();
+    /** Per stream being replayed, the replay: the live deliveries it holds back until it ends, in arrival order. */
+    private final Map<StreamKey, Replay> holds = new HashMap<>();
     private int heldFrames;
     private long heldBytes;
     /** Stored deliveries dropped because their id was at or below the stream's watermark. */
@@ -60,6 +60,25 @@ public final class Connection {
     private record Held(MessageId id, String frame) {
         long bytes() {
             return (long) frame.length() * 2;
+        }
+    }
+
+    /**
+     * One replay of a stream's stored messages, as {@link #beginReplay} started it: the key to
+     * {@link #sendReplayed} and {@link #endReplay}, which do nothing once it is no longer the stream's current
+     * replay (the connection left the room, or a newer replay of the stream began). Its held list is guarded
+     * by the connection's delivery lock.
+     */
+    public static final class Replay {
+        private final StreamKey stream;
+        private final List<Held> held = new ArrayList<>();
+
+        private Replay(StreamKey stream) {
+            this.stream = stream;
+        }
+
+        public StreamKey stream() {
+            return stream;
         }
     }
 
@@ -172,14 +191,14 @@ public final class Connection {
             return send(frame);
         }
         synchronized (deliveryLock) {
-            List<Held> held = holds.isEmpty() ? null : holds.get(stream);
-            if (held != null) {
+            Replay replay = holds.isEmpty() ? null : holds.get(stream);
+            if (replay != null) {
                 Held delivery = new Held(storedId, frame);
                 if (heldFrames + 1 > limits.maxFrames() || heldBytes + delivery.bytes() > limits.maxBytes()) {
                     close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
                     return false;
                 }
-                held.add(delivery);
+                replay.held.add(delivery);
                 heldFrames++;
                 heldBytes += delivery.bytes();
                 return isOpen();
@@ -191,48 +210,63 @@ public final class Connection {
     /**
      * Starts holding back live deliveries of {@code stream}: a replay of its stored messages after
      * {@code after} follows. Live copies at or below {@code after} are dropped from now on (the client has
-     * them). For a new connection, call before it is visible.
+     * them). For a new connection, call before it is visible. A replay of the stream still running is
+     * superseded (what it held is carried over; it stops at its next send).
      */
-    public void beginReplay(StreamKey stream, MessageId after) {
+    public Replay beginReplay(StreamKey stream, MessageId after) {
         synchronized (deliveryLock) {
-            holds.putIfAbsent(stream, new ArrayList<>());
+            Replay replay = new Replay(stream);
+            Replay superseded = holds.put(stream, replay);
+            if (superseded != null) {
+                replay.held.addAll(superseded.held);
+            }
             raiseWatermark(stream, after);
+            return replay;
         }
     }
 
     /**
-     * Sends one replayed stored message of {@code stream} unless the connection already has it. Returns
-     * false if the connection is closed (the replay should stop).
+     * Sends one replayed stored message unless the connection already has it. Returns false if the connection
+     * is closed or the replay is no longer current (the replay should stop).
      */
-    public boolean sendReplayed(StreamKey stream, MessageId id, String frame) {
+    public boolean sendReplayed(Replay replay, MessageId id, String frame) {
         synchronized (deliveryLock) {
-            sendUnlessSent(stream, id, frame);
+            if (holds.get(replay.stream) != replay) {
+                return false;
+            }
+            sendUnlessSent(replay.stream, id, frame);
         }
         return isOpen();
     }
 
     /**
-     * Ends the replay of {@code stream}: sends its held-back deliveries in arrival order, dropping stored
-     * ones the replay already sent, then lets its deliveries through again.
+     * Ends a replay: sends its held-back deliveries in arrival order, dropping stored ones the replay already
+     * sent, then lets the stream's deliveries through again. Nothing if the replay is no longer current.
      */
-    public void endReplay(StreamKey stream) {
+    public void endReplay(Replay replay) {
         synchronized (deliveryLock) {
-            List<Held> held = holds.remove(stream);
-            if (held == null) {
+            if (!holds.remove(replay.stream, replay)) {
                 return;
             }
-            for (Held delivery : held) {
+            for (Held delivery : replay.held) {
                 heldFrames--;
                 heldBytes -= delivery.bytes();
-                sendUnlessSent(stream, delivery.id(), delivery.frame());
+                sendUnlessSent(replay.stream, delivery.id(), delivery.frame());
             }
         }
     }
 
-    /** Forgets a stream the connection no longer receives (it left the room). */
+    /** Forgets a stream the connection no longer receives (it left the room), with any replay of it and what that held. */
     public void forget(StreamKey stream) {
         synchronized (deliveryLock) {
             watermarks.remove(stream);
+            Replay replay = holds.remove(stream);
+            if (replay != null) {
+                for (Held delivery : replay.held) {
+                    heldFrames--;
+                    heldBytes -= delivery.bytes();
+                }
+            }
         }
     }
 
@@ -271,21 +305,12 @@ public final class Connection {
     }
 
     /**
-     * Waits until the send queue is at most half full, by frames and by bytes, so a replay of stored
-     * messages paces itself instead of overflowing it; gives up after {@code timeout} (a stuck client is
-     * cut by the heartbeat sweep) or when the connection closes. Blocks the calling thread: only for replays.
+     * Whether the send queue is less than half full, by frames and by bytes: a replay of stored messages sends
+     * only while it is, and otherwise goes on once the queue was written ({@link #afterQueuedWritten}), so a
+     * long backlog never overflows the queue and no thread waits for it.
      */
-    public void awaitSendRoom(java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while ((outbox.queuedFrames() >= Math.max(1, limits.maxFrames() / 2) || outbox.queuedBytes() >= limits.maxBytes() / 2)
-                && isOpen() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    public boolean hasSendRoom() {
+        return outbox.queuedFrames() < Math.max(1, limits.maxFrames() / 2) && outbox.queuedBytes() < limits.maxBytes() / 2;
     }
 
     /**

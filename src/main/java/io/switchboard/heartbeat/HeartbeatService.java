@@ -83,7 +83,7 @@ public class HeartbeatService {
         if (connection.claimExpiryNotice()) {
             traffic.error(ErrorCode.TOKEN_EXPIRED);
             connection.send(Frames.error(ErrorCode.TOKEN_EXPIRED, "The token expired; send {\"type\":\"auth\",\"token\":\"<new token>\"} within "
-                    + config.authExpiryGrace().toSeconds() + " s or the connection is closed", null));
+                    + config.auth().expiryGrace().toSeconds() + " s or the connection is closed", null));
         }
         if (action == TokenExpiryPolicy.Action.CLOSE) {
             connection.closeAfterQueued(CloseCodes.TOKEN_EXPIRED, "token expired");
@@ -94,12 +94,12 @@ public class HeartbeatService {
 
     @PostConstruct
     void start() {
-        policy = HeartbeatPolicy.of(config.heartbeatInterval(), config.heartbeatTimeout());
-        tokenExpiry = new TokenExpiryPolicy(config.authExpiryGrace());
+        policy = HeartbeatPolicy.of(config.heartbeat().interval(), config.heartbeat().timeout());
+        tokenExpiry = new TokenExpiryPolicy(config.auth().expiryGrace());
         long period = policy.sweepPeriod().toMillis();
         timerService.createIntervalTimer(period, period, new TimerConfig("switchboard-heartbeat", false));
-        LOG.info(() -> "Heartbeat: ping every " + config.heartbeatInterval().toMillis() + " ms, reap after "
-                + (config.heartbeatInterval().toMillis() + config.heartbeatTimeout().toMillis())
+        LOG.info(() -> "Heartbeat: ping every " + config.heartbeat().interval().toMillis() + " ms, reap after "
+                + (config.heartbeat().interval().toMillis() + config.heartbeat().timeout().toMillis())
                 + " ms of silence, sweep every " + period + " ms");
     }
 
@@ -111,7 +111,7 @@ public class HeartbeatService {
         try {
             long now = System.nanoTime();
             logStatsIfDue(now);
-            long sendTimeout = config.sendTimeout().toNanos();
+            long sendTimeout = config.connections().sendTimeout().toNanos();
             long nowMillis = System.currentTimeMillis();
             for (Connection connection : registry.all()) {
                 if (connection.sendStalledNanos(now) > sendTimeout) {

@@ -133,7 +133,7 @@ public class InMemoryInbox implements Inbox {
     public void claim(Idempotency idempotency, MessageId id) {
         long now = clock.millis();
         long bytes = 2L * (idempotency.scopedKey().length() + idempotency.requestDigest().length()) + 160;
-        Claimed claimed = new Claimed(id, idempotency.requestDigest(), now, now + config.idempotencyWindow().toMillis(), bytes);
+        Claimed claimed = new Claimed(id, idempotency.requestDigest(), now, now + config.api().idempotencyWindow().toMillis(), bytes);
         synchronized (idempotencyKeys) {
             Claimed replaced = idempotencyKeys.remove(idempotency.scopedKey()); // re-inserted last: expiry order
             if (replaced != null) {
@@ -142,7 +142,7 @@ public class InMemoryInbox implements Inbox {
             idempotencyKeys.put(idempotency.scopedKey(), claimed);
         }
         storedBytes.addAndGet(bytes);
-        if (storedBytes.get() > config.inboxMemoryMaxBytes()) {
+        if (storedBytes.get() > config.inbox().memoryMaxBytes()) {
             evictOldest();
         }
     }
@@ -169,12 +169,12 @@ public class InMemoryInbox implements Inbox {
 
     /** Appends a message to the user's inbox and trims it by count and age. */
     public void append(String user, StoredMessage message) {
-        append(USER + user, message, config.inboxMaxEntries(), config.inboxMaxAge().toMillis());
+        append(USER + user, message, config.inbox().maxEntries(), config.inbox().maxAge().toMillis());
     }
 
     /** Appends a message to the room's history and trims it by count and age. */
     public void appendToRoom(String room, StoredMessage message) {
-        append(ROOM + room, message, config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis());
+        append(ROOM + room, message, config.rooms().historyMaxEntries(), config.rooms().historyMaxAge().toMillis());
     }
 
     private void append(String key, StoredMessage message, int maxEntries, long maxAgeMillis) {
@@ -184,7 +184,7 @@ public class InMemoryInbox implements Inbox {
             storedBytes.addAndGet(footprint(message));
             trim(inbox);
         }
-        if (storedBytes.get() > config.inboxMemoryMaxBytes()) {
+        if (storedBytes.get() > config.inbox().memoryMaxBytes()) {
             evictOldest();
         }
         sweepIfDue();
@@ -205,7 +205,7 @@ public class InMemoryInbox implements Inbox {
      * anyway), and cursors and seen markers not written within the inbox retention age.
      */
     void sweepExpired(long nowMillis) {
-        long inboxAge = config.inboxMaxAge().toMillis();
+        long inboxAge = config.inbox().maxAge().toMillis();
         for (Map.Entry<String, Stream> entry : streams.entrySet()) {
             Stream stream = entry.getValue();
             synchronized (stream) {
@@ -237,7 +237,7 @@ public class InMemoryInbox implements Inbox {
     /** Whether the user connected within the inbox retention age (connected users are known by the caller). */
     public boolean isKnown(String user) {
         Long connectedAt = known.get(user);
-        return connectedAt != null && connectedAt >= clock.millis() - config.inboxMaxAge().toMillis();
+        return connectedAt != null && connectedAt >= clock.millis() - config.inbox().maxAge().toMillis();
     }
 
     /** Heap a stored message holds, roughly: the frame's characters (Latin-1 or UTF-16) plus objects. */
@@ -259,7 +259,7 @@ public class InMemoryInbox implements Inbox {
             return;
         }
         try {
-            long target = config.inboxMemoryMaxBytes() / 10 * 9;
+            long target = config.inbox().memoryMaxBytes() / 10 * 9;
             PriorityQueue<Map.Entry<MessageId, Stream>> oldestFirst = new PriorityQueue<>(Map.Entry.comparingByKey());
             for (Stream stream : streams.values()) {
                 MessageId head = headOf(stream);

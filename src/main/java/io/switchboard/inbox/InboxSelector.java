@@ -22,6 +22,6 @@ public class InboxSelector {
     @Produces
     @ApplicationScoped
     Inbox inbox() {
-        return config.redisEnabled() ? cluster.get() : inMemory;
+        return config.redis().enabled() ? cluster.get() : inMemory;
     }
 }

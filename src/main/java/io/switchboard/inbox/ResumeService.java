@@ -9,7 +9,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,10 +27,11 @@ import java.util.logging.Logger;
  * connection holds back live deliveries of its inbox from before it becomes visible until the replay
  * ends ({@link Connection#beginReplay}/{@link Connection#endReplay}), and its inbox watermark drops any
  * copy it already has. A replay that cannot finish closes the connection with 1012, so that the client
- * resumes from its last processed id instead of moving on past a gap. Runs on the connection's
- * WebSocket thread during open; reads Redis in batches and paces itself by the send queue (frames and
- * bytes), so a long backlog never overflows it. What was replayed is recorded as seen only once the
- * socket has taken it (on the managed executor: the writer must not wait for Redis).
+ * resumes from its last processed id instead of moving on past a gap. The plan and the first page are read
+ * on the connection's WebSocket thread during open; the replay never waits there: it paces itself by the
+ * send queue and goes on, page by page, on the managed executor ({@link StreamReplay}), so a long backlog
+ * neither overflows the queue nor holds the socket thread. What was replayed is recorded as seen only once
+ * the socket has taken it (on the managed executor: the writer must not wait for Redis).
  */
 @ApplicationScoped
 public class ResumeService {
@@ -49,13 +50,17 @@ public class ResumeService {
     /** Where seen ids are recorded: the managed executor, or the one a unit test gave. */
     private Executor executor;
 
+    private final Clock clock;
+
     public ResumeService() {
+        this.clock = Clock.systemUTC();
     }
 
-    ResumeService(Inbox inbox, SwitchboardConfig config, Executor executor) {
+    ResumeService(Inbox inbox, SwitchboardConfig config, Executor executor, Clock clock) {
         this.inbox = inbox;
         this.config = config;
         this.executor = executor;
+        this.clock = clock;
     }
 
     /** Where a connection's replay starts, and whether everything after that point is still stored. */
@@ -75,8 +80,7 @@ public class ResumeService {
         }
         MessageId from = requested.get();
         MessageId trimmed = inbox.trimmedUpTo(user);
-        long oldestKept = System.currentTimeMillis() - config.inboxMaxAge().toMillis();
-        boolean recovered = !trimmed.isAfter(from) && (from.equals(MessageId.ZERO) || from.millis() >= oldestKept);
+        boolean recovered = Retention.recovered(from, trimmed, config.inbox().maxAge(), clock.millis());
         return new Plan(recovered ? from : max(from, trimmed), recovered);
     }
 
@@ -96,9 +100,10 @@ public class ResumeService {
      */
     public void open(Connection connection, Optional<MessageId> since, Welcome welcome, Runnable makeVisible) {
         Plan plan = null;
+        Connection.Replay replay = null;
         try {
             plan = plan(connection.user(), connection.device(), since);
-            connection.beginReplay(StreamKey.INBOX, plan.after());
+            replay = connection.beginReplay(StreamKey.INBOX, plan.after());
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, e, () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
         }
@@ -108,50 +113,31 @@ public class ResumeService {
         } finally {
             connection.sendFirst(welcome.frame(plan));
         }
-        if (plan != null) {
-            replay(connection, plan);
+        if (replay != null) {
+            replay(connection, replay, plan);
         }
     }
 
     /**
      * Sends every stored message after the plan's point (whose live deliveries are held back since
-     * {@link #open}), then lets live deliveries through. If the store
-     * fails part-way the connection is closed with 1012 (resume from the last processed id).
+     * {@link #open}), then lets live deliveries through ({@link StreamReplay}: paced by the send queue, pages
+     * after the first read on the executor). What was sent is recorded as seen once the socket has taken it.
      */
-    void replay(Connection connection, Plan plan) {
-        MessageId last = plan.after();
-        try {
-            while (connection.isOpen()) {
-                List<StoredMessage> page = inbox.read(connection.user(), last, BATCH);
-                for (StoredMessage message : page) {
-                    connection.awaitSendRoom(config.sendTimeout());
-                    if (!connection.sendReplayed(StreamKey.INBOX, message.id(), message.frame())) {
-                        return; // closed (slow consumer, client left): nothing more to send or record
+    private void replay(Connection connection, Connection.Replay replay, Plan plan) {
+        Executor background = executor();
+        new StreamReplay(connection, replay, plan.after(), (after, limit) -> inbox.read(connection.user(), after, limit),
+                BATCH, background, "stored messages",
+                replayed -> connection.afterQueuedWritten(() -> {
+                    try {
+                        background.execute(() -> recordSeen(connection, replayed)); // never Redis on the writer thread
+                    } catch (RejectedExecutionException shuttingDown) {
+                        LOG.log(Level.FINE, "Not recording what {0} was sent: shutting down", connection);
                     }
-                    last = message.id();
-                }
-                if (page.size() < BATCH) {
-                    break;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Replay of stored messages to " + connection + " stopped at " + last
-                    + "; closing it so that the client resumes: " + e);
-            connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "stored messages unavailable; resume");
-            return;
-        }
-        connection.endReplay(StreamKey.INBOX);
-        if (last.isAfter(plan.after())) {
-            MessageId replayed = last;
-            Executor recorder = executor != null ? executor : managedExecutor;
-            connection.afterQueuedWritten(() -> {
-                try {
-                    recorder.execute(() -> recordSeen(connection, replayed)); // never Redis on the writer thread
-                } catch (RejectedExecutionException shuttingDown) {
-                    LOG.log(Level.FINE, "Not recording what {0} was sent: shutting down", connection);
-                }
-            });
-        }
+                })).start();
+    }
+
+    private Executor executor() {
+        return executor != null ? executor : managedExecutor;
     }
 
     private void recordSeen(Connection connection, MessageId id) {

@@ -41,11 +41,11 @@ public class NodeDrain {
             return;
         }
         long start = System.nanoTime();
-        long window = config.shutdownDrain().toNanos();
-        long deadline = start + config.shutdownGrace().toNanos();
+        long window = config.shutdown().drain().toNanos();
+        long deadline = start + config.shutdown().grace().toNanos();
         List<Connection> connections = new ArrayList<>(registry.all());
         LOG.info(() -> "Shutting down: telling " + connections.size() + " connection(s) to reconnect over "
-                + config.shutdownDrain().toMillis() + " ms");
+                + config.shutdown().drain().toMillis() + " ms");
         for (int i = 0; i < connections.size(); i++) {
             sleepUntil(Math.min(start + window * i / connections.size(), deadline));
             connections.get(i).closeAfterQueued(CloseCodes.SERVICE_RESTART, "node shutting down: reconnect now");

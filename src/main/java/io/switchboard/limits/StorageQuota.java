@@ -36,8 +36,8 @@ public class StorageQuota {
 
     @PostConstruct
     void init() {
-        copies = new KeyedRateLimiter(config.storedCopiesPerSecond(), config.storedCopiesBurst(), config.trackedClients());
-        bytes = new KeyedRateLimiter(config.storedBytesPerSecond(), config.storedBytesBurst(), config.trackedClients());
+        copies = new KeyedRateLimiter(config.limits().storedCopiesPerSecond(), config.limits().storedCopiesBurst(), config.limits().trackedClients());
+        bytes = new KeyedRateLimiter(config.limits().storedBytesPerSecond(), config.limits().storedBytesBurst(), config.limits().trackedClients());
     }
 
     /**
@@ -50,14 +50,14 @@ public class StorageQuota {
         long waitForCopies = copies.acquire(sender.user(), copyCount, scale, nowNanos);
         if (waitForCopies > 0) {
             throw ProtocolException.retryAfter(ErrorCode.STORAGE_QUOTA, "Storing " + copyCount
-                    + " copies now would exceed this sender's quota of " + (long) (config.storedCopiesPerSecond() * scale)
+                    + " copies now would exceed this sender's quota of " + (long) (config.limits().storedCopiesPerSecond() * scale)
                     + " copies per second", waitForCopies);
         }
         long waitForBytes = bytes.acquire(sender.user(), totalBytes, scale, nowNanos);
         if (waitForBytes > 0) {
             copies.refund(sender.user(), copyCount);
             throw ProtocolException.retryAfter(ErrorCode.STORAGE_QUOTA, "Storing " + totalBytes
-                    + " bytes now would exceed this sender's quota of " + (long) (config.storedBytesPerSecond() * scale)
+                    + " bytes now would exceed this sender's quota of " + (long) (config.limits().storedBytesPerSecond() * scale)
                     + " bytes per second", waitForBytes);
         }
     }

@@ -62,7 +62,7 @@ public class RedisClient {
         if (current == null) {
             synchronized (this) {
                 if (pool == null) {
-                    pool = newPool(config.redisPoolMaxTotal(), "switchboard:" + config.nodeId());
+                    pool = newPool(config.redis().poolMaxTotal(), "switchboard:" + config.nodeId());
                 }
                 current = pool;
             }
@@ -124,7 +124,7 @@ public class RedisClient {
 
     /** Whether this node uses a Redis Cluster (keys and relay sharded by hash slot). */
     boolean sharded() {
-        return config.redisMode() == RedisMode.CLUSTER;
+        return config.redis().mode() == RedisMode.CLUSTER;
     }
 
     /** The slot of a key on a Redis Cluster; {@link RedisSlots#UNSHARDED} otherwise. */
@@ -138,8 +138,8 @@ public class RedisClient {
      */
     Map<HostAndPort, List<Integer>> clusterMasters() {
         RuntimeException failure = null;
-        for (HostPort node : config.redisClusterNodes()) {
-            try (Jedis jedis = new Jedis(new HostAndPort(node.host(), node.port()), clientConfig(config.redisTimeoutMs(),
+        for (HostPort node : config.redis().clusterNodes()) {
+            try (Jedis jedis = new Jedis(new HostAndPort(node.host(), node.port()), clientConfig(config.redis().timeoutMs(),
                     "switchboard:" + config.nodeId() + ":topology"))) {
                 Map<HostAndPort, List<Integer>> masters = new LinkedHashMap<>();
                 for (Object range : jedis.clusterSlots()) {
@@ -173,15 +173,15 @@ public class RedisClient {
      * it in {@code pipeline}; {@link #checkReplicas} then reads its reply. Null when not waiting.
      */
     Response<Long> awaitReplicas(AbstractPipeline pipeline) {
-        int replicas = config.redisWaitReplicas();
+        int replicas = config.redis().waitReplicas();
         // never set with a Redis Cluster (refused by the configuration): its pipelines span shards
-        return replicas == 0 ? null : ((Pipeline) pipeline).waitReplicas(replicas, config.redisWaitTimeoutMs());
+        return replicas == 0 ? null : ((Pipeline) pipeline).waitReplicas(replicas, config.redis().waitTimeoutMs());
     }
 
     /** Throws {@link NotReplicatedException} when a {@code WAIT} queued by {@link #awaitReplicas} fell short. */
     void checkReplicas(Response<Long> confirmed) {
-        if (confirmed != null && confirmed.get() < config.redisWaitReplicas()) {
-            throw new NotReplicatedException(confirmed.get(), config.redisWaitReplicas(), config.redisWaitTimeoutMs());
+        if (confirmed != null && confirmed.get() < config.redis().waitReplicas()) {
+            throw new NotReplicatedException(confirmed.get(), config.redis().waitReplicas(), config.redis().waitTimeoutMs());
         }
     }
 
@@ -190,7 +190,7 @@ public class RedisClient {
      * (see {@link #awaitReplicas}); throws {@link NotReplicatedException} when the replicas fell short.
      */
     Object runReplicated(RedisScript script, List<String> keys, List<String> args) {
-        if (config.redisWaitReplicas() == 0) {
+        if (config.redis().waitReplicas() == 0) {
             return script.run(commands(), keys, args); // nothing to wait for: one command (JedisCluster follows MOVED)
         }
         try (AbstractPipeline pipeline = pipelined()) {
@@ -216,19 +216,19 @@ public class RedisClient {
         limits.setMaxTotal(size);
         limits.setMaxIdle(size);
         // Never wait forever for a connection: a slow Redis must not pin every sender thread.
-        limits.setMaxWait(Duration.ofMillis(config.redisTimeoutMs()));
-        JedisClientConfig client = clientConfig(config.redisTimeoutMs(), name);
-        if (config.redisMode() == RedisMode.SENTINEL) {
-            return new JedisSentineled(config.redisSentinelMaster().orElseThrow(), client, limits, sentinels(), sentinelConfig());
+        limits.setMaxWait(Duration.ofMillis(config.redis().timeoutMs()));
+        JedisClientConfig client = clientConfig(config.redis().timeoutMs(), name);
+        if (config.redis().mode() == RedisMode.SENTINEL) {
+            return new JedisSentineled(config.redis().sentinelMaster().orElseThrow(), client, limits, sentinels(), sentinelConfig());
         }
-        if (config.redisMode() == RedisMode.CLUSTER) {
+        if (config.redis().mode() == RedisMode.CLUSTER) {
             Set<HostAndPort> seeds = new LinkedHashSet<>();
-            config.redisClusterNodes().forEach(node -> seeds.add(new HostAndPort(node.host(), node.port())));
+            config.redis().clusterNodes().forEach(node -> seeds.add(new HostAndPort(node.host(), node.port())));
             // Jedis follows MOVED/ASK redirections and refreshes its slot map, within these attempts (pipelines
             // do not: see noticeFailure)
             ClusterConnectionProvider topology = new ClusterConnectionProvider(seeds, client, limits);
             JedisCluster cluster = new JedisCluster(topology, CLUSTER_MAX_ATTEMPTS,
-                    Duration.ofMillis((long) CLUSTER_MAX_ATTEMPTS * config.redisTimeoutMs()));
+                    Duration.ofMillis((long) CLUSTER_MAX_ATTEMPTS * config.redis().timeoutMs()));
             clusterTopologies.put(cluster, topology);
             return cluster;
         }
@@ -256,7 +256,7 @@ public class RedisClient {
      */
     Jedis subscriberConnection() {
         JedisClientConfig client = clientConfig(0, "switchboard:" + config.nodeId() + ":subscriber");
-        if (config.redisMode() != RedisMode.SENTINEL) {
+        if (config.redis().mode() != RedisMode.SENTINEL) {
             return new Jedis(JedisURIHelper.getHostAndPort(url()), client);
         }
         HostAndPort master = ((JedisSentineled) commands()).getCurrentMaster();
@@ -265,7 +265,7 @@ public class RedisClient {
             List<Object> role = connection.role();
             if (!"master".equals(String.valueOf(role.get(0)))) {
                 throw new JedisConnectionException(master + " is no longer the master of "
-                        + config.redisSentinelMaster().orElseThrow() + " (a failover under way)");
+                        + config.redis().sentinelMaster().orElseThrow() + " (a failover under way)");
             }
             return connection;
         } catch (RuntimeException e) {
@@ -284,13 +284,13 @@ public class RedisClient {
      */
     private JedisClientConfig clientConfig(int socketTimeoutMs, String name) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(config.redisTimeoutMs())
+                .connectionTimeoutMillis(config.redis().timeoutMs())
                 .socketTimeoutMillis(socketTimeoutMs)
                 .clientName(name);
         boolean tls;
-        if (config.redisMode() == RedisMode.SENTINEL || config.redisMode() == RedisMode.CLUSTER) {
-            tls = config.redisTls();
-            builder.user(config.redisUser().orElse(null)).password(config.redisPassword().orElse(null));
+        if (config.redis().mode() == RedisMode.SENTINEL || config.redis().mode() == RedisMode.CLUSTER) {
+            tls = config.redis().tls();
+            builder.user(config.redis().user().orElse(null)).password(config.redis().password().orElse(null));
         } else {
             URI uri = url();
             tls = JedisURIHelper.isRedisSSLScheme(uri);
@@ -303,18 +303,18 @@ public class RedisClient {
     /** How the sentinels themselves are reached: their own credentials, TLS as the servers. */
     private JedisClientConfig sentinelConfig() {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(config.redisTimeoutMs())
-                .socketTimeoutMillis(config.redisTimeoutMs())
+                .connectionTimeoutMillis(config.redis().timeoutMs())
+                .socketTimeoutMillis(config.redis().timeoutMs())
                 .clientName("switchboard:" + config.nodeId() + ":sentinel")
-                .user(config.redisSentinelUser().orElse(null))
-                .password(config.redisSentinelPassword().orElse(null));
-        return withTls(builder, config.redisTls()).build();
+                .user(config.redis().sentinelUser().orElse(null))
+                .password(config.redis().sentinelPassword().orElse(null));
+        return withTls(builder, config.redis().tls()).build();
     }
 
     private DefaultJedisClientConfig.Builder withTls(DefaultJedisClientConfig.Builder builder, boolean tls) {
         builder.ssl(tls);
         if (tls) {
-            config.redisTlsCaFile().ifPresent(caFile -> builder.sslSocketFactory(PemTrust.socketFactory(caFile)));
+            config.redis().tlsCaFile().ifPresent(caFile -> builder.sslSocketFactory(PemTrust.socketFactory(caFile)));
             SSLParameters verifyHostName = new SSLParameters();
             verifyHostName.setEndpointIdentificationAlgorithm("HTTPS");
             builder.sslParameters(verifyHostName);
@@ -324,14 +324,14 @@ public class RedisClient {
 
     private Set<HostAndPort> sentinels() {
         Set<HostAndPort> sentinels = new LinkedHashSet<>();
-        for (HostPort sentinel : config.redisSentinels()) {
+        for (HostPort sentinel : config.redis().sentinels()) {
             sentinels.add(new HostAndPort(sentinel.host(), sentinel.port()));
         }
         return sentinels;
     }
 
     private URI url() {
-        return config.redisUrl().orElseThrow(() -> new IllegalStateException("switchboard.redis.url is not set"));
+        return config.redis().url().orElseThrow(() -> new IllegalStateException("switchboard.redis.url is not set"));
     }
 
     @PreDestroy

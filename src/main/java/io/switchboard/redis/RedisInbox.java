@@ -81,8 +81,8 @@ public class RedisInbox implements ClusterInbox {
     CompletableFuture<StoreReply> store(Broker.StoredDirect message, List<String> recipients, int slot) {
         Idempotency idempotency = message.idempotency();
         return pipeline.submit(message.sender(), InboxScripts.STORE, InboxScripts.storeKeys(slot),
-                InboxScripts.storeArguments(config.inboxMaxEntries(), config.inboxMaxAge().toMillis(),
-                        idempotency == null ? "" : idempotency.scopedKey(), config.idempotencyWindow().toMillis(),
+                InboxScripts.storeArguments(config.inbox().maxEntries(), config.inbox().maxAge().toMillis(),
+                        idempotency == null ? "" : idempotency.scopedKey(), config.api().idempotencyWindow().toMillis(),
                         message.frame().prefix(), message.frame().suffix(), RelayCodec.originHeader(member.id()),
                         idempotency == null ? "" : idempotency.requestDigest(), message.knownRecipientsOnly(),
                         recipients, slot))
@@ -126,7 +126,7 @@ public class RedisInbox implements ClusterInbox {
     RoomStoreReply storeRoom(String room, FrameTemplate template, String excludedConnection) {
         int slot = redis.slotOf(RedisKeys.roomHistory(room));
         List<?> reply = (List<?>) redis.runReplicated(InboxScripts.ROOM_STORE, InboxScripts.roomStoreKeys(room, slot),
-                InboxScripts.roomStoreArguments(config.roomHistoryMaxEntries(), config.roomHistoryMaxAge().toMillis(),
+                InboxScripts.roomStoreArguments(config.rooms().historyMaxEntries(), config.rooms().historyMaxAge().toMillis(),
                         template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()), room,
                         excludedConnection == null ? "" : excludedConnection, slot));
         return new RoomStoreReply((String) reply.get(0), ((Number) reply.get(1)).intValue());
@@ -185,7 +185,7 @@ public class RedisInbox implements ClusterInbox {
     @Override
     public void saveCursor(String user, String device, MessageId upTo) {
         call(() -> InboxScripts.MAX_ID.run(redis.commands(), List.of(RedisKeys.cursors(user)),
-                List.of(upTo.toString(), String.valueOf(config.inboxMaxAge().toMillis()), device)));
+                List.of(upTo.toString(), String.valueOf(config.inbox().maxAge().toMillis()), device)));
     }
 
     @Override
@@ -197,7 +197,7 @@ public class RedisInbox implements ClusterInbox {
     @Override
     public void markSeen(String user, MessageId id) {
         call(() -> InboxScripts.MAX_ID.run(redis.commands(), List.of(RedisKeys.seen(user)),
-                List.of(id.toString(), String.valueOf(config.inboxMaxAge().toMillis()), "")));
+                List.of(id.toString(), String.valueOf(config.inbox().maxAge().toMillis()), "")));
     }
 
     private <T> T call(Supplier<T> command) {

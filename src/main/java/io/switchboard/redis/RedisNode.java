@@ -112,7 +112,7 @@ public class RedisNode {
 
     @PostConstruct
     void start() {
-        if (!config.redisEnabled()) {
+        if (!config.redis().enabled()) {
             return;
         }
         running = true;
@@ -272,7 +272,7 @@ public class RedisNode {
                 backoff = FIRST_BACKOFF_MILLIS; // a working subscription ended: retry quickly first
             }
             sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            backoff = Math.min(config.redisMaxBackoffMs(), backoff * 2);
+            backoff = Math.min(config.redis().maxBackoffMs(), backoff * 2);
         }
     }
 
@@ -281,7 +281,7 @@ public class RedisNode {
         private volatile boolean wasSubscribed;
         /** Hears from the subscription (a message, a pong, the subscribe) and times the watchdog's pings. */
         private final SilenceDetector silence = new SilenceDetector(
-                TimeUnit.MILLISECONDS.toNanos(config.redisTimeoutMs()), System.nanoTime());
+                TimeUnit.MILLISECONDS.toNanos(config.redis().timeoutMs()), System.nanoTime());
         /** While the catch-up runs on the subscriber thread (nothing is read from the subscription then). */
         private volatile boolean catchingUp;
 
@@ -355,7 +355,7 @@ public class RedisNode {
         long backoff = FIRST_BACKOFF_MILLIS;
         while (running) {
             ShardedSubscription run = new ShardedSubscription(redis, threads, member.id(),
-                    TimeUnit.MILLISECONDS.toNanos(config.redisTimeoutMs()));
+                    TimeUnit.MILLISECONDS.toNanos(config.redis().timeoutMs()));
             sharded = run;
             try {
                 if (!running) {
@@ -391,7 +391,7 @@ public class RedisNode {
                 backoff = FIRST_BACKOFF_MILLIS;
             }
             sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            backoff = Math.min(config.redisMaxBackoffMs(), backoff * 2);
+            backoff = Math.min(config.redis().maxBackoffMs(), backoff * 2);
         }
     }
 

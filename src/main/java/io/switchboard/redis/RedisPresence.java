@@ -92,12 +92,12 @@ public class RedisPresence {
 
     /** How long a node counts as alive after its last tick: the heartbeat timeout plus two missed ticks. */
     long nodeTtlMillis() {
-        return config.heartbeatTimeout().toMillis() + 2 * RedisNode.TICK_MILLIS;
+        return config.heartbeat().timeout().toMillis() + 2 * RedisNode.TICK_MILLIS;
     }
 
     /** How long a connection entry counts after it was last written. */
     private long entryTtlMillis() {
-        return 2 * config.heartbeatInterval().toMillis() + config.heartbeatTimeout().toMillis();
+        return 2 * config.heartbeat().interval().toMillis() + config.heartbeat().timeout().toMillis();
     }
 
     void opened(Connection connection) {
@@ -243,9 +243,9 @@ public class RedisPresence {
         try (AbstractPipeline pipeline = redis.pipelined(commands)) {
             pipeline.hset(key, connection.id(), PresenceEntry.encode(member.id(), expires));
             pipeline.pexpire(key, entryTtlMillis());
-            if (config.inboxEnabled()) {
+            if (config.inbox().enabled()) {
                 // the recipient policy "known": clients may store messages for users seen within the retention age
-                pipeline.psetex(RedisKeys.known(connection.user()), config.inboxMaxAge().toMillis(), "1");
+                pipeline.psetex(RedisKeys.known(connection.user()), config.inbox().maxAge().toMillis(), "1");
             }
             pipeline.sync();
         }
@@ -255,7 +255,7 @@ public class RedisPresence {
     private void refresh() {
         long now = System.currentTimeMillis();
         UnifiedJedis commands = redis.presenceCommands();
-        boolean full = now - lastFullRefresh >= config.heartbeatInterval().toMillis();
+        boolean full = now - lastFullRefresh >= config.heartbeat().interval().toMillis();
         Response<Map<String, String>> counts;
         Response<List<String>> live;
         Response<Object> lapsed;

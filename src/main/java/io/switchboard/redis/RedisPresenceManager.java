@@ -49,7 +49,7 @@ public class RedisPresenceManager implements PresenceManager {
      */
     @Override
     public void connectionOpened(Connection connection) {
-        if (config.inboxEnabled() && state.isUp()) {
+        if (config.inbox().enabled() && state.isUp()) {
             presence.openedNow(connection);
         } else {
             presence.opened(connection);

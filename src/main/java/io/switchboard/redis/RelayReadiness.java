@@ -30,7 +30,7 @@ public class RelayReadiness implements HealthCheck {
     }
 
     private HealthCheckResponse check() {
-        boolean cluster = config.redisEnabled();
+        boolean cluster = config.redis().enabled();
         return HealthCheckResponse.named("redis-relay")
                 .status(!cluster || state.isUp())
                 .withData("mode", cluster ? "cluster" : "single-node")

@@ -91,9 +91,9 @@ public class ScriptPipeline {
         if (current == null) {
             synchronized (this) {
                 if (lanes == null) {
-                    Lane[] started = new Lane[config.redisPipelineLanes()];
+                    Lane[] started = new Lane[config.redis().pipelineLanes()];
                     for (int i = 0; i < started.length; i++) {
-                        started[i] = new Lane(new ArrayBlockingQueue<>(config.redisPipelineQueue()));
+                        started[i] = new Lane(new ArrayBlockingQueue<>(config.redis().pipelineQueue()));
                         Thread thread = (laneThreads != null ? laneThreads : threads).newThread(started[i]);
                         thread.setName("switchboard-redis-lane-" + i);
                         thread.start();
@@ -149,7 +149,7 @@ public class ScriptPipeline {
                         continue;
                     }
                     batch.add(first);
-                    queue.drainTo(batch, config.redisPipelineMaxBatch() - 1);
+                    queue.drainTo(batch, config.redis().pipelineMaxBatch() - 1);
                     runBatch(batch);
                 } catch (InterruptedException e) {
                     break;

@@ -36,8 +36,8 @@ public class BrokerSelector {
     @Produces
     @ApplicationScoped
     Broker broker() {
-        if (config.redisEnabled()) {
-            LOG.info(() -> "Node " + config.nodeId() + ": cluster mode (" + config.redisMode() + "), relaying through Redis");
+        if (config.redis().enabled()) {
+            LOG.info(() -> "Node " + config.nodeId() + ": cluster mode (" + config.redis().mode() + "), relaying through Redis");
             return clusterBroker.get();
         }
         LOG.info(() -> "Node " + config.nodeId() + ": single-node mode (no Redis configured)");
@@ -47,6 +47,6 @@ public class BrokerSelector {
     @Produces
     @ApplicationScoped
     PresenceManager presence() {
-        return config.redisEnabled() ? clusterPresence.get() : inMemoryPresence;
+        return config.redis().enabled() ? clusterPresence.get() : inMemoryPresence;
     }
 }

@@ -50,7 +50,7 @@ public class MessageRouter {
     public CompletionStage<DeliveryReport> sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency,
             boolean knownRecipientsOnly) {
         long ts = clock.millis();
-        if (config.inboxEnabled()) {
+        if (config.inbox().enabled()) {
             return broker.publishStored(new Broker.StoredDirect(from, to, Frames.messageTemplate(from, to, content, ts), idempotency,
                     knownRecipientsOnly));
         }

@@ -65,7 +65,7 @@ public class RoomCounts {
 
     /** The room's member count changed: its members get the new count within the interval. */
     void changed(String room) {
-        long interval = config.roomsPresenceCountsIntervalMs();
+        long interval = config.rooms().presenceCountsIntervalMs();
         if (interval == 0) {
             return;
         }

@@ -4,14 +4,17 @@ import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.StreamKey;
 import io.switchboard.inbox.Inbox;
+import io.switchboard.inbox.Retention;
+import io.switchboard.inbox.StreamReplay;
 import io.switchboard.inbox.StoredMessage;
-import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.protocol.PresenceEvent;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.registry.RoomRegistry;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonValue;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,6 +65,12 @@ public class RoomService {
     @Inject
     RoomCounts counts;
 
+    @Resource
+    ManagedExecutorService managedExecutor;
+
+    /** Where history replays go on: the managed executor, or the one a unit test gave. */
+    private Executor executor;
+
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final Clock clock;
 
@@ -69,8 +79,9 @@ public class RoomService {
     }
 
     RoomService(RoomRegistry registry, Broker broker, PresenceManager presence, SwitchboardConfig config, Inbox inbox,
-            RoomCounts counts, Clock clock) {
+            RoomCounts counts, Clock clock, Executor executor) {
         this(clock);
+        this.executor = executor;
         this.registry = registry;
         this.broker = broker;
         this.presence = presence;
@@ -92,13 +103,13 @@ public class RoomService {
      */
     public RoomSnapshot join(Connection connection, String room) {
         synchronized (lock(room)) {
-            RoomRegistry.Joined joined = registry.join(connection, room, config.roomsMaxPerConnection());
+            RoomRegistry.Joined joined = registry.join(connection, room, config.rooms().maxPerConnection());
             switch (joined.outcome()) {
                 case ROOM_LIMIT_REACHED -> throw new ProtocolException(ErrorCode.TOO_MANY_ROOMS,
-                        "This connection is already in " + config.roomsMaxPerConnection() + " rooms, the limit");
+                        "This connection is already in " + config.rooms().maxPerConnection() + " rooms, the limit");
                 case CLOSED -> throw new ProtocolException(ErrorCode.NOT_MEMBER, "The connection is closing");
                 case ALREADY_MEMBER -> {
-                    return presence.room(room, config.roomsMaxListedUsers());
+                    return presence.room(room, config.rooms().maxListedUsers());
                 }
                 case JOINED -> {
                     RoomChange change;
@@ -114,7 +125,7 @@ public class RoomService {
                 }
             }
         }
-        return presence.room(room, config.roomsMaxListedUsers());
+        return presence.room(room, config.rooms().maxListedUsers());
     }
 
     /** Removes the connection from the room and announces the user's leave if it was its last connection there. */
@@ -156,7 +167,7 @@ public class RoomService {
 
     /** The stored messages of a room: after {@code since} when given, else the newest; at most the history size. */
     public History history(String room, Optional<MessageId> since, int limit) {
-        int count = Math.min(limit, config.roomHistoryMaxEntries());
+        int count = Math.min(limit, config.rooms().historyMaxEntries());
         if (since.isEmpty()) {
             return new History(inbox.latestOfRoom(room, count).stream().map(StoredMessage::frame).toList(), true);
         }
@@ -172,59 +183,46 @@ public class RoomService {
      */
     public JoinedRoom join(Connection connection, String room, Optional<MessageId> since) {
         if (since.isEmpty()) {
-            return new JoinedRoom(join(connection, room), null);
+            return new JoinedRoom(join(connection, room), null, null, null);
         }
-        StreamKey stream = StreamKey.room(room);
-        connection.beginReplay(stream, since.get());
+        Connection.Replay replay = connection.beginReplay(StreamKey.room(room), since.get());
         try {
             RoomSnapshot snapshot = join(connection, room);
-            return new JoinedRoom(snapshot, historyRecovered(room, since.get()));
+            return new JoinedRoom(snapshot, historyRecovered(room, since.get()), since.get(), replay);
         } catch (RuntimeException e) {
-            connection.endReplay(stream);
+            connection.endReplay(replay);
             throw e;
         }
     }
 
-    /** A join's result: the room as the joiner sees it; {@code recovered} for a join with {@code since}. */
-    public record JoinedRoom(RoomSnapshot snapshot, Boolean recovered) {
+    /**
+     * A join's result: the room as the joiner sees it; {@code recovered} for a join with {@code since} (else
+     * null), and then the point and the replay that {@link #replayHistory} goes on with.
+     */
+    public record JoinedRoom(RoomSnapshot snapshot, Boolean recovered, MessageId since, Connection.Replay replay) {
     }
 
     /**
-     * Sends the room's stored messages after {@code since}, page by page (paced by the send queue), then
-     * its live traffic again. If the history cannot be read to the end, the connection is closed with 1012
-     * so that the client re-joins from its last processed id instead of moving on past a gap.
+     * Sends the room's stored messages after a join's {@code since}, page by page (paced by the send queue,
+     * pages after the first on the managed executor: {@link StreamReplay}), then its live traffic again.
+     * Nothing for a join without {@code since}.
      */
-    public void replayHistory(Connection connection, String room, MessageId since) {
-        StreamKey stream = StreamKey.room(room);
-        int pageSize = config.roomHistoryMaxEntries();
-        MessageId last = since;
-        try {
-            while (connection.isOpen()) {
-                List<StoredMessage> page = inbox.readRoom(room, last, pageSize);
-                for (StoredMessage message : page) {
-                    connection.awaitSendRoom(config.sendTimeout());
-                    if (!connection.sendReplayed(stream, message.id(), message.frame())) {
-                        return;
-                    }
-                    last = message.id();
-                }
-                if (page.size() < pageSize) {
-                    break;
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "History of " + room + " to " + connection + " stopped at " + last
-                    + "; closing it so that the client re-joins from there: " + e);
-            connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "room history unavailable; resume");
+    public void replayHistory(Connection connection, JoinedRoom joined) {
+        if (joined.replay() == null) {
             return;
         }
-        connection.endReplay(stream);
+        String room = joined.snapshot().room();
+        new StreamReplay(connection, joined.replay(), joined.since(), (after, limit) -> inbox.readRoom(room, after, limit),
+                config.rooms().historyMaxEntries(), executor(), "room history of " + room, last -> { }).start();
+    }
+
+    private Executor executor() {
+        return executor != null ? executor : managedExecutor;
     }
 
     /** False when retention removed messages after {@code since}, or it is older than the history's age. */
     private boolean historyRecovered(String room, MessageId since) {
-        long oldestKept = clock.millis() - config.roomHistoryMaxAge().toMillis();
-        return !inbox.roomTrimmedUpTo(room).isAfter(since) && (since.equals(MessageId.ZERO) || since.millis() >= oldestKept);
+        return Retention.recovered(since, inbox.roomTrimmedUpTo(room), config.rooms().historyMaxAge(), clock.millis());
     }
 
     /** Removes every connection of the user from the room, on every node; false if the user was not in it. */
@@ -283,7 +281,7 @@ public class RoomService {
     }
 
     public RoomSnapshot room(String room) {
-        return presence.room(room, config.roomsMaxListedUsers());
+        return presence.room(room, config.rooms().maxListedUsers());
     }
 
     public RoomPage rooms(String after, int limit) {
@@ -311,7 +309,7 @@ public class RoomService {
      * only the count, coalesced by {@link RoomCounts}.
      */
     private void announce(String room, PresenceEvent event, String user, int members, String excludedConnection) {
-        if (members > config.roomsPresenceEventsMaxMembers() || config.roomsPresenceEventsMaxMembers() == 0) {
+        if (members > config.rooms().presenceEventsMaxMembers() || config.rooms().presenceEventsMaxMembers() == 0) {
             counts.changed(room);
             return;
         }

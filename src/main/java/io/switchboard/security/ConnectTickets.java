@@ -28,7 +28,7 @@ public class ConnectTickets {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        store.put(ticket, token, config.ticketTtl());
+        store.put(ticket, token, config.auth().ticketTtl());
         return ticket;
     }
 

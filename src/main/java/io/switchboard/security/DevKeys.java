@@ -37,14 +37,14 @@ public class DevKeys {
 
     /** The key pair, loaded or generated on first use; empty when dev tokens are disabled. */
     public Optional<KeyPair> keyPair() {
-        if (!config.devTokensEnabled()) {
+        if (!config.auth().devTokensEnabled()) {
             return Optional.empty();
         }
         KeyPair pair = keyPair;
         if (pair == null) {
             synchronized (this) {
                 if (keyPair == null) {
-                    keyPair = loadOrCreate(config.devKeyDir());
+                    keyPair = loadOrCreate(config.auth().devKeyDir());
                 }
                 pair = keyPair;
             }

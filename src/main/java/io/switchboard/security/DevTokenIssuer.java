@@ -30,7 +30,7 @@ public class DevTokenIssuer {
     }
 
     public boolean enabled() {
-        return config.devTokensEnabled();
+        return config.auth().devTokensEnabled();
     }
 
     /** A token that expires after {@code ttl} (the resource defaults it to {@code switchboard.dev.token-ttl-seconds}). */
@@ -40,7 +40,7 @@ public class DevTokenIssuer {
             return Optional.empty();
         }
         JwtClaims claims = new JwtClaims();
-        config.jwtIssuer().ifPresent(claims::setIssuer);
+        config.auth().issuer().ifPresent(claims::setIssuer);
         claims.setSubject(user);
         claims.setClaim(Claims.upn.name(), user);
         claims.setStringListClaim(Claims.groups.name(), List.copyOf(groups));

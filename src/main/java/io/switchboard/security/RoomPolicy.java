@@ -25,11 +25,11 @@ public class RoomPolicy {
     }
 
     public boolean mayJoin(Identity identity, String room) {
-        return decide(identity.joinableRooms(), room, config.roomsOpenJoin());
+        return decide(identity.joinableRooms(), room, config.rooms().openJoin());
     }
 
     public boolean mayPublish(Identity identity, String room) {
-        return decide(identity.publishableRooms(), room, config.roomsOpenPublish());
+        return decide(identity.publishableRooms(), room, config.rooms().openPublish());
     }
 
     private static boolean decide(Optional<RoomPatterns> granted, String room, boolean openByDefault) {

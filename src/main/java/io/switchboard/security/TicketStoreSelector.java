@@ -22,6 +22,6 @@ public class TicketStoreSelector {
     @Produces
     @ApplicationScoped
     TicketStore ticketStore() {
-        return config.redisEnabled() ? cluster.get() : inMemory;
+        return config.redis().enabled() ? cluster.get() : inMemory;
     }
 }

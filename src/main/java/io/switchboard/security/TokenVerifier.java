@@ -49,9 +49,9 @@ public class TokenVerifier {
     void init() {
         List<PublicJsonWebKey> keys = new ArrayList<>();
         try {
-            config.jwtPublicKey().ifPresent(inline -> keys.addAll(PublicKeys.parse(inline)));
-            if (config.jwtPublicKeyLocation().isPresent()) {
-                keys.addAll(PublicKeys.parse(PublicKeys.read(config.jwtPublicKeyLocation().get())));
+            config.auth().publicKey().ifPresent(inline -> keys.addAll(PublicKeys.parse(inline)));
+            if (config.auth().publicKeyLocation().isPresent()) {
+                keys.addAll(PublicKeys.parse(PublicKeys.read(config.auth().publicKeyLocation().get())));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read mp.jwt.verify.publickey.location", e);
@@ -77,9 +77,9 @@ public class TokenVerifier {
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
                 .setRequireSubject()
-                .setAllowedClockSkewInSeconds(config.jwtClockSkewSeconds());
-        config.jwtIssuer().ifPresentOrElse(builder::setExpectedIssuer, () -> builder.setExpectedIssuer(false, null));
-        config.jwtAudiences().ifPresentOrElse(
+                .setAllowedClockSkewInSeconds(config.auth().clockSkewSeconds());
+        config.auth().issuer().ifPresentOrElse(builder::setExpectedIssuer, () -> builder.setExpectedIssuer(false, null));
+        config.auth().audiences().ifPresentOrElse(
                 audiences -> builder.setExpectedAudience(audiences.split("\\s*,\\s*")),
                 builder::setSkipDefaultAudienceValidation);
         consumer = builder.build();
@@ -97,7 +97,7 @@ public class TokenVerifier {
             throw new InvalidTokenException(reason(e));
         }
         try {
-            String user = firstPresent(claims, config.jwtUserClaims());
+            String user = firstPresent(claims, config.auth().userClaims());
             if (user == null || user.isBlank()) {
                 throw new InvalidTokenException("The token names no user");
             }
@@ -111,8 +111,8 @@ public class TokenVerifier {
                 groups.addAll(claims.getStringListClaimValue(Claims.groups.name()));
             }
             return new Identity(user, groups, claims.getExpirationTime().getValueInMillis(),
-                    roomClaim(claims, config.roomsJoinClaim()), roomClaim(claims, config.roomsPublishClaim()),
-                    storageQuotaScale(claims, config.storageQuotaClaim()));
+                    roomClaim(claims, config.rooms().joinClaim()), roomClaim(claims, config.rooms().publishClaim()),
+                    storageQuotaScale(claims, config.limits().storageQuotaClaim()));
         } catch (MalformedClaimException e) {
             throw new InvalidTokenException("Malformed claim: " + e.getMessage());
         }

@@ -36,9 +36,12 @@ import java.util.logging.Logger;
 /**
  * Decodes a client's text frame, runs the command through the router and answers the sender with an
  * ack, pong or error frame. Runs on the connection's WebSocket thread (one frame at a time per
- * connection); only enqueues frames, never waits on a socket. A direct message does not wait for Redis
- * either: its ack is queued by the thread that completes the store (a Redis pipeline lane). A bad frame
- * is answered with an error and the connection stays open.
+ * connection); only enqueues frames, never waits on a socket or on a send queue. A stored direct message
+ * does not wait for Redis either: its ack is queued by the thread that completes the store (a Redis
+ * pipeline lane). Other commands may make synchronous Redis calls in a cluster (room scripts, queries,
+ * a cursor write, the first page of a join's history), each bounded by {@code switchboard.redis.timeout-ms};
+ * a history longer than a page goes on off this thread ({@link io.switchboard.inbox.StreamReplay}). A bad
+ * frame is answered with an error and the connection stays open.
  */
 @ApplicationScoped
 public class CommandDispatcher {
@@ -74,7 +77,7 @@ public class CommandDispatcher {
 
     @PostConstruct
     void init() {
-        decoder = new CommandDecoder(config.maxRecipients());
+        decoder = new CommandDecoder(config.connections().maxRecipients());
     }
 
     public void dispatch(Connection sender, String text) {
@@ -136,10 +139,10 @@ public class CommandDispatcher {
      * goes on with the connection's next frame. Acks of one connection's messages keep their order.
      */
     private void sendMessage(Connection sender, ClientCommand.SendMessage message, int frameLength) {
-        if (config.inboxEnabled()) {
+        if (config.inbox().enabled()) {
             quota.charge(sender.identity(), message.to().size(), frameLength, System.nanoTime());
         }
-        router.sendDirect(sender.user(), message.to(), message.content(), null, config.inboxKnownRecipientsOnly())
+        router.sendDirect(sender.user(), message.to(), message.content(), null, config.inbox().knownRecipientsOnly())
                 .whenComplete((report, error) -> {
             if (error == null) {
                 sender.send(Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),
@@ -162,7 +165,7 @@ public class CommandDispatcher {
         RoomService.JoinedRoom joined = rooms.join(sender, join.room(), join.since());
         RoomSnapshot room = joined.snapshot();
         sender.send(Frames.joined(join.id(), room.room(), room.members(), room.users(), joined.recovered()));
-        join.since().ifPresent(since -> rooms.replayHistory(sender, join.room(), since));
+        rooms.replayHistory(sender, joined);
     }
 
     /**

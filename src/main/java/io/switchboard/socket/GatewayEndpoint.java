@@ -37,17 +37,17 @@ import java.util.logging.Logger;
  * The client WebSocket endpoint at {@value #PATH}. Thin: it turns socket events into calls on the
  * {@link Connection}, the {@link ConnectionRegistry} and the {@link CommandDispatcher}. The handshake was
  * authenticated by {@link HandshakeFilter}. All callbacks run on container WebSocket threads, one at a
- * time per session; none blocks (sends are queued, closes run on the managed executor). One instance
- * serves every connection ({@link GatewayConfigurator}): per-connection state lives in the
- * {@link Connection} stored in the session, never in fields.
+ * time per session; none waits on a socket (sends are queued, closes run on the managed executor). In a
+ * cluster, opening reads the connection's replay plan and first page of stored messages from Redis (bounded
+ * by the Redis timeout); the rest of a replay goes on off this thread. One instance
+ * serves every connection ({@link GatewayConfigurator}): per-connection state is one typed
+ * {@link SocketState} attached to the session, never in fields.
  */
 @ServerEndpoint(value = GatewayEndpoint.PATH, configurator = GatewayConfigurator.class)
 @Dependent // one instance all the same: the configurator creates it once
 public class GatewayEndpoint {
     public static final String PATH = "/ws";
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class.getName());
-    private static final String CONNECTION = Connection.class.getName();
-    private static final String BUDGET = CommandBudget.class.getName();
 
     @Inject
     SwitchboardConfig config;
@@ -86,8 +86,8 @@ public class GatewayEndpoint {
             session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "not authenticated"));
             return;
         }
-        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
+        session.setMaxTextMessageBufferSize(config.connections().maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(config.connections().maxFrameBytes());
         // Negative: no idle timeout (the heartbeat decides when a silent connection is dead). Not 0: Tyrus 2.2
         // then schedules nothing per frame, where 0 still re-arms a timer task on every frame and send.
         bareContext.run(() -> session.setMaxIdleTimeout(-1));
@@ -95,12 +95,11 @@ public class GatewayEndpoint {
         String id = UUID.randomUUID().toString();
         Connection connection = new Connection(id, resume.device().orElse(id), identity,
                 new SessionSink(session, executor, bareContext), writers,
-                new SendQueueLimits(config.sendQueueMaxFrames(), config.sendQueueMaxBytes()),
+                new SendQueueLimits(config.connections().sendQueueMaxFrames(), config.connections().sendQueueMaxBytes()),
                 this::closed, System.nanoTime());
-        session.getUserProperties().put(CONNECTION, connection);
-        session.getUserProperties().put(BUDGET, new CommandBudget(config.commandsPerSecond(), config.commandsBurst(),
-                config.refusalsBeforeClose(), System.nanoTime()));
-        if (config.inboxEnabled()) {
+        new SocketState(connection, new CommandBudget(config.limits().commandsPerSecond(), config.limits().commandsBurst(),
+                config.limits().refusalsBeforeClose(), System.nanoTime())).attachTo(session);
+        if (config.inbox().enabled()) {
             resumer.open(connection, resume.since(),
                     plan -> welcome(connection, plan == null ? null : plan.recovered(), plan == null),
                     () -> makeVisible(connection));
@@ -120,7 +119,7 @@ public class GatewayEndpoint {
     }
 
     private String welcome(Connection connection, Boolean recovered, boolean storedUnavailable) {
-        return Frames.welcome(connection.id(), connection.user(), config.nodeId(), config.heartbeatInterval().toMillis(),
+        return Frames.welcome(connection.id(), connection.user(), config.nodeId(), config.heartbeat().interval().toMillis(),
                 connection.device(), recovered, storedUnavailable, connection.identity().expiresAtMillis() / 1000);
     }
 
@@ -130,23 +129,24 @@ public class GatewayEndpoint {
 
     @OnMessage
     public void text(Session session, String text) {
-        Connection connection = connection(session);
-        if (connection == null) {
+        SocketState state = SocketState.of(session);
+        if (state == null) {
             return;
         }
+        Connection connection = state.connection();
         long now = System.nanoTime();
         connection.touch(now);
         long bytes = TrafficCounters.utf8Length(text);
         traffic.bytesIn(bytes);
-        if (bytes > config.maxFrameBytes()) {
+        if (bytes > config.connections().maxFrameBytes()) {
             traffic.error(ErrorCode.TOO_LARGE);
-            connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
+            connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.connections().maxFrameBytes() + " bytes");
             return;
         }
-        switch (((CommandBudget) session.getUserProperties().get(BUDGET)).admit(now)) {
+        switch (state.budget().admit(now)) {
             case ALLOW -> dispatcher.dispatch(connection, text);
             case REFUSE -> dispatcher.refuse(connection, text, ErrorCode.RATE_LIMITED, "More than "
-                    + (long) config.commandsPerSecond() + " commands per second; slow down");
+                    + (long) config.limits().commandsPerSecond() + " commands per second; slow down");
             case CLOSE -> {
                 // after the replies already queued, so the client sees its 429s before the 4003
                 if (connection.closeAfterQueued(CloseCodes.TOO_MANY_COMMANDS, "too many commands")) {
@@ -209,6 +209,7 @@ public class GatewayEndpoint {
     }
 
     private static Connection connection(Session session) {
-        return (Connection) session.getUserProperties().get(CONNECTION);
+        SocketState state = SocketState.of(session);
+        return state == null ? null : state.connection();
     }
 }

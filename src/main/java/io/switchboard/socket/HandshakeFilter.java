@@ -65,7 +65,7 @@ public class HandshakeFilter extends HttpFilter {
 
     @Override
     public void init() {
-        handshakesPerAddress = new KeyedRateLimiter(config.handshakesPerSecondPerIp(), config.handshakesBurstPerIp(), config.trackedClients());
+        handshakesPerAddress = new KeyedRateLimiter(config.limits().handshakesPerSecondPerIp(), config.limits().handshakesBurstPerIp(), config.limits().trackedClients());
         origins = new OriginPolicy(config.allowedOrigins());
     }
 
@@ -100,14 +100,14 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         // checked here, before the upgrade; handshakes racing each other may pass together, by a few
-        if (registry.size() >= config.connectionsPerNode()) {
+        if (registry.size() >= config.limits().connectionsPerNode()) {
             response.setHeader("Retry-After", "1");
-            refuse(response, ErrorCode.NODE_FULL, "This node holds " + config.connectionsPerNode() + " connections");
+            refuse(response, ErrorCode.NODE_FULL, "This node holds " + config.limits().connectionsPerNode() + " connections");
             return;
         }
-        if (registry.connectionCount(identity.user()) >= config.connectionsPerUser()) {
+        if (registry.connectionCount(identity.user()) >= config.limits().connectionsPerUser()) {
             refuse(response, ErrorCode.TOO_MANY_CONNECTIONS,
-                    "The user already holds " + config.connectionsPerUser() + " connections on this node");
+                    "The user already holds " + config.limits().connectionsPerUser() + " connections on this node");
             return;
         }
         try {
@@ -129,7 +129,7 @@ public class HandshakeFilter extends HttpFilter {
      * proxy wrote; earlier ones come from the client), else the TCP peer.
      */
     private String clientAddress(HttpServletRequest request) {
-        String forwarded = config.clientIpHeader().map(request::getHeader).orElse(null);
+        String forwarded = config.limits().clientIpHeader().map(request::getHeader).orElse(null);
         if (forwarded != null && !forwarded.isBlank()) {
             return forwarded.substring(forwarded.lastIndexOf(',') + 1).strip();
         }

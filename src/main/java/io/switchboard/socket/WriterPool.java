@@ -33,7 +33,7 @@ public class WriterPool implements Executor {
 
     @PostConstruct
     void start() {
-        executor = new ThreadPoolExecutor(config.sendThreads(), config.sendThreads(), 60, TimeUnit.SECONDS,
+        executor = new ThreadPoolExecutor(config.connections().sendThreads(), config.connections().sendThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threads);
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
     }

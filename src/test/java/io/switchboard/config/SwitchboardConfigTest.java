@@ -4,125 +4,132 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.api.ApiCredentials;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class SwitchboardConfigTest {
 
+    /** Starting a node with these values fails with a message that names {@code key}. */
+    private static void refused(String key, String... keysAndValues) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestConfig.with(keysAndValues));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+
     @Test
-    void refusesNonPositiveLimits() {
-        SwitchboardConfig config = TestConfig.defaults();
-        config.sendQueueMaxFrames = 0;
-        IllegalStateException e = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(e.getMessage().contains("switchboard.send-queue.max-frames"), e.getMessage());
+    void refusesNonPositiveLimitsAndValuesThatAreNotNumbers() {
+        refused("switchboard.send-queue.max-frames", "switchboard.send-queue.max-frames", "0");
+        refused("switchboard.limits.api-burst", "switchboard.limits.api-burst", "-5");
+        refused("switchboard.heartbeat.interval-ms", "switchboard.heartbeat.interval-ms", "25s");
+        refused("switchboard.deflate.level", "switchboard.deflate.level", "10");
+        refused("switchboard.inbox.enabled", "switchboard.inbox.enabled", "maybe");
+        refused("switchboard.rooms.default-join", "switchboard.rooms.default-join", "ajar");
+        refused("switchboard.inbox.recipients", "switchboard.inbox.recipients", "some");
+        refused("switchboard.shutdown", "switchboard.shutdown.drain-ms", "20000");
+        assertEquals(Duration.ofSeconds(5), TestConfig.with(" switchboard.heartbeat.interval-ms".strip(), " 5000 ")
+                .heartbeat().interval(), "values are stripped");
     }
 
     @Test
     void refusesBothInlineAndLocatedPublicKeys() {
-        SwitchboardConfig config = TestConfig.defaults();
-        config.jwtPublicKey = Optional.of("x");
-        config.jwtPublicKeyLocation = Optional.of("y");
-        assertThrows(IllegalStateException.class, config::validate);
+        refused("not both", "mp.jwt.verify.publickey", "x", "mp.jwt.verify.publickey.location", "y");
     }
 
     @Test
     void refusesAKeyLocationOverPlainHttpUnlessAllowed() {
-        SwitchboardConfig config = TestConfig.withPublicKeyLocation("http://idp.example.com/jwks.json");
-        IllegalStateException refused = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(refused.getMessage().contains("switchboard.jwt.allow-http-key-location"), refused.getMessage());
-        config.jwtAllowHttpKeyLocation = true;
-        config.validate();
-        TestConfig.withPublicKeyLocation("https://idp.example.com/jwks.json").validate();
+        refused("switchboard.jwt.allow-http-key-location", "mp.jwt.verify.publickey.location", "http://idp.example.com/jwks.json");
+        TestConfig.with("mp.jwt.verify.publickey.location", "http://idp.example.com/jwks.json",
+                "switchboard.jwt.allow-http-key-location", "true");
+        TestConfig.withPublicKeyLocation("https://idp.example.com/jwks.json");
     }
 
     @Test
     void readsASentinelSetAndRefusesItHalfOrBesideAUrl() {
-        SwitchboardConfig config = TestConfig.defaults();
-        assertEquals(RedisMode.NONE, config.redisMode());
-        config.redisSentinelMaster = Optional.of("switchboard");
-        IllegalStateException half = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(half.getMessage().contains("switchboard.redis.sentinel.nodes"), half.getMessage());
-        config.redisSentinelNodes = Optional.of(" 10.0.0.1:26379, [::1]:26380 ,");
-        config.validate();
-        assertEquals(RedisMode.SENTINEL, config.redisMode());
-        assertTrue(config.redisEnabled());
-        assertEquals(java.util.List.of(new HostPort("10.0.0.1", 26379), new HostPort("::1", 26380)), config.redisSentinels());
-        config.redisSentinelNodes = Optional.of("10.0.0.1");
-        IllegalStateException noPort = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(noPort.getMessage().contains("'10.0.0.1'"), noPort.getMessage());
-        config.redisSentinelNodes = Optional.of("10.0.0.1:26379");
-        config.redisUrl = Optional.of("redis://10.0.0.2:6379");
-        IllegalStateException both = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(both.getMessage().contains("more than one"), both.getMessage());
+        assertEquals(RedisMode.NONE, TestConfig.defaults().redis().mode());
+        assertTrue(!TestConfig.defaults().redis().enabled());
+        refused("switchboard.redis.sentinel.nodes", "switchboard.redis.sentinel.master", "switchboard");
+        SwitchboardConfig config = TestConfig.with("switchboard.redis.sentinel.master", "switchboard",
+                "switchboard.redis.sentinel.nodes", " 10.0.0.1:26379, [::1]:26380 ,");
+        assertEquals(RedisMode.SENTINEL, config.redis().mode());
+        assertTrue(config.redis().enabled());
+        assertEquals(List.of(new HostPort("10.0.0.1", 26379), new HostPort("::1", 26380)), config.redis().sentinels());
+        refused("'10.0.0.1'", "switchboard.redis.sentinel.master", "switchboard", "switchboard.redis.sentinel.nodes", "10.0.0.1");
+        refused("more than one", "switchboard.redis.sentinel.master", "switchboard",
+                "switchboard.redis.sentinel.nodes", "10.0.0.1:26379", "switchboard.redis.url", "redis://10.0.0.2:6379");
     }
 
     @Test
     void readsARedisClusterAndRefusesItBesideAnotherRedisOrWithReplicasToWaitFor() {
-        SwitchboardConfig config = TestConfig.defaults();
-        config.redisClusterNodes = Optional.of("10.0.0.1:6379,10.0.0.2:6379");
-        config.validate();
-        assertEquals(RedisMode.CLUSTER, config.redisMode());
-        assertEquals(2, config.redisClusterNodes().size());
-        config.redisWaitReplicas = 1;
-        IllegalStateException waiting = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(waiting.getMessage().contains("switchboard.redis.wait.replicas"), waiting.getMessage());
-        config.redisWaitReplicas = 0;
-        config.redisUrl = Optional.of("redis://10.0.0.3:6379");
-        assertThrows(IllegalStateException.class, config::validate);
-        config.redisUrl = Optional.empty();
-        config.configuredNodeId = Optional.of("node-{a}");
-        IllegalStateException brace = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(brace.getMessage().contains("braces"), brace.getMessage());
+        SwitchboardConfig config = TestConfig.with("switchboard.redis.cluster.nodes", "10.0.0.1:6379,10.0.0.2:6379");
+        assertEquals(RedisMode.CLUSTER, config.redis().mode());
+        assertEquals(2, config.redis().clusterNodes().size());
+        refused("switchboard.redis.wait.replicas", "switchboard.redis.cluster.nodes", "10.0.0.1:6379",
+                "switchboard.redis.wait.replicas", "1");
+        refused("more than one", "switchboard.redis.cluster.nodes", "10.0.0.1:6379", "switchboard.redis.url", "redis://10.0.0.3:6379");
+        refused("braces", "switchboard.node.id", "node-{a}");
     }
 
     @Test
     void refusesANegativeReplicaCountToWaitFor() {
-        SwitchboardConfig config = TestConfig.defaults();
-        config.redisWaitReplicas = -1;
-        IllegalStateException e = assertThrows(IllegalStateException.class, config::validate);
-        assertTrue(e.getMessage().contains("switchboard.redis.wait.replicas"), e.getMessage());
+        refused("switchboard.redis.wait.replicas", "switchboard.redis.wait.replicas", "-1");
     }
 
     @Test
     void generatesANodeIdWhenNoneIsConfigured() {
-        SwitchboardConfig config = TestConfig.defaults();
-        assertEquals("test-node", config.nodeId());
-        config.configuredNodeId = Optional.empty();
-        config.validate();
+        assertEquals("test-node", TestConfig.defaults().nodeId());
+        SwitchboardConfig config = TestConfig.with("switchboard.node.id", null);
         assertTrue(config.nodeId().matches("node-[0-9a-f]{8}"), config.nodeId());
     }
 
     @Test
-    void acceptsApiKeysAsSha256DigestsAndHashesAPlainKeyToo() {
-        SwitchboardConfig config = TestConfig.defaults();
-        String digest = java.util.HexFormat.of().formatHex(SwitchboardConfig.sha256("s3cret"));
-        config.apiKeySha256 = Optional.of(" " + digest.toUpperCase(java.util.Locale.ROOT) + " ,");
-        config.apiKey = Optional.of("legacy");
-        java.util.List<byte[]> digests = config.apiKeyDigests();
-        assertEquals(2, digests.size());
-        assertTrue(java.security.MessageDigest.isEqual(SwitchboardConfig.sha256("s3cret"), digests.get(0)));
-        assertTrue(java.security.MessageDigest.isEqual(SwitchboardConfig.sha256("legacy"), digests.get(1)));
-        config.apiKeySha256 = Optional.of("not-a-digest");
-        assertThrows(IllegalStateException.class, config::validate);
+    void readsApiKeysAsSha256DigestsAndKeepsAPlainKeyForTheCredentialsToHash() {
+        String digest = HexFormat.of().formatHex(ApiCredentials.sha256("s3cret"));
+        SwitchboardConfig config = TestConfig.with("switchboard.api.key-sha256", " " + digest.toUpperCase(Locale.ROOT) + " ,",
+                "switchboard.api.key", "legacy");
+        assertEquals(1, config.api().keyDigests().size());
+        assertTrue(MessageDigest.isEqual(ApiCredentials.sha256("s3cret"), config.api().keyDigests().get(0)));
+        assertEquals(Optional.of("legacy"), config.api().key());
+        refused("switchboard.api.key-sha256", "switchboard.api.key-sha256", "not-a-digest");
     }
 
     @Test
     void normalisesAllowedOrigins() {
-        SwitchboardConfig config = TestConfig.defaults();
-        assertTrue(config.allowedOrigins().isEmpty(), "unset: any origin");
-        config.allowedOrigins = Optional.of("https://chat.example.com/, http://localhost:8080");
-        assertEquals(java.util.Set.of("https://chat.example.com", "http://localhost:8080"), config.allowedOrigins());
+        assertTrue(TestConfig.defaults().allowedOrigins().isEmpty(), "unset: any origin");
+        SwitchboardConfig config = TestConfig.with("switchboard.allowed-origins", "https://chat.example.com/, http://localhost:8080");
+        assertEquals(Set.of("https://chat.example.com", "http://localhost:8080"), config.allowedOrigins());
     }
 
+    /**
+     * Every key a node reads is a row of the README's table, and the default the table states is the one the
+     * code declares (or, for a key the code has none for, the one the WAR's {@code microprofile-config.properties} sets).
+     */
     @Test
-    void documentsEveryConfigKeyInTheReadme() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
-        for (java.lang.reflect.Field field : SwitchboardConfig.class.getDeclaredFields()) {
-            org.eclipse.microprofile.config.inject.ConfigProperty property =
-                    field.getAnnotation(org.eclipse.microprofile.config.inject.ConfigProperty.class);
-            if (property != null) {
-                assertTrue(readme.contains("| `" + property.name() + "` |"), property.name() + " is in the README's table");
-            }
+    void documentsEveryKeyAndItsDefaultInTheReadme() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        Properties war = new Properties();
+        try (var in = Files.newInputStream(Path.of("src/main/resources/META-INF/microprofile-config.properties"))) {
+            war.load(in);
+        }
+        Map<String, Optional<String>> keys = TestConfig.defaults().keys();
+        assertTrue(keys.size() > 80, keys.size() + " keys read");
+        for (Map.Entry<String, Optional<String>> key : keys.entrySet()) {
+            Matcher row = Pattern.compile("\\| `" + Pattern.quote(key.getKey()) + "` \\| ([^|]*) \\|").matcher(readme);
+            assertTrue(row.find(), key.getKey() + " is in the README's table");
+            Optional<String> declared = key.getValue().or(() -> Optional.ofNullable(war.getProperty(key.getKey())));
+            declared.ifPresent(value -> assertEquals("`" + value + "`", row.group(1).strip(),
+                    "the README's default of " + key.getKey()));
         }
     }
 }

@@ -104,7 +104,7 @@ class InMemoryInboxTest {
             inbox.markKnown("id-" + i);
         }
         assertEquals(List.of(1000, 1000, 1000, 1000), java.util.Arrays.stream(inbox.heldPerId()).boxed().toList());
-        clock.millis += config.inboxMaxAge().toMillis() + 60_001;
+        clock.millis += config.inbox().maxAge().toMillis() + 60_001;
         inbox.saveCursor("id-0", "phone", inbox.nextId());
         inbox.append("fresh", message(inbox.nextId()));
         assertEquals(List.of(1, 1, 0, 0), java.util.Arrays.stream(inbox.heldPerId()).boxed().toList(),
@@ -122,7 +122,7 @@ class InMemoryInboxTest {
         for (int i = 0; i < 1000; i++) {
             inbox.markKnown("visitor-" + i);
         }
-        clock.millis += config.inboxMaxAge().toMillis() + 60_001;
+        clock.millis += config.inbox().maxAge().toMillis() + 60_001;
         inbox.markKnown("today");
         assertEquals(List.of(0, 0, 0, 1), java.util.Arrays.stream(inbox.heldPerId()).boxed().toList());
         assertFalse(inbox.isKnown("visitor-1"));
@@ -147,7 +147,7 @@ class InMemoryInboxTest {
         assertTrue(inbox.claimed(first).isEmpty(), "the oldest key went first");
         Idempotency newest = Idempotency.of("backend", "key-1999", "request-1999");
         assertTrue(inbox.claimed(newest).isPresent(), "the newest is still answered");
-        clock.millis += config.idempotencyWindow().toMillis() + 1;
+        clock.millis += config.api().idempotencyWindow().toMillis() + 1;
         assertTrue(inbox.claimed(newest).isEmpty(), "expired after the window");
         assertEquals(0, inbox.idempotencyKeys());
         assertEquals(0, inbox.storedBytes(), "and their bytes given back");

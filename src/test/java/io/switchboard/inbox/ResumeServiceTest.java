@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ResumeServiceTest {
     private final SwitchboardConfig config = TestConfig.defaults();
     private final InMemoryInbox inbox = new InMemoryInbox(config, Clock.systemUTC());
-    private final ResumeService resume = new ResumeService(inbox, config, Runnable::run);
+    private final ResumeService resume = new ResumeService(inbox, config, Runnable::run, Clock.systemUTC());
 
     private MessageId store(String user, String text) {
         MessageId id = inbox.nextId();
@@ -106,7 +106,7 @@ class ResumeServiceTest {
     void saysNotRecoveredWhenRetentionRemovedWhatTheClientAskedFor() {
         SwitchboardConfig small = TestConfig.inboxOf(2);
         InMemoryInbox tiny = new InMemoryInbox(small, Clock.systemUTC());
-        ResumeService resumer = new ResumeService(tiny, small, Runnable::run);
+        ResumeService resumer = new ResumeService(tiny, small, Runnable::run, Clock.systemUTC());
         MessageId[] ids = new MessageId[4];
         for (int i = 0; i < 4; i++) {
             ids[i] = tiny.nextId();
@@ -116,7 +116,7 @@ class ResumeServiceTest {
         assertFalse(lost.recovered(), "m1 was trimmed");
         assertEquals(ids[1], lost.after(), "the replay starts at what is left");
         assertTrue(resumer.plan("bob", "d", Optional.of(ids[1])).recovered());
-        MessageId ancient = new MessageId(System.currentTimeMillis() - small.inboxMaxAge().toMillis() - 1000, 0);
+        MessageId ancient = new MessageId(System.currentTimeMillis() - small.inbox().maxAge().toMillis() - 1000, 0);
         assertFalse(resumer.plan("carol", "d", Optional.of(ancient)).recovered(), "older than the retention age");
     }
 
@@ -167,7 +167,7 @@ class ResumeServiceTest {
     }
 
     @Test
-    void pacesTheReplayByBytesSoThatLargeMessagesNeverOverflowTheQueue() throws Exception {
+    void theReplayNeverWaitsOnTheOpeningThreadAndGoesOnAsTheQueueIsWrittenPacedByBytes() {
         String big = "x".repeat(32 * 1024); // 64 KB as counted (UTF-16)
         List<MessageId> ids = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -175,21 +175,34 @@ class ResumeServiceTest {
         }
         RecordingSink sink = RecordingSink.stalled();
         List<Integer> closes = new CopyOnWriteArrayList<>();
+        List<Runnable> background = new ArrayList<>();
+        ResumeService resumer = new ResumeService(inbox, config, background::add, Clock.systemUTC());
         // 1,024 frames would allow all 40, but 1 MB of queue holds only 15 of them
         Connection connection = new Connection("c-big", "big", new Identity("bob", Set.of(), 0), sink, Runnable::run,
                 new SendQueueLimits(1024, 1_000_000), (c, code) -> closes.add(code), 0);
-        Thread replay = new Thread(() -> resume.open(connection, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { }));
-        replay.start();
+        resumer.open(connection, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { }); // returns: nothing was written yet
+        assertTrue(sink.pendingCount() == 1 && background.isEmpty(), "the welcome in flight, the replay waiting for the writer");
         int completed = 0;
-        while (completed < 41) { // the welcome and 40 messages, completed one at a time as a slow reader would
-            Eventually.within(Duration.ofSeconds(10), "a send in flight", () -> sink.pendingCount() > 0 || !connection.isOpen());
+        int continuations = 0;
+        while (completed < 41) { // the welcome and 40 messages, written one at a time as a slow reader would
+            if (!background.isEmpty()) {
+                List<Runnable> due = List.copyOf(background);
+                background.clear();
+                due.forEach(Runnable::run);
+                continuations += due.size();
+                continue;
+            }
             assertTrue(connection.isOpen(), "never cut as a slow consumer");
+            assertTrue(sink.pendingCount() > 0, "a send in flight while the replay waits");
             sink.completeNext();
             completed++;
         }
-        replay.join(10_000);
         assertEquals(List.of(), closes);
         assertEquals(41, sink.sent.size());
+        assertTrue(continuations >= 4, "half a queue (8 of these) at a time: woken by the writer " + continuations + " times");
+        for (int i = 0; i < 40; i++) {
+            assertEquals(frame(ids.get(i), big + i), sink.sent.get(i + 1), "in order");
+        }
     }
 
     @Test
@@ -223,7 +236,7 @@ class ResumeServiceTest {
             store("bob", "m" + i);
         }
         Inbox failing = new FailingAfterFirstRead(inbox);
-        ResumeService resumer = new ResumeService(failing, config, Runnable::run);
+        ResumeService resumer = new ResumeService(failing, config, Runnable::run, Clock.systemUTC());
         Client client = connect("phone");
         List<Integer> closes = new ArrayList<>();
         Connection connection = new Connection("c-f", "phone", new Identity("bob", Set.of(), 0), client.sink(), Runnable::run,

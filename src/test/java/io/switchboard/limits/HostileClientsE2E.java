@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.api.ApiCredentials;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.FrameFuzzer;
 import io.switchboard.testing.GatewayNode;
@@ -74,7 +74,7 @@ class HostileClientsE2E {
         env.put("SWITCHBOARD_LIMITS_API_REQUESTS_PER_SECOND", "20");
         env.put("SWITCHBOARD_LIMITS_API_BURST", "40");
         env.put("SWITCHBOARD_ALLOWED_ORIGINS", "https://chat.example.com");
-        env.put("SWITCHBOARD_API_KEY_SHA256", HexFormat.of().formatHex(SwitchboardConfig.sha256(HASHED_KEY)));
+        env.put("SWITCHBOARD_API_KEY_SHA256", HexFormat.of().formatHex(ApiCredentials.sha256(HASHED_KEY)));
         node = GatewayNode.start(WORK, false, env);
         node.awaitReady();
     }

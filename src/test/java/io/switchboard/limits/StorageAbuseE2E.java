@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.api.ApiCredentials;
 import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.GatewayNode;
 import io.switchboard.testing.RedisServer;
@@ -57,7 +57,7 @@ class StorageAbuseE2E {
         env.put("SWITCHBOARD_LIMITS_CLIENT_IP_HEADER", "X-Real-IP");
         env.put("SWITCHBOARD_LIMITS_HANDSHAKES_PER_SECOND_PER_IP", "5");
         env.put("SWITCHBOARD_LIMITS_HANDSHAKES_BURST_PER_IP", "20");
-        env.put("SWITCHBOARD_API_KEY_SHA256", HexFormat.of().formatHex(SwitchboardConfig.sha256(OTHER_BACKEND_KEY)));
+        env.put("SWITCHBOARD_API_KEY_SHA256", HexFormat.of().formatHex(ApiCredentials.sha256(OTHER_BACKEND_KEY)));
         node = GatewayNode.start(WORK.resolve("node"), false, env);
         node.awaitReady();
         io.switchboard.testing.Eventually.within(Duration.ofSeconds(30), "relay up", () -> ready() == 200);

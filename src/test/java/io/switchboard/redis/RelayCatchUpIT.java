@@ -102,8 +102,7 @@ class RelayCatchUpIT {
         Client laptop = connect(bob);
         MessageId one = storeDirect("one", bob);
         phone.connection().deliver(StreamKey.INBOX, one, "{\"content\":\"one\"}"); // the phone got it live
-        laptop.connection().beginReplay(StreamKey.INBOX, MessageId.ZERO);
-        laptop.connection().endReplay(StreamKey.INBOX); // the laptop connected before it: nothing sent yet
+        laptop.connection().endReplay(laptop.connection().beginReplay(StreamKey.INBOX, MessageId.ZERO)); // the laptop connected before it: nothing sent yet
         storeDirect("two", bob); // the gap: stored, relayed to nobody
         storeDirect("three", bob);
 

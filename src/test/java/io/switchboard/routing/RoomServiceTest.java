@@ -39,7 +39,7 @@ class RoomServiceTest {
     /** Count updates due, run by the test when it lets time pass. */
     private final List<Runnable> later = new java.util.ArrayList<>();
     private final RoomCounts counts = new RoomCounts(broker, presence, config, (task, delay) -> later.add(task));
-    private final RoomService rooms = new RoomService(registry, broker, presence, config, inbox, counts, clock);
+    private final RoomService rooms = new RoomService(registry, broker, presence, config, inbox, counts, clock, Runnable::run);
 
     private void letCountIntervalPass() {
         List<Runnable> due = List.copyOf(later);
@@ -217,7 +217,7 @@ class RoomServiceTest {
         assertEquals(Boolean.TRUE, joined.recovered());
         rooms.publish("amy", "lobby", Json.createValue("live"), amy.connection(), true);
         assertTrue(bob.frames().isEmpty(), "live traffic waits for the history");
-        rooms.replayHistory(bob.connection(), "lobby", MessageId.parse(ids.get(0), "id"));
+        rooms.replayHistory(bob.connection(), joined);
         assertEquals(3, bob.frames().size());
         assertTrue(bob.frames().get(0).contains(ids.get(1)));
         assertTrue(bob.frames().get(2).contains("\"live\""));
@@ -236,7 +236,7 @@ class RoomServiceTest {
         assertTrue(directFrame.contains(direct.messageId()), "the inbox is not held by a room's replay");
         FanOutReport room = rooms.publish("amy", "lobby", Json.createValue("later"), amy.connection(), false);
         assertFalse(bob.frames().stream().anyMatch(frame -> frame.contains(room.messageId())), "the room's live traffic waits");
-        rooms.replayHistory(bob.connection(), "lobby", MessageId.ZERO);
+        rooms.replayHistory(bob.connection(), joined);
         assertEquals(1, bob.frames().stream().filter(frame -> frame.contains(direct.messageId())).count(),
                 "the direct message stays delivered once");
         assertEquals(1, bob.frames().stream().filter(frame -> frame.contains(room.messageId())).count(),
@@ -248,7 +248,7 @@ class RoomServiceTest {
     void replaysEveryPageOfARoomsHistory() {
         // pages of 30 over a history of 100
         SwitchboardConfig smallPages = TestConfig.withRoomHistoryOf(TestConfig.roomLimits(2, 2, 3), 30);
-        RoomService paged = new RoomService(registry, broker, presence, smallPages, inbox, counts, clock);
+        RoomService paged = new RoomService(registry, broker, presence, smallPages, inbox, counts, clock, Runnable::run);
         Client amy = connect("a1", "amy");
         rooms.join(amy.connection(), "lobby");
         List<String> ids = new java.util.ArrayList<>();
@@ -256,8 +256,7 @@ class RoomServiceTest {
             ids.add(rooms.publish("amy", "lobby", Json.createValue(i), amy.connection(), false).messageId());
         }
         Client bob = connect("b1", "bob");
-        paged.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
-        paged.replayHistory(bob.connection(), "lobby", MessageId.ZERO);
+        paged.replayHistory(bob.connection(), paged.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO)));
         List<String> got = bob.frames().stream().filter(frame -> frame.contains("\"type\":\"message\"")).toList();
         assertEquals(100, got.size());
         for (int i = 0; i < 100; i++) {
@@ -271,11 +270,45 @@ class RoomServiceTest {
         rooms.join(amy.connection(), "lobby");
         FanOutReport first = rooms.publish("amy", "lobby", Json.createValue("one"), amy.connection(), false);
         Client bob = connect("b1", "bob");
-        rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO));
-        rooms.replayHistory(bob.connection(), "lobby", MessageId.ZERO);
+        rooms.replayHistory(bob.connection(), rooms.join(bob.connection(), "lobby", java.util.Optional.of(MessageId.ZERO)));
         MessageId id = MessageId.parse(first.messageId(), "test");
         // the relayed copy of that message reaches this node only now (a slow subscriber)
         bob.connection().deliver(io.switchboard.connection.StreamKey.room("lobby"), id, "late copy");
         assertFalse(bob.frames().contains("late copy"));
+    }
+
+    @Test
+    void leavingARoomDuringItsHistoryReplayStopsTheReplayAndDropsWhatItHeld() {
+        Client amy = connect("a1", "amy");
+        rooms.join(amy.connection(), "lobby");
+        for (int i = 0; i < 50; i++) {
+            rooms.publish("amy", "lobby", Json.createValue("m" + i), amy.connection(), false);
+        }
+        List<Runnable> background = new java.util.ArrayList<>();
+        RoomService replaying = new RoomService(registry, broker, presence, TestConfig.withRoomHistoryOf(TestConfig.roomLimits(2, 2, 3), 100),
+                inbox, counts, clock, background::add);
+        RecordingSink sink = RecordingSink.stalled();
+        Connection bob = new Connection("b1", new Identity("bob", Set.of(), 0), sink, new SendQueueLimits(10, 100_000),
+                (closed, code) -> connections.closed(closed, code), 0);
+        connections.register(bob);
+        RoomService.JoinedRoom joined = replaying.join(bob, "lobby", java.util.Optional.of(MessageId.ZERO));
+        replaying.replayHistory(bob, joined); // the queue takes 5 (half of 10), then the replay waits for the writer
+        rooms.publish("amy", "lobby", Json.createValue("live"), amy.connection(), false); // held back
+        replaying.leave(bob, "lobby");
+        bob.send("after-leave");
+        while (sink.pendingCount() > 0 || !background.isEmpty()) {
+            if (sink.pendingCount() > 0) {
+                sink.completeNext();
+            } else {
+                List<Runnable> due = List.copyOf(background);
+                background.clear();
+                due.forEach(Runnable::run);
+            }
+        }
+        List<String> sent = List.copyOf(sink.sent);
+        assertEquals("after-leave", sent.get(sent.size() - 1), "no room message after the leave: " + sent);
+        assertTrue(sent.size() < 50, "the replay stopped");
+        assertFalse(sent.stream().anyMatch(frame -> frame.contains("\"live\"")), "what it held is dropped");
+        assertTrue(bob.isOpen());
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
-import io.switchboard.config.InlineKey;
 import io.switchboard.testing.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,9 +98,8 @@ class TokenVerifierTest {
 
     @Test
     void readsInlinePemKeysToo() throws Exception {
-        SwitchboardConfig config = TestConfig.defaults();
         String pem = Files.readString(Path.of("src/test/resources/test-keys/public.pem"));
-        TokenVerifier inline = verifier(withInlineKey(config, pem));
+        TokenVerifier inline = verifier(TestConfig.withInlineKey(TestConfig.defaults(), pem));
         assertEquals("bob", inline.verify(TestTokens.valid("bob")).user());
     }
 
@@ -118,16 +116,12 @@ class TokenVerifierTest {
         issuer.config = config;
         issuer.devKeys = new DevKeys();
         issuer.devKeys.config = config;
-        String token = issuer.issue("dana", List.of("broadcast"), config.devTokenTtl()).orElseThrow().token();
+        String token = issuer.issue("dana", List.of("broadcast"), config.auth().devTokenTtl()).orElseThrow().token();
         assertTrue(Files.exists(keyDir.resolve(DevKeys.PRIVATE_FILE)));
 
         TokenVerifier devVerifier = verifier(config); // a fresh bean: loads the same key pair from disk
         Identity identity = devVerifier.verify(token);
         assertEquals("dana", identity.user());
         assertEquals(Set.of("broadcast"), identity.groups());
-    }
-
-    private static SwitchboardConfig withInlineKey(SwitchboardConfig config, String pem) {
-        return InlineKey.set(config, pem);
     }
 }

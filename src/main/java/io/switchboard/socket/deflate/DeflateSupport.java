@@ -34,7 +34,7 @@ public class DeflateSupport {
 
     @PostConstruct
     void start() {
-        if (!config.deflateEnabled()) {
+        if (!config.deflate().enabled()) {
             return;
         }
         ClassLoader loader = DeflateSupport.class.getClassLoader();
@@ -45,8 +45,8 @@ public class DeflateSupport {
                     + "Switchboard offers no permessage-deflate here (enable the container's own)");
             return;
         }
-        DeflateSettings settings = new DeflateSettings(config.deflateThresholdBytes(), config.deflateLevel(),
-                config.maxFrameBytes(), config.sendThreads());
+        DeflateSettings settings = new DeflateSettings(config.deflate().thresholdBytes(), config.deflate().level(),
+                config.connections().maxFrameBytes(), config.connections().sendThreads());
         try {
             extension = Class.forName(TYRUS_EXTENSION, true, loader).asSubclass(Extension.class)
                     .getConstructor(DeflateSettings.class, TrafficCounters.class).newInstance(settings, traffic);
