@@ -3,7 +3,6 @@ package io.switchboard.inbox;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.StreamKey;
-import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.DeployedGatewayIT;
-import io.switchboard.testing.ApiClient.Reply;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient.Reply;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.container.DeployedGatewayIT;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.List;

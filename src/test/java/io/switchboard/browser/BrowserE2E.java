@@ -3,7 +3,7 @@ package io.switchboard.browser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.GatewayNode;
+import io.switchboard.testing.process.GatewayNode;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.DeployedGatewayIT;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.RawWsClient;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
-import jakarta.json.JsonObject;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.RawWsClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.container.DeployedGatewayIT;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

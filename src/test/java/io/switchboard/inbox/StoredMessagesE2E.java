@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.MessageId;
-import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.GatewayNode;
-import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.TwoNodeCluster;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.GatewayNode;
+import io.switchboard.testing.process.RedisServer;
+import io.switchboard.testing.process.TwoNodeCluster;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StoredMessagesE2E {
     private static final Path WORK = Path.of("target", "e2e-stored");
-    private static TwoNodeCluster cluster;
+    private static TwoNodeCluster<RedisServer> cluster;
     private static RedisServer redis;
     private static GatewayNode nodeA;
     private static GatewayNode nodeB;

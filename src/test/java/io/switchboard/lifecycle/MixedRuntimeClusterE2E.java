@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.ClientDeflate;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.GatewayNode;
-import io.switchboard.testing.RawWsClient;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.TwoNodeCluster;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.ClientDeflate;
+import io.switchboard.testing.client.RawWsClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.GatewayNode;
+import io.switchboard.testing.process.RedisServer;
+import io.switchboard.testing.process.TwoNodeCluster;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MixedRuntimeClusterE2E {
     private static final Path WORK = Path.of("target", "e2e-mixed-runtimes");
-    private static TwoNodeCluster cluster;
+    private static TwoNodeCluster<RedisServer> cluster;
     private static GatewayNode payara;
     private static GatewayNode wildfly;
 

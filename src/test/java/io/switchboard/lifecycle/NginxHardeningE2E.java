@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.NginxProxy;
-import io.switchboard.testing.RedisServer;
+import io.switchboard.testing.process.NginxProxy;
+import io.switchboard.testing.process.RedisServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

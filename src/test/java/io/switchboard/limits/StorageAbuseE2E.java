@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.api.ApiCredentials;
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.GatewayNode;
-import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.GatewayNode;
+import io.switchboard.testing.process.RedisServer;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -49,17 +48,14 @@ class StorageAbuseE2E {
     static void start() throws Exception {
         redis = RedisServer.start(WORK.resolve("redis"), false, "abuse-" + UUID.randomUUID(), null);
         redis.command("CONFIG SET maxmemory-policy allkeys-lru"); // what the node must warn about
-        Map<String, String> env = new HashMap<>(GatewayNode.testEnvironment("abuse-node"));
-        env.put("SWITCHBOARD_REDIS_URL", redis.url());
-        env.put("SWITCHBOARD_INBOX_MAX_ENTRIES", String.valueOf(INBOX_MAX_ENTRIES));
-        env.put("SWITCHBOARD_LIMITS_STORED_COPIES_PER_SECOND", String.valueOf(COPIES_PER_SECOND));
-        env.put("SWITCHBOARD_LIMITS_STORED_COPIES_BURST", String.valueOf(COPIES_BURST));
-        env.put("SWITCHBOARD_LIMITS_CLIENT_IP_HEADER", "X-Real-IP");
-        env.put("SWITCHBOARD_LIMITS_HANDSHAKES_PER_SECOND_PER_IP", "5");
-        env.put("SWITCHBOARD_LIMITS_HANDSHAKES_BURST_PER_IP", "20");
-        env.put("SWITCHBOARD_API_KEY_SHA256", HexFormat.of().formatHex(ApiCredentials.sha256(OTHER_BACKEND_KEY)));
-        node = GatewayNode.start(WORK.resolve("node"), false, env);
-        node.awaitReady();
+        node = GatewayNode.startOn(redis, WORK.resolve("node"), "abuse-node", Map.of(
+                "SWITCHBOARD_INBOX_MAX_ENTRIES", String.valueOf(INBOX_MAX_ENTRIES),
+                "SWITCHBOARD_LIMITS_STORED_COPIES_PER_SECOND", String.valueOf(COPIES_PER_SECOND),
+                "SWITCHBOARD_LIMITS_STORED_COPIES_BURST", String.valueOf(COPIES_BURST),
+                "SWITCHBOARD_LIMITS_CLIENT_IP_HEADER", "X-Real-IP",
+                "SWITCHBOARD_LIMITS_HANDSHAKES_PER_SECOND_PER_IP", "5",
+                "SWITCHBOARD_LIMITS_HANDSHAKES_BURST_PER_IP", "20",
+                "SWITCHBOARD_API_KEY_SHA256", HexFormat.of().formatHex(ApiCredentials.sha256(OTHER_BACKEND_KEY))));
         io.switchboard.testing.Eventually.within(Duration.ofSeconds(30), "relay up", () -> ready() == 200);
     }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.ClientCommand;
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.DeployedGatewayIT;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.container.DeployedGatewayIT;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.CloseCodes;
-import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.TwoNodeCluster;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.RedisServer;
+import io.switchboard.testing.process.TwoNodeCluster;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterE2E extends TwoNodeGatewayContract {
     private static final Path WORK = Path.of("target", "e2e-cluster");
-    private static TwoNodeCluster cluster;
+    private static TwoNodeCluster<RedisServer> cluster;
     private static RedisServer redis;
 
     @BeforeAll

@@ -5,20 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.GatewayNode;
-import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.GatewayNode;
+import io.switchboard.testing.process.RedisServer;
 import jakarta.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +41,8 @@ class OverloadE2E {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start(WORK.resolve("redis"));
-        Map<String, String> env = new HashMap<>(GatewayNode.testEnvironment("overload-node"));
-        env.put("SWITCHBOARD_REDIS_URL", redis.url());
-        env.put("SWITCHBOARD_REDIS_PIPELINE_LANES", "1");
-        env.put("SWITCHBOARD_REDIS_PIPELINE_QUEUE", "8");
-        node = GatewayNode.start(WORK.resolve("node"), false, env);
-        node.awaitReady();
+        node = GatewayNode.startOn(redis, WORK.resolve("node"), "overload-node",
+                Map.of("SWITCHBOARD_REDIS_PIPELINE_LANES", "1", "SWITCHBOARD_REDIS_PIPELINE_QUEUE", "8"));
     }
 
     @AfterAll

@@ -12,7 +12,7 @@ import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.security.Identity;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.RedisServer;
+import io.switchboard.testing.process.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

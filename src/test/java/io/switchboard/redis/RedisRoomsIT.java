@@ -10,7 +10,7 @@ import io.switchboard.routing.PresenceChange;
 import io.switchboard.routing.RoomChange;
 import io.switchboard.routing.RoomPage;
 import io.switchboard.routing.RoomSnapshot;
-import io.switchboard.testing.RedisServer;
+import io.switchboard.testing.process.RedisServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.switchboard.config.TestConfig;
 import io.switchboard.metrics.TrafficCounters;
-import io.switchboard.testing.RedisServer;
+import io.switchboard.testing.process.RedisServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;

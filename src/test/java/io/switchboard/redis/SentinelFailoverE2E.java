@@ -3,19 +3,18 @@ package io.switchboard.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.GatewayNode;
-import io.switchboard.testing.SentinelSet;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.TwoNodeCluster;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.GatewayNode;
+import io.switchboard.testing.process.SentinelSet;
+import io.switchboard.testing.process.TwoNodeCluster;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,34 +38,24 @@ import org.junit.jupiter.api.Test;
 class SentinelFailoverE2E {
     private static final Logger LOG = Logger.getLogger(SentinelFailoverE2E.class.getName());
     private static final Path WORK = Path.of("target", "e2e-sentinel");
+    private static TwoNodeCluster<SentinelSet> cluster;
     private static SentinelSet sentinels;
     private static GatewayNode nodeA;
     private static GatewayNode nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        sentinels = SentinelSet.start(WORK.resolve("redis"));
-        nodeA = GatewayNode.start(WORK.resolve("node-a"), false, settings("node-a"));
-        nodeB = GatewayNode.start(WORK.resolve("node-b"), false, settings("node-b"));
-        nodeA.awaitReady();
-        nodeB.awaitReady();
-        Eventually.within(Duration.ofSeconds(30), "both nodes ready on the Sentinel set",
-                () -> TwoNodeCluster.ready(nodeA) && TwoNodeCluster.ready(nodeB));
-    }
-
-    private static Map<String, String> settings(String node) {
-        Map<String, String> env = new HashMap<>(GatewayNode.testEnvironment(node));
-        env.putAll(sentinels.nodeSettings());
-        env.put("SWITCHBOARD_INBOX_MAX_ENTRIES", "100000"); // retention is not under test
-        return env;
+        cluster = TwoNodeCluster.start(WORK, SentinelSet.start(WORK.resolve("redis")), null,
+                Map.of("SWITCHBOARD_INBOX_MAX_ENTRIES", "100000")); // retention is not under test
+        sentinels = cluster.redis;
+        nodeA = cluster.nodeA();
+        nodeB = cluster.nodeB();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {nodeA, nodeB, sentinels}) {
-            if (closeable != null) {
-                closeable.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

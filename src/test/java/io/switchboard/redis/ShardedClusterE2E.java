@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.GatewayNode;
-import io.switchboard.testing.RedisClusterServers;
-import io.switchboard.testing.RedisServer;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.RedisClusterServers;
+import io.switchboard.testing.process.RedisServer;
+import io.switchboard.testing.process.TwoNodeCluster;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,33 +37,22 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  */
 class ShardedClusterE2E extends TwoNodeGatewayContract {
     private static final Path WORK = Path.of("target", "e2e-sharded");
+    private static TwoNodeCluster<RedisClusterServers> cluster;
     private static RedisClusterServers redis;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        redis = RedisClusterServers.start(WORK.resolve("redis"), 3, 1);
-        nodeA = GatewayNode.start(WORK.resolve("node-a"), false, settings("node-a"));
-        nodeB = GatewayNode.start(WORK.resolve("node-b"), false, settings("node-b"));
-        nodeA.awaitReady();
-        nodeB.awaitReady();
-        Eventually.within(Duration.ofSeconds(30), "both nodes ready on the Redis Cluster", () -> ready(nodeA) && ready(nodeB));
-    }
-
-    private static Map<String, String> settings(String node) {
-        Map<String, String> env = new HashMap<>(GatewayNode.testEnvironment(node));
-        env.putAll(contractSettings());
-        env.put("SWITCHBOARD_REDIS_CLUSTER_NODES", redis.nodes());
-        env.put("SWITCHBOARD_REDIS_PASSWORD", redis.password());
-        env.put("SWITCHBOARD_HEARTBEAT_TIMEOUT_MS", String.valueOf(HEARTBEAT_TIMEOUT.toMillis()));
-        return env;
+        cluster = TwoNodeCluster.start(WORK, RedisClusterServers.start(WORK.resolve("redis"), 3, 1), HEARTBEAT_TIMEOUT,
+                contractSettings());
+        redis = cluster.redis;
+        nodeA = cluster.nodeA();
+        nodeB = cluster.nodeB();
     }
 
     @AfterAll
     static void stopCluster() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {nodeA, nodeB, redis}) {
-            if (closeable != null) {
-                closeable.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
 import io.switchboard.testing.Eventually;
-import io.switchboard.testing.GatewayNode;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.TwoNodeCluster;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.process.GatewayNode;
+import io.switchboard.testing.process.TwoNodeCluster;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.connection.Connection;
 import io.switchboard.routing.PresenceManager;
-import io.switchboard.testing.Deployments;
 import io.switchboard.testing.Eventually;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
-import io.switchboard.testing.WsClient.TokenIn;
+import io.switchboard.testing.client.WsClient.TokenIn;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.container.Deployments;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
@@ -33,7 +33,7 @@ class RegistryInContainerIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.switchboardWar().addPackage(WsClient.class.getPackage());
+        return Deployments.switchboardWar().addClasses(WsClient.class, TestTokens.class, Eventually.class); // what the test uses, no more
     }
 
     @ArquillianResource

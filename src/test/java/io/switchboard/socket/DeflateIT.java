@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.switchboard.testing.ApiClient;
-import io.switchboard.testing.ClientDeflate;
-import io.switchboard.testing.DeployedGatewayIT;
-import io.switchboard.testing.RawWsClient;
 import io.switchboard.testing.TestTokens;
-import io.switchboard.testing.WsClient;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.ClientDeflate;
+import io.switchboard.testing.client.RawWsClient;
+import io.switchboard.testing.client.WsClient;
+import io.switchboard.testing.container.DeployedGatewayIT;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.metrics.TrafficCounters;
-import io.switchboard.testing.ClientDeflate;
+import io.switchboard.testing.client.ClientDeflate;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

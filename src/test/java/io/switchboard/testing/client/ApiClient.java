@@ -1,4 +1,4 @@
-package io.switchboard.testing;
+package io.switchboard.testing.client;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

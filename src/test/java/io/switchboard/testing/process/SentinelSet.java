@@ -1,5 +1,6 @@
-package io.switchboard.testing;
+package io.switchboard.testing.process;
 
+import io.switchboard.testing.Eventually;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * fsync every second, password-protected) and three sentinels ({@code redis-server --sentinel}, quorum 2,
  * a master counted down after 2 s), each in its own directory under {@code work}.
  */
-public final class SentinelSet implements AutoCloseable {
+public final class SentinelSet implements RedisBackend {
     /** The name the sentinels monitor the master under. */
     public static final String MASTER_NAME = "switchboard";
 
@@ -112,6 +113,7 @@ public final class SentinelSet implements AutoCloseable {
      * The settings (environment variables) a node needs for this set, waiting for one replica per stored message
      * as the docs recommend ({@code -Dswitchboard.sentinel.wait-replicas=0} shows what a failover loses without).
      */
+    @Override
     public Map<String, String> nodeSettings() {
         Map<String, String> env = new HashMap<>();
         env.put("SWITCHBOARD_REDIS_SENTINEL_MASTER", MASTER_NAME);

@@ -1,4 +1,4 @@
-package io.switchboard.testing;
+package io.switchboard.testing.container;
 
 import java.io.File;
 import org.jboss.shrinkwrap.api.ShrinkWrap;

@@ -1,5 +1,7 @@
-package io.switchboard.testing;
+package io.switchboard.testing.process;
 
+import io.switchboard.testing.TestTokens;
+import io.switchboard.testing.client.ApiClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -73,6 +75,18 @@ public final class GatewayNode implements AutoCloseable {
             builder.environment().put("WILDFLY_HOME", wildflyHome);
         }
         return new GatewayNode(builder.start(), URI.create("http://127.0.0.1:" + port + "/"), log);
+    }
+
+    /**
+     * A Payara node with id {@code nodeId} on a Redis set-up a test started, with more {@code settings}
+     * (environment variables, over the test defaults and the Redis ones), started and answering.
+     */
+    public static GatewayNode startOn(RedisBackend redis, Path workdir, String nodeId, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        Map<String, String> env = new java.util.HashMap<>(testEnvironment(nodeId));
+        env.putAll(redis.nodeSettings());
+        env.putAll(settings);
+        return start(workdir, false, env).awaitReady();
     }
 
     /**

@@ -1,5 +1,6 @@
-package io.switchboard.testing;
+package io.switchboard.testing.process;
 
+import io.switchboard.testing.Eventually;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real {@code redis-server} (the OS binary) on a free loopback port, for cluster tests. */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements RedisBackend {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
@@ -134,6 +136,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** The plain-TCP URL, with the password if there is one. */
+    /** {@code switchboard.redis.url}: this server, with its password. */
+    @Override
+    public Map<String, String> nodeSettings() {
+        return Map.of("SWITCHBOARD_REDIS_URL", url());
+    }
+
     public String url() {
         return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
     }

@@ -1,4 +1,4 @@
-package io.switchboard.testing;
+package io.switchboard.testing.client;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

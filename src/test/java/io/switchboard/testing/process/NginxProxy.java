@@ -1,5 +1,7 @@
-package io.switchboard.testing;
+package io.switchboard.testing.process;
 
+import io.switchboard.testing.Eventually;
+import io.switchboard.testing.client.ApiClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,11 +1,13 @@
-package io.switchboard.testing;
+package io.switchboard.testing.process;
 
+import io.switchboard.testing.Eventually;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -14,7 +16,7 @@ import java.util.stream.Collectors;
  * --cluster-enabled yes} processes (password-protected, AOF everysec) joined by {@code redis-cli --cluster
  * create} with the 16384 slots split evenly and no replicas.
  */
-public final class RedisClusterServers implements AutoCloseable {
+public final class RedisClusterServers implements RedisBackend {
     private final List<RedisServer> servers;
     private final String password;
 
@@ -153,6 +155,12 @@ public final class RedisClusterServers implements AutoCloseable {
 
     public String password() {
         return password;
+    }
+
+    /** {@code switchboard.redis.cluster.nodes} and the servers' password. */
+    @Override
+    public Map<String, String> nodeSettings() {
+        return Map.of("SWITCHBOARD_REDIS_CLUSTER_NODES", nodes(), "SWITCHBOARD_REDIS_PASSWORD", password);
     }
 
     public List<RedisServer> servers() {

@@ -1,7 +1,10 @@
-package io.switchboard.testing;
+package io.switchboard.testing.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.testing.TestTokens;
+import io.switchboard.testing.client.ApiClient;
+import io.switchboard.testing.client.WsClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
