@@ -1,5 +1,7 @@
 /**
  * Abuse limits: token buckets for commands per connection, handshakes per client address and API
- * requests per credential. Pure Java, no Jakarta imports; the socket and api layers apply them.
+ * requests per credential (plain Java, applied by the socket and api layers), and the storage quota of
+ * client senders ({@code StorageQuota}, a CDI bean). Depends on {@code config}, {@code protocol} and
+ * {@code security}.
  */
 package io.switchboard.limits;
