@@ -2,6 +2,7 @@ package io.switchboard.config;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,7 @@ final class SettingsReader {
 
     /** Every key read so far, with its default (empty: none), in reading order. */
     Map<String, Optional<String>> keysRead() {
-        return Map.copyOf(defaults);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
     }
 
     private Optional<String> raw(String key, String defaultValue) {
