@@ -2,10 +2,10 @@
 # README command (2): runs the whole test suite — unit tests (*Test), in-container Arquillian tests on
 # Payara Micro (*IT; nine of them again on WildFly, which the build takes from Maven Central and unpacks
 # into target/) and end-to-end tests driving real processes (*E2E: Payara and WildFly nodes, redis-server
-# (also as a Sentinel set: redis-server --sentinel; and as a Redis Cluster made with redis-cli --cluster create,
-# redis-cli comes with Debian's redis-server), nginx, and headless Chromium for the browser client and demo page). Installs what the tests need and the machine
-# lacks (redis-server, nginx, openssl, chromium from the OS packages; playwright-core from npm, which
-# drives Debian's chromium and downloads no browser), then runs Maven.
+# (also as a Sentinel set: redis-server --sentinel; and as a Redis Cluster made with redis-cli --cluster
+# create), nginx, and headless Chromium for the browser client and demo page). Installs what the tests need
+# and the machine lacks (redis-server, redis-tools, nginx, openssl, chromium from the OS packages;
+# playwright-core from npm, which drives Debian's chromium and downloads no browser), then runs Maven.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.config.LimitSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.limits.KeyedRateLimiter;
 import jakarta.annotation.PostConstruct;
@@ -30,7 +31,8 @@ public class ApiCredentials {
         List<byte[]> digests = new ArrayList<>(config.api().keyDigests());
         config.api().key().ifPresent(key -> digests.add(sha256(key)));
         keyDigests = List.copyOf(digests);
-        requestsPerCredential = new KeyedRateLimiter(config.limits().apiRequestsPerSecond(), config.limits().apiBurst(), config.limits().trackedClients());
+        LimitSettings limits = config.limits();
+        requestsPerCredential = new KeyedRateLimiter(limits.apiRequestsPerSecond(), limits.apiBurst(), limits.trackedClients());
     }
 
     /**

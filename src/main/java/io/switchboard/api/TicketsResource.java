@@ -1,5 +1,6 @@
 package io.switchboard.api;
 
+import io.switchboard.config.LimitSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.limits.KeyedRateLimiter;
 import io.switchboard.metrics.TrafficCounters;
@@ -55,7 +56,9 @@ public class TicketsResource {
 
     @PostConstruct
     void init() {
-        ticketsPerUser = new KeyedRateLimiter(config.limits().handshakesPerSecondPerIp(), config.limits().handshakesBurstPerIp(), config.limits().trackedClients());
+        LimitSettings limits = config.limits();
+        ticketsPerUser = new KeyedRateLimiter(limits.handshakesPerSecondPerIp(), limits.handshakesBurstPerIp(),
+                limits.trackedClients());
         origins = new OriginPolicy(config.allowedOrigins());
     }
 

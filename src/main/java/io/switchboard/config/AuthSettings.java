@@ -39,7 +39,7 @@ public record AuthSettings(Optional<String> publicKey, Optional<String> publicKe
         }
         return new AuthSettings(publicKey, location, settings.optional("mp.jwt.verify.issuer"),
                 settings.optional("mp.jwt.verify.audiences"),
-                (int) Math.min(Integer.MAX_VALUE, settings.atLeast("mp.jwt.verify.clock.skew", 60, 0)), userClaims,
+                settings.between("mp.jwt.verify.clock.skew", 60, 0, Integer.MAX_VALUE), userClaims,
                 settings.millis("switchboard.auth.expiry-grace-ms", 30_000),
                 settings.positiveMillis("switchboard.tickets.ttl-ms", 30_000),
                 settings.flag("switchboard.dev.tokens.enabled", false),

@@ -35,7 +35,7 @@ public record RedisSettings(RedisMode mode, Optional<URI> url, Optional<String> 
         Optional<String> sentinelMaster = settings.optional("switchboard.redis.sentinel.master");
         List<HostPort> sentinels = hostPorts(settings, "switchboard.redis.sentinel.nodes");
         List<HostPort> clusterNodes = hostPorts(settings, "switchboard.redis.cluster.nodes");
-        int waitReplicas = (int) Math.min(Integer.MAX_VALUE, settings.atLeast("switchboard.redis.wait.replicas", 0, 0));
+        int waitReplicas = settings.between("switchboard.redis.wait.replicas", 0, 0, Integer.MAX_VALUE);
         return new RedisSettings(mode(url, sentinelMaster, sentinels, clusterNodes, waitReplicas), url, sentinelMaster,
                 sentinels, settings.optional("switchboard.redis.sentinel.user"),
                 settings.optional("switchboard.redis.sentinel.password"), clusterNodes,

@@ -16,7 +16,7 @@ public record RoomSettings(int maxPerConnection, int maxListedUsers, int presenc
     static RoomSettings read(SettingsReader settings) {
         return new RoomSettings(settings.positiveInt("switchboard.rooms.max-per-connection", 100),
                 settings.positiveInt("switchboard.rooms.max-listed-users", 100),
-                (int) Math.min(Integer.MAX_VALUE, settings.atLeast("switchboard.rooms.presence-events.max-members", 100, 0)),
+                settings.between("switchboard.rooms.presence-events.max-members", 100, 0, Integer.MAX_VALUE),
                 settings.atLeast("switchboard.rooms.presence-counts.interval-ms", 250, 0),
                 settings.text("switchboard.rooms.join-claim", "rooms"),
                 settings.text("switchboard.rooms.publish-claim", "rooms_publish"),

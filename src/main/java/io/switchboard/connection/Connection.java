@@ -76,10 +76,6 @@ public final class Connection {
         private Replay(StreamKey stream) {
             this.stream = stream;
         }
-
-        public StreamKey stream() {
-            return stream;
-        }
     }
 
     /** A connection whose sends run on the calling thread (for tests and sinks that never block). */

@@ -133,7 +133,8 @@ public class InMemoryInbox implements Inbox {
     public void claim(Idempotency idempotency, MessageId id) {
         long now = clock.millis();
         long bytes = 2L * (idempotency.scopedKey().length() + idempotency.requestDigest().length()) + 160;
-        Claimed claimed = new Claimed(id, idempotency.requestDigest(), now, now + config.api().idempotencyWindow().toMillis(), bytes);
+        long expires = now + config.api().idempotencyWindow().toMillis();
+        Claimed claimed = new Claimed(id, idempotency.requestDigest(), now, expires, bytes);
         synchronized (idempotencyKeys) {
             Claimed replaced = idempotencyKeys.remove(idempotency.scopedKey()); // re-inserted last: expiry order
             if (replaced != null) {

@@ -1,5 +1,6 @@
 package io.switchboard.limits;
 
+import io.switchboard.config.LimitSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.ProtocolException;
@@ -36,8 +37,9 @@ public class StorageQuota {
 
     @PostConstruct
     void init() {
-        copies = new KeyedRateLimiter(config.limits().storedCopiesPerSecond(), config.limits().storedCopiesBurst(), config.limits().trackedClients());
-        bytes = new KeyedRateLimiter(config.limits().storedBytesPerSecond(), config.limits().storedBytesBurst(), config.limits().trackedClients());
+        LimitSettings limits = config.limits();
+        copies = new KeyedRateLimiter(limits.storedCopiesPerSecond(), limits.storedCopiesBurst(), limits.trackedClients());
+        bytes = new KeyedRateLimiter(limits.storedBytesPerSecond(), limits.storedBytesBurst(), limits.trackedClients());
     }
 
     /**
@@ -50,7 +52,8 @@ public class StorageQuota {
         long waitForCopies = copies.acquire(sender.user(), copyCount, scale, nowNanos);
         if (waitForCopies > 0) {
             throw ProtocolException.retryAfter(ErrorCode.STORAGE_QUOTA, "Storing " + copyCount
-                    + " copies now would exceed this sender's quota of " + (long) (config.limits().storedCopiesPerSecond() * scale)
+                    + " copies now would exceed this sender's quota of "
+                    + (long) (config.limits().storedCopiesPerSecond() * scale)
                     + " copies per second", waitForCopies);
         }
         long waitForBytes = bytes.acquire(sender.user(), totalBytes, scale, nowNanos);

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.protocol.ClientCommand;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
@@ -22,9 +23,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * This node's figures in a Micrometer registry of the WAR's own, served in Prometheus text by
@@ -39,9 +42,8 @@ public class GatewayMetrics {
      * The client frame types counted: every command type, "invalid" for frames that did not decode and
      * "refused" for commands over the connection's rate limit (see {@code CommandDispatcher}).
      */
-    static final List<String> FRAME_TYPES = java.util.stream.Stream.concat(
-            java.util.Arrays.stream(io.switchboard.protocol.ClientCommand.Type.values()).map(io.switchboard.protocol.ClientCommand.Type::wire),
-            java.util.stream.Stream.of("invalid", "refused")).toList();
+    static final List<String> FRAME_TYPES = Stream.concat(
+            Arrays.stream(ClientCommand.Type.values()).map(ClientCommand.Type::wire), Stream.of("invalid", "refused")).toList();
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
 
     @Inject

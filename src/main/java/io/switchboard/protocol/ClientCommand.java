@@ -2,6 +2,7 @@ package io.switchboard.protocol;
 
 import jakarta.json.JsonValue;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -24,7 +25,7 @@ public sealed interface ClientCommand {
 
         /** As written in the frame's {@code type} field. */
         public String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -29,8 +29,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The cluster's publishing port. A direct message is routed by presence: one pipelined lookup finds the live
  * nodes holding each recipient, this node's connections get it directly, and each other node gets one
- * {@code PUBLISH} ({@code SPUBLISH} on a Redis Cluster) on its own channel carrying only its recipients, so nodes never see (or decode)
- * messages for users they do not hold. {@code PUBLISH} answers how many subscribers received it; a node
+ * {@code PUBLISH} ({@code SPUBLISH} on a Redis Cluster) on its own channel carrying only its recipients, so
+ * nodes never see (or decode) messages for users they do not hold. {@code PUBLISH} answers how many subscribers received it; a node
  * that missed it (subscriber reconnecting) makes its recipients {@code undelivered} in the ack instead
  * of silently counting them. Broadcasts go out on one channel all nodes subscribe to. A room message
  * goes, in one script ({@link RedisRooms#publish}), to the channel of each node run with members in
@@ -168,6 +168,11 @@ public class RedisBroker implements Broker {
      * failed) counts its recipients offline.
      */
     private static DeliveryReport storedReport(StoredDirect message, List<RedisInbox.StoreReply> replies) {
+        RedisInbox.StoreReply first = replies.get(0);
+        if (replies.size() == 1 && first.outcome() == RedisInbox.StoreOutcome.STORED) { // one Redis: the usual case
+            return DeliveryReport.classify(first.messageId(), message.recipients(), first.delivered(), first.undelivered(),
+                    first.unknown(), false);
+        }
         Map<String, Integer> counts = new LinkedHashMap<>();
         Set<String> undelivered = new LinkedHashSet<>();
         Set<String> unknown = new LinkedHashSet<>();
@@ -186,9 +191,8 @@ public class RedisBroker implements Broker {
                 }
             }
         }
-        String id = replies.get(0).messageId();
-        return allDuplicates ? DeliveryReport.duplicateOf(id)
-                : DeliveryReport.classify(id, message.recipients(), counts, undelivered, unknown, false);
+        return allDuplicates ? DeliveryReport.duplicateOf(first.messageId())
+                : DeliveryReport.classify(first.messageId(), message.recipients(), counts, undelivered, unknown, false);
     }
 
     @Override
@@ -242,7 +246,8 @@ public class RedisBroker implements Broker {
             }
         }
         String id = UUID.randomUUID().toString();
-        return new FanOutReport(id, localDelivery.deliver(new RoomEnvelope(id, room, excludedConnection, template.render(id))), true);
+        int local = localDelivery.deliver(new RoomEnvelope(id, room, excludedConnection, template.render(id)));
+        return new FanOutReport(id, local, true);
     }
 
     @Override

@@ -219,7 +219,8 @@ public class RedisClient {
         limits.setMaxWait(Duration.ofMillis(config.redis().timeoutMs()));
         JedisClientConfig client = clientConfig(config.redis().timeoutMs(), name);
         if (config.redis().mode() == RedisMode.SENTINEL) {
-            return new JedisSentineled(config.redis().sentinelMaster().orElseThrow(), client, limits, sentinels(), sentinelConfig());
+            return new JedisSentineled(config.redis().sentinelMaster().orElseThrow(), client, limits, sentinels(),
+                    sentinelConfig());
         }
         if (config.redis().mode() == RedisMode.CLUSTER) {
             Set<HostAndPort> seeds = new LinkedHashSet<>();

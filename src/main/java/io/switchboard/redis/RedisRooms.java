@@ -91,7 +91,8 @@ public class RedisRooms {
         indexAfterChange(room, number(flat.get(counts + 1)), number(flat.get(counts)));
         List<PresenceChange> changes = new ArrayList<>();
         for (int i = 0; i + 2 < counts; i += 3) {
-            changes.add(new PresenceChange(room, PresenceEvent.fromWire((String) flat.get(i)), (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
+            changes.add(new PresenceChange(room, PresenceEvent.fromWire((String) flat.get(i)), (String) flat.get(i + 1),
+                    (int) number(flat.get(i + 2))));
         }
         return changes;
     }
@@ -109,7 +110,8 @@ public class RedisRooms {
                 List.of(deadMember, String.valueOf(nowMillis), itself ? "1" : "0", RedisKeys.ROOM_PREFIX)));
         List<PresenceChange> changes = new ArrayList<>();
         for (int i = 0; i + 2 < flat.size(); i += 3) {
-            changes.add(new PresenceChange((String) flat.get(i), PresenceEvent.LEAVE, (String) flat.get(i + 1), (int) number(flat.get(i + 2))));
+            changes.add(new PresenceChange((String) flat.get(i), PresenceEvent.LEAVE, (String) flat.get(i + 1),
+                    (int) number(flat.get(i + 2))));
         }
         return changes;
     }

@@ -1,6 +1,7 @@
 package io.switchboard.socket;
 
 import io.switchboard.api.ServletProblems;
+import io.switchboard.config.LimitSettings;
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.lifecycle.DrainState;
 import io.switchboard.limits.ClientAddresses;
@@ -65,7 +66,9 @@ public class HandshakeFilter extends HttpFilter {
 
     @Override
     public void init() {
-        handshakesPerAddress = new KeyedRateLimiter(config.limits().handshakesPerSecondPerIp(), config.limits().handshakesBurstPerIp(), config.limits().trackedClients());
+        LimitSettings limits = config.limits();
+        handshakesPerAddress = new KeyedRateLimiter(limits.handshakesPerSecondPerIp(), limits.handshakesBurstPerIp(),
+                limits.trackedClients());
         origins = new OriginPolicy(config.allowedOrigins());
     }
 

@@ -33,8 +33,8 @@ public class WriterPool implements Executor {
 
     @PostConstruct
     void start() {
-        executor = new ThreadPoolExecutor(config.connections().sendThreads(), config.connections().sendThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads);
+        int size = config.connections().sendThreads();
+        executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
         ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
     }
 

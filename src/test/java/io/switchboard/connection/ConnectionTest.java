@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.protocol.CloseCodes;
+import io.switchboard.protocol.MessageId;
 import io.switchboard.security.Identity;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -187,5 +188,22 @@ class ConnectionTest {
             List<String> ofThread = sink.sent.stream().filter(s -> s.startsWith(prefix)).toList();
             assertEquals(IntStream.range(0, perThread).mapToObj(i -> prefix + i).toList(), ofThread, "per-sender order kept");
         }
+    }
+
+    @Test
+    void aNewerReplayOfAStreamSupersedesTheRunningOneAndKeepsWhatItHeld() {
+        RecordingSink sink = RecordingSink.fast();
+        Connection connection = connection(sink, 10, 1_000_000);
+        StreamKey lobby = StreamKey.room("lobby");
+        Connection.Replay first = connection.beginReplay(lobby, MessageId.ZERO);
+        MessageId live = new MessageId(5, 0);
+        assertTrue(connection.deliver(lobby, live, "live"), "held while the first replay runs");
+        Connection.Replay second = connection.beginReplay(lobby, MessageId.ZERO);
+        assertFalse(connection.sendReplayed(first, new MessageId(1, 0), "old replay"), "the first replay stops");
+        connection.endReplay(first); // no longer current: lets nothing through
+        assertEquals(List.of(), sink.sent);
+        assertTrue(connection.sendReplayed(second, new MessageId(2, 0), "history"));
+        connection.endReplay(second);
+        assertEquals(List.of("history", "live"), sink.sent, "the held live message, carried over, goes out once");
     }
 }

@@ -79,14 +79,21 @@ public final class GatewayNode implements AutoCloseable {
 
     /**
      * A Payara node with id {@code nodeId} on a Redis set-up a test started, with more {@code settings}
-     * (environment variables, over the test defaults and the Redis ones), started and answering.
+     * (environment variables, over the test defaults and the Redis ones), started and answering; stopped
+     * again if it does not answer.
      */
     public static GatewayNode startOn(RedisBackend redis, Path workdir, String nodeId, Map<String, String> settings)
             throws IOException, InterruptedException {
         Map<String, String> env = new java.util.HashMap<>(testEnvironment(nodeId));
         env.putAll(redis.nodeSettings());
         env.putAll(settings);
-        return start(workdir, false, env).awaitReady();
+        GatewayNode node = start(workdir, false, env);
+        try {
+            return node.awaitReady();
+        } catch (InterruptedException | RuntimeException | AssertionError e) {
+            node.close(); // the caller never gets it to stop
+            throw e;
+        }
     }
 
     /**
