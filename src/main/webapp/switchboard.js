@@ -32,6 +32,10 @@
  *   `<base>` being the WebSocket URL's directory over http(s); or `ticketUrl`) and connects with
  *   `?ticket=`. With `tickets: false` (or no `fetch`) it puts the token in `?token=` instead.
  *
+ * - Batches (unless `batch: false`): connects with `batch=1`, so the server may join several frames into one
+ *   WebSocket frame (separated by `\n`), which it splits; the commands it issues in one tick go out the same
+ *   way, at most `batchMaxFrames` and `batchMaxBytes` (UTF-16 units, a bound on UTF-8 bytes / 3) per frame.
+ *
  * Everything runs on the page's event loop; no state is shared between clients.
  */
 
@@ -83,6 +87,9 @@ const DEFAULTS = Object.freeze({
   refreshBeforeMs: 60000, // send a new token this long before the current one expires (at most 1/5 of its life)
   maxQueuedCommands: 1000,
   tickets: true, // trade the token for a single-use ticket instead of putting it in the URL
+  batch: true, // frames joined by "\n" both ways (the server's batch=1)
+  batchMaxFrames: 16,
+  batchMaxBytes: 16384, // of one outgoing joined frame, in UTF-16 units; the server takes 64 KB frames by default
 });
 
 /** Opens a client and starts connecting; see {@link SwitchboardClient}. */
@@ -189,9 +196,17 @@ export class SwitchboardClient extends EventTarget {
     this.connectNow();
   }
 
-  /** Sends `content` (any JSON) to every connection of each user in `to`; resolves with the `ack`. */
-  send(to, content) {
-    return this.command({ type: "message", to: Array.isArray(to) ? to : [to], content });
+  /**
+   * Sends `content` (any JSON) to every connection of each user in `to`; resolves with the `ack`. Stored for
+   * them (delivered later to whoever is offline, resumed after a reconnect) unless `store: false`: then only
+   * the connections online now get it (typing indicators, cursors, live prices).
+   */
+  send(to, content, { store = true } = {}) {
+    const frame = { type: "message", to: Array.isArray(to) ? to : [to], content };
+    if (!store) {
+      frame.store = false;
+    }
+    return this.command(frame);
   }
 
   /** Sends `content` to every connection of the gateway (needs the broadcast group); resolves with the `ack`. */
@@ -386,6 +401,9 @@ export class SwitchboardClient extends EventTarget {
     if (this.options.device) {
       url.searchParams.set("device", this.options.device);
     }
+    if (this.options.batch) {
+      url.searchParams.set("batch", "1");
+    }
     return url.toString();
   }
 
@@ -513,6 +531,14 @@ export class SwitchboardClient extends EventTarget {
   receive(data) {
     this.lastReceived = Date.now();
     this.pingSent = 0;
+    if (this.options.batch && typeof data === "string" && data.includes("\n")) {
+      data.split("\n").forEach((line) => this.receiveFrame(line)); // compact JSON holds no raw newline
+      return;
+    }
+    this.receiveFrame(data);
+  }
+
+  receiveFrame(data) {
     let frame;
     try {
       frame = JSON.parse(data);
@@ -746,7 +772,43 @@ export class SwitchboardClient extends EventTarget {
 
   transmit(command) {
     this.pending.set(command.frame.id, command);
-    this.socket.send(JSON.stringify(command.frame));
+    this.write(command.frame);
+  }
+
+  /**
+   * Sends a frame on the current socket. With batching, frames written in one tick are joined by "\n" and
+   * sent together at the end of the tick (or sooner, when the caps are reached).
+   */
+  write(frame) {
+    const text = JSON.stringify(frame);
+    if (!this.options.batch) {
+      this.socket.send(text);
+      return;
+    }
+    const out = this.outgoing;
+    if (out && (out.socket !== this.socket || out.lines.length >= this.options.batchMaxFrames
+        || out.length + 1 + text.length > this.options.batchMaxBytes)) {
+      this.flushOutgoing();
+    }
+    if (!this.outgoing) {
+      const batch = { socket: this.socket, lines: [], length: -1 };
+      this.outgoing = batch;
+      queueMicrotask(() => {
+        if (this.outgoing === batch) {
+          this.flushOutgoing();
+        }
+      });
+    }
+    this.outgoing.lines.push(text);
+    this.outgoing.length += 1 + text.length;
+  }
+
+  flushOutgoing() {
+    const out = this.outgoing;
+    this.outgoing = null;
+    if (out && out.socket === this.socket) { // a socket replaced meanwhile: its commands were failed with it
+      out.socket.send(out.lines.join("\n"));
+    }
   }
 
   sendJoin(room, entry) {
@@ -756,7 +818,7 @@ export class SwitchboardClient extends EventTarget {
     }
     // settled through the room's waiters, not a pending command: a join lost to a reconnect is resent
     this.pending.set(frame.id, { frame, resolve: () => {}, reject: () => {}, timer: null });
-    this.socket.send(JSON.stringify(frame));
+    this.write(frame);
   }
 
   rejectInFlight(error) {
@@ -784,7 +846,7 @@ export class SwitchboardClient extends EventTarget {
       return;
     }
     this.ackedUpTo = this.lastMessageId;
-    this.socket.send(JSON.stringify({ type: "ack", upTo: this.lastMessageId }));
+    this.write({ type: "ack", upTo: this.lastMessageId });
   }
 
   // ---- token refresh ----
@@ -835,7 +897,7 @@ export class SwitchboardClient extends EventTarget {
         this.dropSilentConnection(quiet);
       } else if (quiet >= interval && !this.pingSent && this.socket) {
         this.pingSent = Date.now();
-        this.socket.send(JSON.stringify({ type: "ping" }));
+        this.write({ type: "ping" });
       }
     }, Math.max(100, Math.min(1000, interval / 4)));
   }

@@ -14,7 +14,10 @@ function scriptedWebSocket() {
       this.sent = [];
       sockets.push(this);
     }
-    send(text) { this.sent.push(JSON.parse(text)); }
+    send(text) {
+      this.frames = (this.frames || 0) + 1;
+      text.split("\n").forEach((line) => this.sent.push(JSON.parse(line)));
+    }
     close() {}
     serverOpens(welcome = {}) {
       this.onopen?.();
@@ -63,6 +66,37 @@ test("trades the token for a single-use ticket and never puts the token in a URL
   c.close();
 });
 
+test("batches both ways: opts in, splits joined frames, sends one tick's commands as one frame within the caps", async () => {
+  const { c, sockets, events } = await client({ batchMaxFrames: 3 });
+  const socket = sockets[0];
+  assert.equal(socket.url.searchParams.get("batch"), "1");
+  socket.serverOpens();
+  const welcomeFrames = socket.frames || 0;
+  const ignore = () => {};
+  c.send(["bob"], "one").catch(ignore);
+  c.send(["bob"], "two", { store: false }).catch(ignore);
+  c.send(["bob"], "three").catch(ignore);
+  c.send(["bob"], "four").catch(ignore);
+  assert.equal(socket.frames || 0, welcomeFrames + 1, "the cap of 3 sent the first three at once");
+  await tick();
+  assert.equal(socket.frames, welcomeFrames + 2, "the rest at the end of the tick");
+  const messages = socket.sent.filter((f) => f.type === "message");
+  assert.deepEqual(messages.map((f) => f.content), ["one", "two", "three", "four"]);
+  assert.deepEqual(messages.map((f) => f.store), [undefined, false, undefined, undefined]);
+  socket.onmessage({ data: JSON.stringify({ type: "message", id: "1-0", from: "bob", content: "a" }) + "\n"
+      + JSON.stringify({ type: "message", id: "1-1", from: "bob", content: "b" }) });
+  assert.deepEqual(events.filter((e) => e.type === "message").map((e) => e.detail.content), ["a", "b"]);
+  c.close();
+
+  const plain = await client({ batch: false });
+  assert.equal(plain.sockets[0].url.searchParams.get("batch"), null, "no offer without batching");
+  plain.sockets[0].serverOpens();
+  plain.c.send(["bob"], "x").catch(ignore);
+  plain.c.send(["bob"], "y").catch(ignore);
+  assert.equal(plain.sockets[0].frames, 2, "one frame per command");
+  plain.c.close();
+});
+
 test("backoff grows exponentially with jitter and stays under the cap", () => {
   const options = { minDelayMs: 500, maxDelayMs: 15000, backoffFactor: 2 };
   assert.equal(backoffDelay(0, options, () => 0), 250);
@@ -85,6 +119,7 @@ test("reconnects at once on 1012 and resumes from the last message, re-joining r
   const { c, sockets, events } = await client();
   sockets[0].serverOpens();
   const joined = c.join("lobby");
+  await tick(); // commands of one tick leave together, at its end
   assert.deepEqual(sockets[0].sent.map((f) => f.type), ["join"]);
   sockets[0].serverSends({ type: "joined", id: sockets[0].sent[0].id, room: "lobby", members: 1, users: ["alice"] });
   await joined;
@@ -98,6 +133,7 @@ test("reconnects at once on 1012 and resumes from the last message, re-joining r
   assert.equal(sockets[1].url.searchParams.get("since"), "100-0");
   assert.equal(sockets[1].url.searchParams.get("device"), "d1");
   sockets[1].serverOpens();
+  await tick();
   assert.deepEqual(sockets[1].sent.map((f) => [f.type, f.room, f.since]), [["join", "lobby", "101-0"]]);
 
   sockets[1].serverSends({ type: "message", id: "100-0", from: "bob", to: ["alice"], content: "a", ts: 1 });

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code POST /api/messages}: a backend sends a direct message to users, as a client would. 200 means
- * stored (inbox on) and handed to every online recipient's connections; with Redis unreachable it is
+ * stored (inbox on) and handed to every online recipient's connections ({@code "store": false}: handed to
+ * the connections online now, never stored); with Redis unreachable it is
  * 503 and nothing is stored, so the backend retries, with an {@code Idempotency-Key} to be safe: keys
  * are scoped by the credential that sent them, and reusing one for a different request is a 409.
  */
@@ -62,13 +63,14 @@ public class MessagesResource {
         JsonObject request = bodies.read(body);
         String from = JsonFields.userId(JsonFields.requiredString(request, "from"), "from");
         List<String> to = JsonFields.userList(request, "to", config.connections().maxRecipients());
-        String key = checkedIdempotencyKey(idempotencyKey);
+        boolean store = router.stores(JsonFields.optionalBoolean(request, "store", true));
+        String key = checkedIdempotencyKey(idempotencyKey, store);
         Idempotency idempotency = key == null ? null
                 : Idempotency.of(String.valueOf(http.getAttribute(BackendAuthFilter.CREDENTIAL)), key, request.toString());
         // Answered when the store answers; the request thread does not wait for Redis meanwhile.
         CompletableFuture<MessageAccepted> accepted = new CompletableFuture<>();
         // Backends are trusted: they may store for any user id (the recipient policy binds clients).
-        router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), idempotency, false).whenComplete((report, error) -> {
+        router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), store, idempotency, false).whenComplete((report, error) -> {
             if (error != null) {
                 // the cause itself (a ProtocolException for refusals), so the problem mappers apply
                 accepted.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
@@ -81,13 +83,19 @@ public class MessagesResource {
         return accepted;
     }
 
-    /** Null when absent; else 1–200 printable ASCII characters (it is kept in Redis as part of a key). */
-    private String checkedIdempotencyKey(String key) {
+    /**
+     * Null when absent; else 1–200 printable ASCII characters (it is kept in Redis as part of a key), and only
+     * for a message that is stored.
+     */
+    private String checkedIdempotencyKey(String key, boolean store) {
         if (key == null) {
             return null;
         }
         if (!config.inbox().enabled()) {
             throw new ApiException(ErrorCode.INVALID_FRAME, "Idempotency-Key needs the inbox (switchboard.inbox.enabled)");
+        }
+        if (!store) {
+            throw new ApiException(ErrorCode.INVALID_FRAME, "Idempotency-Key needs a stored message (not \"store\": false)");
         }
         boolean printable = key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
         if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !printable) {

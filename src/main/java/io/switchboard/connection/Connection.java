@@ -40,6 +40,7 @@ public final class Connection {
     private final CloseListener closeListener;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SendQueueLimits limits;
+    private final FrameBatching batching;
     /**
      * Guards {@link #watermarks} and {@link #holds}: every stored delivery to this connection (live, held
      * or replayed) passes under it, so "already sent?" and "send" are one step per stream.
@@ -90,9 +91,15 @@ public final class Connection {
         this(id, id, identity, sink, writer, limits, closeListener, nowNanos);
     }
 
-    /** A connection whose client named its device (acks are recorded per user and device). */
+    /** A connection whose client named its device (acks are recorded per user and device); no joined frames. */
     public Connection(String id, String device, Identity identity, FrameSink sink, Executor writer, SendQueueLimits limits,
             CloseListener closeListener, long nowNanos) {
+        this(id, device, identity, sink, writer, limits, FrameBatching.OFF, closeListener, nowNanos);
+    }
+
+    /** A connection whose writer joins queued frames as {@code batching} allows (a client that opted in). */
+    public Connection(String id, String device, Identity identity, FrameSink sink, Executor writer, SendQueueLimits limits,
+            FrameBatching batching, CloseListener closeListener, long nowNanos) {
         this.id = id;
         this.device = device;
         this.limits = limits;
@@ -100,7 +107,8 @@ public final class Connection {
         this.sink = sink;
         this.writer = writer;
         this.closeListener = closeListener;
-        this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed);
+        this.batching = batching;
+        this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed, batching);
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }
@@ -120,6 +128,11 @@ public final class Connection {
 
     public Identity identity() {
         return identity;
+    }
+
+    /** Whether this client opted in to joined frames (both ways: it may send several commands in one frame too). */
+    public boolean batches() {
+        return batching.joins();
     }
 
     /**

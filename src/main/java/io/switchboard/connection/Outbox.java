@@ -1,7 +1,9 @@
 package io.switchboard.connection;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +19,11 @@ import java.util.function.Consumer;
  * can still block its thread (Tyrus on Payara writes in blocking mode until it first finds the socket
  * busy); a send stuck longer than the send timeout is found by the heartbeat sweep via
  * {@link #sendingSinceNanos} and the connection is cut.
+ *
+ * <p>With {@link FrameBatching} on (a client that opted in), the writer sends the text frames queued
+ * behind the one it takes as one joined frame, within the batch caps; pings, markers and the finishing
+ * close are never joined (they end a batch). A frame offered while nothing is queued never waits for
+ * company unless the batching delay says so.
  */
 final class Outbox {
     private final FrameSink sink;
@@ -24,6 +31,11 @@ final class Outbox {
     private final int maxFrames;
     private final long maxBytes;
     private final Consumer<Throwable> onSendFailure;
+    private final FrameBatching batching;
+    /** Runs the writer's next step after the batching delay; null when batching never waits. */
+    private final Executor afterDelay;
+    /** Whether the frame at the queue's head already waited the batching delay (the sending thread's only). */
+    private boolean waited;
 
     private final ConcurrentLinkedDeque<Object> queue = new ConcurrentLinkedDeque<>();
     private final AtomicInteger queuedFrames = new AtomicInteger();
@@ -44,11 +56,19 @@ final class Outbox {
     private volatile long sendingSince;
 
     Outbox(FrameSink sink, Executor writer, int maxFrames, long maxBytes, Consumer<Throwable> onSendFailure) {
+        this(sink, writer, maxFrames, maxBytes, onSendFailure, FrameBatching.OFF);
+    }
+
+    Outbox(FrameSink sink, Executor writer, int maxFrames, long maxBytes, Consumer<Throwable> onSendFailure,
+            FrameBatching batching) {
         this.sink = sink;
         this.writer = writer;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.onSendFailure = onSendFailure;
+        this.batching = batching;
+        this.afterDelay = batching.joins() && batching.delayMillis() > 0
+                ? CompletableFuture.delayedExecutor(batching.delayMillis(), TimeUnit.MILLISECONDS, writer) : null;
     }
 
     /** What became of an offered frame. */
@@ -192,11 +212,44 @@ final class Outbox {
                 sink.sendPing(); // a control frame; the container sends it at once or fails it quietly
                 continue;
             }
+            if (afterDelay != null && !waited && queuedFrames.get() < batching.maxFrames()) {
+                waited = true; // wait once for company, still owning the send flag; the frame goes back to the head
+                queue.addFirst(frame);
+                afterDelay.execute(this::sendNext);
+                return;
+            }
+            waited = false;
+            String text = frame;
+            int frames = 1;
+            long accounted = (long) frame.length() * 2;
+            if (batching.joins()) {
+                StringBuilder joined = null;
+                long bytes = utf8Length(frame);
+                while (frames < batching.maxFrames() && queue.peek() instanceof String next && next != PING && next != FINISH) {
+                    long nextBytes = utf8Length(next);
+                    if (bytes + 1 + nextBytes > batching.maxBytes()) {
+                        break;
+                    }
+                    queue.poll(); // only the sending thread takes from the queue: still the frame it peeked
+                    if (joined == null) {
+                        joined = new StringBuilder((frame.length() + next.length() + 1) * 2).append(frame);
+                    }
+                    joined.append('\n').append(next);
+                    bytes += 1 + nextBytes;
+                    frames++;
+                    accounted += (long) next.length() * 2;
+                }
+                if (joined != null) {
+                    text = joined.toString();
+                }
+            }
+            int sentFrames = frames;
+            long sentBytes = accounted;
             InlineCompletion inline = new InlineCompletion();
             sendingSince = System.nanoTime();
-            sink.sendText(frame, failure -> {
-                queuedFrames.decrementAndGet();
-                queuedBytes.addAndGet(-(long) frame.length() * 2);
+            sink.sendText(text, failure -> {
+                queuedFrames.addAndGet(-sentFrames);
+                queuedBytes.addAndGet(-sentBytes);
                 if (failure != null) {
                     closed = true;
                     queue.clear();
@@ -213,6 +266,18 @@ final class Outbox {
                 return; // still in flight: its completion continues the loop
             }
         }
+    }
+
+    /** The UTF-8 size of a frame, without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                bytes += c < 0x800 ? 1 : Character.isHighSurrogate(c) ? 0 : 2; // a surrogate pair: 4 bytes for 2 chars
+            }
+        }
+        return bytes;
     }
 
     /** A queue entry that runs code instead of sending: see {@link #afterQueued}. */

@@ -29,8 +29,11 @@ public sealed interface ClientCommand {
         }
     }
 
-    /** {@code {"type":"message","to":[...],"content":...}}: direct message to every connection of each user. */
-    record SendMessage(JsonValue id, List<String> to, JsonValue content) implements ClientCommand {
+    /**
+     * {@code {"type":"message","to":[...],"content":...,"store":false}}: direct message to every connection of
+     * each user; stored for them unless {@code store} is false (then live only: a transient message).
+     */
+    record SendMessage(JsonValue id, List<String> to, JsonValue content, boolean store) implements ClientCommand {
         @Override
         public Type kind() {
             return Type.MESSAGE;

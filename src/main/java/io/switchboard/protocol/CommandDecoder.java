@@ -23,7 +23,7 @@ public final class CommandDecoder {
             return switch (type) {
                 case "message" -> new ClientCommand.SendMessage(id,
                         JsonFields.userList(frame, "to", maxRecipients),
-                        JsonFields.requiredValue(frame, "content"));
+                        JsonFields.requiredValue(frame, "content"), JsonFields.optionalBoolean(frame, "store", true));
                 case "broadcast" -> new ClientCommand.Broadcast(id, JsonFields.requiredValue(frame, "content"));
                 case "ping" -> new ClientCommand.Ping(id);
                 case "auth" -> new ClientCommand.Authenticate(id, JsonFields.requiredString(frame, "token"));

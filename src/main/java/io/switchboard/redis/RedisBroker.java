@@ -69,45 +69,93 @@ public class RedisBroker implements Broker {
     @Inject
     TrafficCounters traffic;
 
+    @Inject
+    ScriptPipeline pipeline;
+
     /** What an {@code overloaded} refusal suggests waiting: about the time a full lane takes to drain. */
     private static final long OVERLOAD_RETRY_MILLIS = 100;
 
+    /**
+     * A transient message: queued on the sender's lane (a full lane refuses it before anyone got it). The
+     * lane finds, with the other relays it holds, where the recipients are and makes one {@code PUBLISH} per
+     * node that holds some, this one included, pipelined: no script, nothing stored, no Redis call on the
+     * sender's thread. This node's connections get it through its own channel too, like a stored message,
+     * so a sender's stored and transient messages reach every connection in the order they were sent.
+     */
     @Override
-    public DeliveryReport publishDirect(Envelope envelope) {
+    public CompletionStage<DeliveryReport> publishDirect(String sender, Envelope envelope) {
         if (!state.isUp()) {
-            return localOnly(envelope);
-        }
-        Map<String, Map<String, Integer>> where;
-        try {
-            where = presence.lookup(envelope.recipients());
-        } catch (JedisException e) {
-            state.failedUnlessBug(e);
-            return localOnly(envelope);
-        }
-        Map<String, Integer> counts = new LinkedHashMap<>(localDelivery.deliver(envelope));
-        Set<String> reachable = new LinkedHashSet<>();
-        counts.forEach((user, count) -> {
-            if (count > 0) {
-                reachable.add(user);
+            try {
+                return CompletableFuture.completedFuture(localOnly(envelope, localDelivery.deliver(envelope)));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
             }
-        });
-        Map<String, List<String>> recipientsByNode = new LinkedHashMap<>();
-        where.forEach((user, nodes) -> nodes.keySet().stream()
-                .filter(node -> !node.equals(member.id()))
-                .forEach(node -> recipientsByNode.computeIfAbsent(node, n -> new ArrayList<>()).add(user)));
-        Set<String> seenRemotely = new LinkedHashSet<>();
-        for (Map.Entry<String, List<String>> target : recipientsByNode.entrySet()) {
-            String node = target.getKey();
-            seenRemotely.addAll(target.getValue());
-            if (publish(RedisKeys.memberChannel(node), RelayCodec.Kind.USERS, target.getValue(), envelope.frame()) > 0) {
-                for (String user : target.getValue()) {
-                    counts.merge(user, where.get(user).get(node), Integer::sum);
+        }
+        return pipeline.submitRelay(sender, envelope.recipients(), where -> route(where, envelope.frame()))
+                .handle((reply, failure) -> {
+                    if (failure == null) {
+                        return relayedReport(envelope, reply);
+                    }
+                    Throwable error = failure instanceof CompletionException wrapped && wrapped.getCause() != null
+                            ? wrapped.getCause() : failure;
+                    if (error instanceof RejectedExecutionException) {
+                        throw new CompletionException(overloaded()); // not queued (or the lane stopped): delivered nowhere
+                    }
+                    if (error instanceof JedisException e) {
+                        state.failedUnlessBug(e);
+                        return localOnly(envelope, localDelivery.deliver(envelope));
+                    }
+                    throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
+                });
+    }
+
+    /**
+     * The publications of a transient message: one per node holding recipients, carrying only its own. On a
+     * Redis Cluster one per node and recipients' slot, on the member channel a stored message to them takes
+     * ({@link RedisKeys#memberChannel(String, int)}), so the two kinds arrive on one shard, in one order.
+     */
+    private List<ScriptPipeline.Publication> route(Map<String, Map<String, Integer>> where, String frame) {
+        Map<String, List<String>> recipientsByChannel = new LinkedHashMap<>();
+        Map<String, String> nodeOfChannel = new LinkedHashMap<>();
+        where.forEach((user, nodes) -> nodes.keySet().forEach(node -> {
+            String channel = redis.sharded() ? RedisKeys.memberChannel(node, RedisSlots.of(RedisKeys.inbox(user)))
+                    : RedisKeys.memberChannel(node);
+            nodeOfChannel.put(channel, node);
+            recipientsByChannel.computeIfAbsent(channel, c -> new ArrayList<>()).add(user);
+        }));
+        List<ScriptPipeline.Publication> publications = new ArrayList<>(recipientsByChannel.size());
+        recipientsByChannel.forEach((channel, users) -> publications.add(new ScriptPipeline.Publication(channel,
+                RelayCodec.encode(member.id(), RelayCodec.Kind.USERS, users, frame), nodeOfChannel.get(channel), users)));
+        return publications;
+    }
+
+    /**
+     * Who got a transient message: the recipients whose node's subscriber took its publication; recipients
+     * online on a node that missed it are undelivered.
+     */
+    private DeliveryReport relayedReport(Envelope envelope, ScriptPipeline.RelayReply reply) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        Set<String> reachable = new LinkedHashSet<>();
+        boolean failed = false;
+        for (int i = 0; i < reply.publications().size(); i++) {
+            ScriptPipeline.Publication publication = reply.publications().get(i);
+            long receivers = reply.receivers()[i];
+            failed |= receivers < 0;
+            seen.addAll(publication.users());
+            if (receivers > 0) {
+                traffic.published();
+                for (String user : publication.users()) {
+                    counts.merge(user, reply.where().get(user).get(publication.member()), Integer::sum);
                     reachable.add(user);
                 }
             }
         }
-        seenRemotely.removeAll(reachable); // online elsewhere, but that node missed the relay
-        return DeliveryReport.classify(envelope.messageId(), envelope.recipients(), counts, seenRemotely, List.of(), false);
+        if (!failed) {
+            state.commandSucceeded();
+        }
+        seen.removeAll(reachable); // online, but their node missed the relay
+        return DeliveryReport.classify(envelope.messageId(), envelope.recipients(), counts, seen, List.of(), false);
     }
 
     /**
@@ -292,10 +340,10 @@ public class RedisBroker implements Broker {
         }
     }
 
-    /** Relay down: this node's connections only; a message that reached nobody is refused. */
-    private DeliveryReport localOnly(Envelope envelope) {
+    /** Relay down: this node's connections only ({@code local}); a message that reached nobody is refused. */
+    private DeliveryReport localOnly(Envelope envelope, Map<String, Integer> local) {
         DeliveryReport report = DeliveryReport.classify(envelope.messageId(), envelope.recipients(),
-                localDelivery.deliver(envelope), Set.copyOf(envelope.recipients()), List.of(), true);
+                local, Set.copyOf(envelope.recipients()), List.of(), true);
         if (report.delivered().isEmpty()) {
             throw RelayState.relayUnavailable();
         }

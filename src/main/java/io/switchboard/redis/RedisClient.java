@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClusterCommandObjects;
+import redis.clients.jedis.CommandObjects;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -52,6 +54,9 @@ public class RedisClient {
     private static final int CLUSTER_MAX_ATTEMPTS = 5;
 
     /** Each Redis Cluster pool's slot map and connections (empty unless {@link #sharded}). */
+    /** Builders of pipelined commands Jedis' pipelines have no method for (publishing); stateless. */
+    private static final CommandObjects COMMANDS = new CommandObjects();
+    private static final ClusterCommandObjects CLUSTER_COMMANDS = new ClusterCommandObjects();
     private final Map<UnifiedJedis, ClusterConnectionProvider> clusterTopologies = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile UnifiedJedis pool;
     private volatile UnifiedJedis presencePool;
@@ -109,6 +114,14 @@ public class RedisClient {
     /** Publishes on a member or broadcast channel (sharded pub/sub on a Redis Cluster); returns its receivers. */
     long publish(String channel, String message) {
         return sharded() ? ((JedisCluster) commands()).spublish(channel, message) : commands().publish(channel, message);
+    }
+
+    /**
+     * Queues a publish on a member or broadcast channel in {@code pipeline} (sharded pub/sub on a Redis
+     * Cluster, routed to the master of the channel's slot); the response is its receivers.
+     */
+    Response<Long> publish(AbstractPipeline pipeline, String channel, String message) {
+        return pipeline.executeCommand(sharded() ? CLUSTER_COMMANDS.spublish(channel, message) : COMMANDS.publish(channel, message));
     }
 
     /**

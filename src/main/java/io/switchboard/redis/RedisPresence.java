@@ -5,6 +5,7 @@ import io.switchboard.connection.Connection;
 import io.switchboard.registry.ConnectionRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -169,20 +170,37 @@ public class RedisPresence {
      * when Redis cannot answer.
      */
     Map<String, Map<String, Integer>> lookup(List<String> users) {
-        long now = System.currentTimeMillis();
-        Map<String, Response<Map<String, String>>> hashes = new LinkedHashMap<>();
-        Response<List<String>> live;
+        Lookup lookup;
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
-            for (String user : users) {
-                hashes.put(user, pipeline.hgetAll(RedisKeys.presence(user)));
-            }
+            lookup = queueLookup(pipeline, users);
             pipeline.sync();
         }
-        Set<String> liveNodes = new HashSet<>(live.get());
-        Map<String, Map<String, Integer>> result = new LinkedHashMap<>();
-        hashes.forEach((user, hash) -> result.put(user, PresenceEntry.countsByNode(hash.get().values(), liveNodes, now)));
-        return result;
+        return lookup.countsByNode();
+    }
+
+    /**
+     * Queues the reads of {@link #lookup} in {@code pipeline} (the caller syncs it), so that they can share a
+     * round trip with other work: the live members and each user's presence hash.
+     */
+    Lookup queueLookup(AbstractPipeline pipeline, Collection<String> users) {
+        long now = System.currentTimeMillis();
+        Map<String, Response<Map<String, String>>> hashes = new LinkedHashMap<>();
+        Response<List<String>> live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
+        for (String user : users) {
+            hashes.computeIfAbsent(user, u -> pipeline.hgetAll(RedisKeys.presence(u)));
+        }
+        return new Lookup(now, live, hashes);
+    }
+
+    /** The pending replies of a queued {@link #lookup}; read them after the pipeline's sync. */
+    record Lookup(long nowMillis, Response<List<String>> live, Map<String, Response<Map<String, String>>> hashes) {
+        /** Connection counts per live member for each user looked up; throws {@link JedisException} for a failed read. */
+        Map<String, Map<String, Integer>> countsByNode() {
+            Set<String> liveNodes = new HashSet<>(live.get());
+            Map<String, Map<String, Integer>> result = new LinkedHashMap<>();
+            hashes.forEach((user, hash) -> result.put(user, PresenceEntry.countsByNode(hash.get().values(), liveNodes, nowMillis)));
+            return result;
+        }
     }
 
     /** The writer loop; runs until {@link #stopWriter}. */

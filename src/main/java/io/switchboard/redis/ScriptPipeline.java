@@ -8,13 +8,18 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
@@ -24,7 +29,7 @@ import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Runs the scripts of many requests in one Redis round trip. Callers (WebSocket and HTTP threads) only
+ * Runs the scripts of many requests in one Redis round trip, and relays live-only messages the same way. Callers (WebSocket and HTTP threads) only
  * enqueue and get a future; each of {@code switchboard.redis.pipeline.lanes} lane threads takes what
  * its queue holds (up to {@code max-batch} calls), sends it as one pipeline on one pooled connection,
  * and completes the futures in order. So a socket thread never waits on Redis, and Redis sees a few
@@ -32,8 +37,13 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * the batch ends with one {@code WAIT} for all its writes; a batch the replicas did not confirm in time
  * fails whole ({@link NotReplicatedException}): stored on the master, but not acknowledged.
  *
+ * <p>A live-only relay ({@link #submitRelay}) takes no script: the lane reads where the recipients of
+ * all the relays it holds are (one pipelined round trip for the batch: the live members and each
+ * recipient's presence hash), then publishes each message once to every other member holding some of its
+ * recipients (a second round trip for the batch). No script runs and nothing is stored.
+ *
  * <p>Order: calls with the same lane key (a sender) go to the same lane and run in the order they were
- * submitted. A full lane queue refuses the call at once ({@link RejectedExecutionException}): the
+ * submitted; a batch holding both kinds runs them in runs of one kind, in order. A full lane queue refuses the call at once ({@link RejectedExecutionException}): the
  * caller answers "overloaded, retry" instead of queueing without bound.
  *
  * <p>Threads: {@link #submit} on any thread; everything else on the lane's own thread. Futures complete
@@ -52,6 +62,9 @@ public class ScriptPipeline {
     @Inject
     TrafficCounters traffic;
 
+    @Inject
+    RedisPresence presence;
+
     @Resource
     ManagedThreadFactory threads;
 
@@ -64,8 +77,33 @@ public class ScriptPipeline {
     private volatile Lane[] lanes;
     private volatile boolean stopped;
 
+    /** What a lane runs: a script call or a live-only relay. */
+    private sealed interface Work {
+        CompletableFuture<?> reply();
+    }
+
     /** One script run for a request: the future gets Redis' reply, or the error that kept it from running. */
-    private record Call(RedisScript script, List<String> keys, List<String> args, CompletableFuture<Object> reply) {
+    private record Call(RedisScript script, List<String> keys, List<String> args, CompletableFuture<Object> reply)
+            implements Work {
+    }
+
+    /**
+     * A live-only relay: {@code route} turns where the recipients are (connections per member, per user)
+     * into the publications to make; the future gets both, with each publication's receivers.
+     */
+    private record Relay(List<String> recipients, Function<Map<String, Map<String, Integer>>, List<Publication>> route,
+            CompletableFuture<RelayReply> reply) implements Work {
+    }
+
+    /** One publish of a relay: the channel, the payload, and the recipients it carries. */
+    record Publication(String channel, String payload, String member, List<String> users) {
+    }
+
+    /**
+     * What a relay found and did: {@code where} the recipients are (connections per member), and the
+     * receivers of each publication in order, -1 for one Redis failed.
+     */
+    record RelayReply(Map<String, Map<String, Integer>> where, List<Publication> publications, long[] receivers) {
     }
 
     /**
@@ -75,15 +113,32 @@ public class ScriptPipeline {
      */
     CompletableFuture<Object> submit(String laneKey, RedisScript script, List<String> keys, List<String> args) {
         Call call = new Call(script, keys, args, new CompletableFuture<>());
+        enqueue(laneKey, call);
+        return call.reply;
+    }
+
+    /**
+     * Queues a live-only relay to {@code recipients} on the lane of {@code laneKey}: the lane looks up where they
+     * are, asks {@code route} (on the lane thread) what to publish, and publishes it. The future fails with a
+     * {@link JedisException} when the lookup failed (nothing was published), and with
+     * {@link RejectedExecutionException} at once when the lane is full; a failed publish is a -1 in the reply.
+     */
+    CompletableFuture<RelayReply> submitRelay(String laneKey, List<String> recipients,
+            Function<Map<String, Map<String, Integer>>, List<Publication>> route) {
+        Relay relay = new Relay(recipients, route, new CompletableFuture<>());
+        enqueue(laneKey, relay);
+        return relay.reply;
+    }
+
+    private void enqueue(String laneKey, Work work) {
         Lane[] all = lanes();
         Lane lane = all[Math.floorMod(laneKey.hashCode(), all.length)];
-        if (stopped || !lane.queue.offer(call)) {
-            call.reply.completeExceptionally(new RejectedExecutionException(stopped
+        if (stopped || !lane.queue.offer(work)) {
+            work.reply().completeExceptionally(new RejectedExecutionException(stopped
                     ? "shutting down" : "more Redis work queued than switchboard.redis.pipeline.queue allows"));
         } else if (stopped) {
             lane.failQueued(); // stopped while offering: the lane may have drained for the last time already
         }
-        return call.reply;
     }
 
     private Lane[] lanes() {
@@ -131,31 +186,31 @@ public class ScriptPipeline {
 
     /** A queue and the thread that drains it. */
     private final class Lane implements Runnable {
-        private final BlockingQueue<Call> queue;
+        private final BlockingQueue<Work> queue;
         private volatile Thread thread;
 
-        Lane(BlockingQueue<Call> queue) {
+        Lane(BlockingQueue<Work> queue) {
             this.queue = queue;
         }
 
         @Override
         public void run() {
             thread = Thread.currentThread();
-            List<Call> batch = new ArrayList<>();
+            List<Work> batch = new ArrayList<>();
             while (!stopped) {
                 try {
-                    Call first = queue.poll(1, TimeUnit.SECONDS);
+                    Work first = queue.poll(1, TimeUnit.SECONDS);
                     if (first == null) {
                         continue;
                     }
                     batch.add(first);
                     queue.drainTo(batch, config.redis().pipelineMaxBatch() - 1);
-                    runBatch(batch);
+                    runInRuns(batch);
                 } catch (InterruptedException e) {
                     break;
                 } catch (RuntimeException e) {
                     LOG.log(Level.SEVERE, "A Redis pipeline lane failed a batch", e);
-                    batch.forEach(call -> call.reply.completeExceptionally(e));
+                    batch.forEach(work -> work.reply().completeExceptionally(e));
                 } finally {
                     batch.clear();
                 }
@@ -172,9 +227,95 @@ public class ScriptPipeline {
         }
 
         private void failQueued() {
-            List<Call> left = new ArrayList<>();
+            List<Work> left = new ArrayList<>();
             queue.drainTo(left);
-            left.forEach(call -> call.reply.completeExceptionally(new RejectedExecutionException("shutting down")));
+            left.forEach(work -> work.reply().completeExceptionally(new RejectedExecutionException("shutting down")));
+        }
+    }
+
+    /** Runs a batch as consecutive runs of one kind (scripts, relays), in order, so a lane keeps its order. */
+    private void runInRuns(List<Work> batch) {
+        int start = 0;
+        while (start < batch.size()) {
+            boolean relays = batch.get(start) instanceof Relay;
+            int end = start + 1;
+            while (end < batch.size() && (batch.get(end) instanceof Relay) == relays) {
+                end++;
+            }
+            List<Work> run = batch.subList(start, end);
+            if (relays) {
+                runRelays(run.stream().map(Relay.class::cast).toList());
+            } else {
+                runBatch(run.stream().map(Call.class::cast).toList());
+            }
+            start = end;
+        }
+    }
+
+    /**
+     * Two round trips for any number of relays: one reads where all their recipients are, one makes every
+     * publication. A failed read fails every relay of the run (nothing was published); a failed publication
+     * is reported as -1 receivers to its own relay.
+     */
+    private void runRelays(List<Relay> relays) {
+        long start = System.nanoTime();
+        Map<String, Map<String, Integer>> where;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Set<String> users = new LinkedHashSet<>();
+            relays.forEach(relay -> users.addAll(relay.recipients()));
+            RedisPresence.Lookup lookup = presence.queueLookup(pipeline, users);
+            pipeline.sync();
+            where = lookup.countsByNode();
+        } catch (JedisException e) {
+            redis.noticeFailure(e);
+            relays.forEach(relay -> relay.reply.completeExceptionally(e));
+            return;
+        }
+        List<Map<String, Map<String, Integer>>> found = new ArrayList<>(relays.size());
+        List<List<Publication>> routes = new ArrayList<>(relays.size());
+        for (Relay relay : relays) {
+            Map<String, Map<String, Integer>> its = new LinkedHashMap<>();
+            relay.recipients().forEach(user -> its.put(user, where.getOrDefault(user, Map.of())));
+            found.add(its);
+            try {
+                routes.add(relay.route().apply(its));
+            } catch (RuntimeException e) {
+                relay.reply.completeExceptionally(e);
+                routes.add(List.of());
+            }
+        }
+        List<List<Response<Long>>> sent = new ArrayList<>(relays.size());
+        JedisException failed = null;
+        if (routes.stream().anyMatch(route -> !route.isEmpty())) {
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (List<Publication> route : routes) {
+                    List<Response<Long>> responses = new ArrayList<>(route.size());
+                    route.forEach(publication -> responses.add(redis.publish(pipeline, publication.channel(), publication.payload())));
+                    sent.add(responses);
+                }
+                pipeline.sync();
+            } catch (JedisException e) {
+                redis.noticeFailure(e);
+                failed = e;
+            }
+        }
+        traffic.redisRoundTrip(System.nanoTime() - start);
+        for (int i = 0; i < relays.size(); i++) {
+            List<Publication> route = routes.get(i);
+            long[] receivers = new long[route.size()];
+            for (int p = 0; p < route.size(); p++) {
+                receivers[p] = failed != null ? -1 : receiversOf(sent.get(i).get(p));
+            }
+            relays.get(i).reply.complete(new RelayReply(found.get(i), route, receivers)); // no-op if its route failed
+        }
+    }
+
+    private long receiversOf(Response<Long> response) {
+        try {
+            return response.get();
+        } catch (JedisException e) {
+            redis.noticeFailure(e);
+            return -1;
         }
     }
 

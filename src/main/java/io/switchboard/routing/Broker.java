@@ -14,8 +14,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Broker {
 
-    /** Delivers a direct message to every connection of its recipients, wherever they are. */
-    DeliveryReport publishDirect(Envelope envelope);
+    /**
+     * Delivers a direct message live to every connection of its recipients, wherever they are, without
+     * storing it (a transient message). Does not wait for other nodes: the stage completes (possibly on
+     * another thread, which must not be blocked) with the report, or with a {@code ProtocolException} (503
+     * {@code OVERLOADED}: nothing was delivered; 503 {@code RELAY_UNAVAILABLE}: it reached nobody). Messages of
+     * one sender are relayed in the order they were handed over.
+     */
+    CompletionStage<DeliveryReport> publishDirect(String sender, Envelope envelope);
 
     /**
      * Stores a direct message in each recipient's inbox (the store assigns its id, rendered into the

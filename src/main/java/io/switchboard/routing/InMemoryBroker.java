@@ -98,8 +98,9 @@ public class InMemoryBroker implements Broker {
     }
 
     @Override
-    public DeliveryReport publishDirect(Envelope envelope) {
-        return DeliveryReport.of(envelope.messageId(), envelope.recipients(), localDelivery.deliver(envelope));
+    public CompletionStage<DeliveryReport> publishDirect(String sender, Envelope envelope) {
+        return CompletableFuture.completedFuture(
+                DeliveryReport.of(envelope.messageId(), envelope.recipients(), localDelivery.deliver(envelope)));
     }
 
     @Override

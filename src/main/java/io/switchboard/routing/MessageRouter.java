@@ -39,28 +39,33 @@ public class MessageRouter {
 
     /**
      * Delivers to every connection of each recipient; {@code from} must already be authenticated. With the
-     * inbox on (default) the message is first stored for each recipient, and its id is the inbox id;
-     * {@code idempotency} (may be null) makes a retry within the window a no-op. Does not wait for Redis:
-     * the stage completes with the report or a {@code ProtocolException}, maybe on another thread (which
-     * must not be blocked); a sender's messages are stored in the order of the calls. With
-     * {@code knownRecipientsOnly} (the recipient policy of client senders), a recipient that has not
-     * connected to the gateway within the inbox retention age gets nothing stored and is reported
-     * {@link DeliveryReport#unknown}.
+     * inbox on (default) and {@code store} true the message is first stored for each recipient, and its id is
+     * the inbox id; {@code idempotency} (may be null) makes a retry within the window a no-op. Otherwise
+     * (a transient message) it goes only to the connections online now, under a fresh id, and is never
+     * stored nor replayed. Does not wait for Redis: the stage completes with the report or a
+     * {@code ProtocolException}, maybe on another thread (which must not be blocked); a sender's messages
+     * are stored (or relayed) in the order of the calls. With {@code knownRecipientsOnly} (the recipient
+     * policy of client senders), a recipient that has not connected to the gateway within the inbox
+     * retention age gets nothing stored and is reported {@link DeliveryReport#unknown}.
      */
-    public CompletionStage<DeliveryReport> sendDirect(String from, List<String> to, JsonValue content, Idempotency idempotency,
-            boolean knownRecipientsOnly) {
+    public CompletionStage<DeliveryReport> sendDirect(String from, List<String> to, JsonValue content, boolean store,
+            Idempotency idempotency, boolean knownRecipientsOnly) {
         long ts = clock.millis();
-        if (config.inbox().enabled()) {
+        if (stores(store)) {
             return broker.publishStored(new Broker.StoredDirect(from, to, Frames.messageTemplate(from, to, content, ts), idempotency,
                     knownRecipientsOnly));
         }
         String messageId = newMessageId();
         try {
-            return CompletableFuture.completedFuture(
-                    broker.publishDirect(Envelope.toUsers(messageId, to, Frames.message(messageId, from, to, content, ts))));
+            return broker.publishDirect(from, Envelope.toUsers(messageId, to, Frames.message(messageId, from, to, content, ts)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Whether a direct message its sender asked to store ({@code store}) is stored: only with the inbox on. */
+    public boolean stores(boolean store) {
+        return store && config.inbox().enabled();
     }
 
     /** Delivers to every connection of the gateway. */

@@ -139,10 +139,11 @@ public class CommandDispatcher {
      * goes on with the connection's next frame. Acks of one connection's messages keep their order.
      */
     private void sendMessage(Connection sender, ClientCommand.SendMessage message, int frameLength) {
-        if (config.inbox().enabled()) {
+        boolean stored = router.stores(message.store());
+        if (stored) {
             quota.charge(sender.identity(), message.to().size(), frameLength, System.nanoTime());
         }
-        router.sendDirect(sender.user(), message.to(), message.content(), null, config.inbox().knownRecipientsOnly())
+        router.sendDirect(sender.user(), message.to(), message.content(), stored, null, stored && config.inbox().knownRecipientsOnly())
                 .whenComplete((report, error) -> {
             if (error == null) {
                 sender.send(Frames.messageAck(message.id(), report.messageId(), report.delivered(), report.offline(),

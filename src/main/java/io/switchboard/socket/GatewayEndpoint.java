@@ -2,6 +2,7 @@ package io.switchboard.socket;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.connection.FrameBatching;
 import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.inbox.ResumeService;
 import io.switchboard.limits.CommandBudget;
@@ -13,6 +14,7 @@ import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.routing.PresenceManager;
 import io.switchboard.routing.RoomService;
 import io.switchboard.security.Identity;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -79,6 +81,15 @@ public class GatewayEndpoint {
     @Inject
     TrafficCounters traffic;
 
+    /** How far frames are joined for clients that opted in ({@code batch=1}); from the settings, once. */
+    private FrameBatching batching;
+
+    @PostConstruct
+    void init() {
+        batching = new FrameBatching(config.connections().batchMaxFrames(), config.connections().batchMaxBytes(),
+                config.connections().batchDelay().toMillis());
+    }
+
     @OnOpen
     public void open(Session session) throws IOException {
         if (!(session.getUserPrincipal() instanceof Identity identity)) {
@@ -91,12 +102,12 @@ public class GatewayEndpoint {
         // Negative: no idle timeout (the heartbeat decides when a silent connection is dead). Not 0: Tyrus 2.2
         // then schedules nothing per frame, where 0 still re-arms a timer task on every frame and send.
         bareContext.run(() -> session.setMaxIdleTimeout(-1));
-        ResumeParameters resume = ResumeParameters.from(name -> first(session.getRequestParameterMap().get(name)));
+        ConnectParameters resume = ConnectParameters.from(name -> first(session.getRequestParameterMap().get(name)));
         String id = UUID.randomUUID().toString();
         Connection connection = new Connection(id, resume.device().orElse(id), identity,
                 new SessionSink(session, executor, bareContext), writers,
                 new SendQueueLimits(config.connections().sendQueueMaxFrames(), config.connections().sendQueueMaxBytes()),
-                this::closed, System.nanoTime());
+                resume.batch() ? batching : FrameBatching.OFF, this::closed, System.nanoTime());
         new SocketState(connection, new CommandBudget(config.limits().commandsPerSecond(), config.limits().commandsBurst(),
                 config.limits().refusalsBeforeClose(), System.nanoTime())).attachTo(session);
         if (config.inbox().enabled()) {
@@ -143,9 +154,29 @@ public class GatewayEndpoint {
             connection.close(CloseCodes.MESSAGE_TOO_BIG, "frame larger than " + config.connections().maxFrameBytes() + " bytes");
             return;
         }
+        if (connection.batches() && text.indexOf('\n') >= 0) {
+            // several commands in one frame: each handled, limited and answered as if it came alone
+            int start = 0;
+            while (start <= text.length() && connection.isOpen()) {
+                int end = text.indexOf('\n', start);
+                if (end < 0) {
+                    end = text.length();
+                }
+                if (end > start) {
+                    admit(state, connection, text.substring(start, end), now);
+                }
+                start = end + 1;
+            }
+        } else {
+            admit(state, connection, text, now);
+        }
+    }
+
+    /** Runs one command within the connection's command budget. */
+    private void admit(SocketState state, Connection connection, String command, long now) {
         switch (state.budget().admit(now)) {
-            case ALLOW -> dispatcher.dispatch(connection, text);
-            case REFUSE -> dispatcher.refuse(connection, text, ErrorCode.RATE_LIMITED, "More than "
+            case ALLOW -> dispatcher.dispatch(connection, command);
+            case REFUSE -> dispatcher.refuse(connection, command, ErrorCode.RATE_LIMITED, "More than "
                     + (long) config.limits().commandsPerSecond() + " commands per second; slow down");
             case CLOSE -> {
                 // after the replies already queued, so the client sees its 429s before the 4003

@@ -114,7 +114,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         try {
-            ResumeParameters.from(request::getParameter);
+            ConnectParameters.from(request::getParameter);
         } catch (ProtocolException e) {
             refuse(response, e.code(), e.getMessage());
             return;

@@ -42,6 +42,96 @@ class ConnectionTest {
         assertEquals(0, connection.queuedFrames());
     }
 
+    private Connection batching(FrameSink sink, FrameBatching batching, java.util.concurrent.Executor writer) {
+        return new Connection("c1", "c1", new Identity("alice", Set.of(), 0), sink, writer, new SendQueueLimits(100, 1_000_000),
+                batching, (c, code) -> closedWith.add(code), 0);
+    }
+
+    @Test
+    void joinsTheFramesQueuedBehindTheOneInFlightInOrderWithinTheFrameCap() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = batching(sink, new FrameBatching(3, 1_000, 0), Runnable::run);
+        IntStream.rangeClosed(1, 6).forEach(i -> connection.send("{\"n\":" + i + "}"));
+        assertEquals(List.of("{\"n\":1}"), sink.sent, "a frame offered to an idle connection goes at once, alone");
+        assertEquals(6, connection.queuedFrames());
+        sink.completeNext();
+        assertEquals("{\"n\":2}\n{\"n\":3}\n{\"n\":4}", sink.sent.get(1), "three joined by \\n, in order");
+        assertEquals(5, connection.queuedFrames(), "joined frames count until their write completes");
+        sink.completeNext();
+        assertEquals("{\"n\":5}\n{\"n\":6}", sink.sent.get(2));
+        sink.completeNext();
+        assertEquals(0, connection.queuedFrames());
+        assertEquals(0, connection.queuedBytes());
+    }
+
+    @Test
+    void neverJoinsPastTheByteCapAndSendsALargerFrameAlone() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = batching(sink, new FrameBatching(16, 64 * 1024, 0), Runnable::run);
+        String big = "\"" + "x".repeat(64 * 1024 - 2) + "\""; // 64 KB: the cap itself
+        String accented = "\"" + "é".repeat(20_000) + "\""; // 40,002 bytes in UTF-8, 20,002 chars
+        connection.send("{}");
+        connection.send("1");
+        connection.send(big);
+        connection.send(accented);
+        connection.send(accented);
+        connection.send("2");
+        sink.completeNext();
+        assertEquals("1", sink.sent.get(1), "the 64 KB frame does not fit beside it");
+        sink.completeNext();
+        assertEquals(big, sink.sent.get(2), "alone: joining anything would pass the cap");
+        sink.completeNext();
+        assertEquals(accented, sink.sent.get(3), "two of these pass 64 KB in UTF-8, though not in chars");
+        sink.completeNext();
+        assertEquals(accented + "\n2", sink.sent.get(4));
+        assertTrue(sink.sent.stream().allMatch(frame -> frame.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 64 * 1024));
+    }
+
+    @Test
+    void endsABatchAtAPingOrAQueuedCloseAndNeverJoinsWithoutOptIn() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = batching(sink, new FrameBatching(16, 1_000, 0), Runnable::run);
+        connection.send("a");
+        connection.send("b");
+        connection.ping(1);
+        connection.send("c");
+        connection.closeAfterQueued(CloseCodes.DISCONNECTED, "bye");
+        sink.completeNext();
+        assertEquals(List.of("a", "b"), sink.sent, "b alone: the ping behind it ends the batch");
+        assertEquals(0, sink.pings);
+        sink.completeNext();
+        assertEquals(1, sink.pings, "the ping after b");
+        assertEquals(List.of("a", "b", "c"), sink.sent, "c after the ping");
+        sink.completeNext();
+        assertEquals(List.of(CloseCodes.DISCONNECTED), sink.closeCodes, "closed after c, never joined into it");
+
+        RecordingSink plain = RecordingSink.stalled();
+        Connection unbatched = connection(plain, 10, 1_000_000);
+        unbatched.send("a");
+        unbatched.send("b");
+        unbatched.send("c");
+        plain.completeNext();
+        plain.completeNext();
+        plain.completeNext();
+        assertEquals(List.of("a", "b", "c"), plain.sent, "no joined frame without opt-in");
+    }
+
+    @Test
+    void waitsTheBatchingDelayOnceForCompanyBeforeWriting() throws Exception {
+        RecordingSink sink = RecordingSink.fast();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            Connection connection = batching(sink, new FrameBatching(16, 1_000, 200), writer);
+            connection.send("a");
+            connection.send("b");
+            connection.send("c");
+            io.switchboard.testing.Eventually.within(java.time.Duration.ofSeconds(5), "the delayed write", () -> !sink.sent.isEmpty());
+            assertEquals(List.of("a\nb\nc"), sink.sent, "what arrived within the delay went in one frame");
+        } finally {
+            writer.shutdownNow();
+        }
+    }
+
     @Test
     void drainsLongQueuesWithoutRecursingWhenSendsCompleteInline() {
         RecordingSink sink = RecordingSink.fast();

@@ -168,6 +168,42 @@ class StoredMessagesIT extends DeployedGatewayIT {
     }
 
     @Test
+    void aTransientMessageFromTheApiOrAClientReachesOnlyWhoIsOnlineAndIsNeverReplayed() throws Exception {
+        String bob = unique("bob");
+        String carol = unique("carol");
+        post(carol, "stored-for-carol"); // carol is known and offline
+        try (WsClient phone = connect(bob, null); WsClient alice = connect(unique("alice"), null)) {
+            phone.next("welcome");
+            alice.next("welcome");
+            ApiClient.Reply live = api().postJson("api/messages",
+                    "{\"from\":\"svc\",\"to\":[\"" + bob + "\",\"" + carol + "\"],\"content\":\"t1\",\"store\":false}");
+            assertEquals(200, live.status(), live.body());
+            assertEquals(1, live.json().getJsonObject("delivered").getInt(bob), live.body());
+            assertEquals(List.of(carol), live.json().getJsonArray("offline").getValuesAs(jakarta.json.JsonString::getString));
+            alice.send("{\"type\":\"message\",\"id\":7,\"to\":[\"" + bob + "\",\"" + carol + "\"],\"content\":\"t2\",\"store\":false}");
+            JsonObject ack = alice.next("ack");
+            assertEquals(1, ack.getJsonObject("delivered").getInt(bob), ack.toString());
+            assertEquals(List.of("t1", "t2"), contents(phone, 2));
+            ApiClient.Reply withKey = api().post("api/messages", "application/json",
+                    "{\"from\":\"svc\",\"to\":[\"" + bob + "\"],\"content\":\"t3\",\"store\":false}",
+                    "X-Api-Key", ApiClient.API_KEY, "Idempotency-Key", unique("key"));
+            assertEquals(400, withKey.status(), "an Idempotency-Key needs a stored message: " + withKey.body());
+            assertEquals("invalid-frame", withKey.json().getString("code"));
+            ApiClient.Reply notABoolean = api().postJson("api/messages",
+                    "{\"from\":\"svc\",\"to\":[\"" + bob + "\"],\"content\":\"t4\",\"store\":\"no\"}");
+            assertEquals(400, notABoolean.status(), notABoolean.body());
+            assertNull(phone.pollQuietly(QUIET), "refused requests deliver nothing");
+        }
+        try (WsClient again = connect(bob, "since=0-0"); WsClient carols = connect(carol, null)) {
+            assertEquals("welcome", again.next().getString("type"));
+            assertNull(again.pollQuietly(QUIET), "nothing transient was stored for bob");
+            carols.next("welcome");
+            assertEquals(List.of("stored-for-carol"), contents(carols, 1));
+            assertNull(carols.pollQuietly(QUIET), "nor for carol, who was offline");
+        }
+    }
+
+    @Test
     void refusesAHandshakeWithABadSinceOrDevice() {
         String token = TestTokens.valid(unique("bob"));
         assertEquals(400, WsClient.refusedStatus(base(), token, "since=yesterday"));

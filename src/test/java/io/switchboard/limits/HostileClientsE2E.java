@@ -352,6 +352,46 @@ class HostileClientsE2E {
         }
     }
 
+    /** The same limits when the commands come joined, 100 to a frame ({@code batch=1}): each one counts, not the frame. */
+    @Test
+    @Order(2)
+    void countsEachCommandOfAJoinedFrameAgainstTheRate() throws Exception {
+        try (WsClient flooder = WsClient.connect(node.base(), TestTokens.valid(unique("batched-flooder")), "batch=1");
+                WsClient neighbour = open(unique("neighbour"))) {
+            assertEquals("welcome", flooder.nextSplit(1).get(0).getString("type"));
+            String hundredPings = String.join("\n", java.util.Collections.nCopies(100, "{\"type\":\"ping\"}"));
+            int pongs = 0;
+            int refused = 0;
+            int sent = 0;
+            while (!flooder.isClosed() && sent < 20_000) {
+                flooder.send(hundredPings);
+                sent += 100;
+                int replies = 0;
+                while (replies < 100) { // fewer once the node decided to close: the rest of the frame is dropped
+                    String text = flooder.pollQuietly(Duration.ofSeconds(5));
+                    if (text == null) {
+                        break;
+                    }
+                    for (String line : text.split("\n")) {
+                        JsonObject reply = Json.createReader(new StringReader(line)).readObject();
+                        replies++;
+                        if (reply.getString("type").equals("pong")) {
+                            pongs++;
+                        } else {
+                            assertEquals("rate-limited", reply.getString("reason"), reply.toString());
+                            refused++;
+                        }
+                    }
+                }
+            }
+            assertTrue(pongs >= 1_000 && pongs < sent, pongs + " pongs of " + sent + " pings: the burst, then the rate");
+            assertTrue(refused >= 1, "refused commands are answered one by one");
+            assertEquals(4003, flooder.awaitClose().code(), "closed after " + sent + " pings");
+            neighbour.send("{\"type\":\"ping\",\"id\":1}");
+            assertEquals("pong", neighbour.next().getString("type"), "a neighbour is not slowed");
+        }
+    }
+
     @Test
     @Order(3)
     void limitsConnectionsPerUserAndPerNode() throws Exception {

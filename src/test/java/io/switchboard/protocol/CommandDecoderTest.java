@@ -100,6 +100,17 @@ class CommandDecoderTest {
     }
 
     @Test
+    void decodesADirectMessageAsStoredUnlessItSaysStoreFalse() {
+        ClientCommand.SendMessage stored = assertInstanceOf(ClientCommand.SendMessage.class,
+                decoder.decode("{\"type\":\"message\",\"to\":[\"a\"],\"content\":1}"));
+        assertEquals(true, stored.store());
+        ClientCommand.SendMessage transientOne = assertInstanceOf(ClientCommand.SendMessage.class,
+                decoder.decode("{\"type\":\"message\",\"to\":[\"a\"],\"content\":1,\"store\":false}"));
+        assertEquals(false, transientOne.store());
+        assertEquals(ErrorCode.INVALID_FRAME, refused("{\"type\":\"message\",\"to\":[\"a\"],\"content\":1,\"store\":0}").code());
+    }
+
+    @Test
     void decodesRoomCommandsWithEchoOnByDefault() {
         assertEquals(new ClientCommand.Join(Json.createValue(1), "chat:lobby-1", java.util.Optional.empty()),
                 decoder.decode("{\"type\":\"join\",\"id\":1,\"room\":\"chat:lobby-1\"}"));

@@ -94,6 +94,54 @@ abstract class TwoNodeGatewayContract {
     }
     @Test
     @Order(1)
+    void relaysATransientMessageLiveAcrossNodesInTheSendersOrderAndNeverStoresIt() throws Exception {
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String carol = unique("carol");
+        try (WsClient carolOnce = open(nodeB, carol)) {
+            awaitPresence(nodeA, carol, 1); // carol is known to the gateway, then goes offline
+        }
+        awaitPresence(nodeA, carol, 0);
+        try (WsClient sender = open(nodeA, alice); WsClient bobOnA = open(nodeA, bob); WsClient bobOnB = open(nodeB, bob)) {
+            awaitPresence(nodeA, bob, 2);
+            for (int i = 1; i <= 20; i++) { // stored and transient interleaved: one lane, one order
+                String store = i % 2 == 0 ? "" : ",\"store\":false";
+                sender.send("{\"type\":\"message\",\"id\":" + i + ",\"to\":[\"" + bob + "\",\"" + carol + "\"],\"content\":" + i + store + "}");
+            }
+            for (int i = 1; i <= 20; i++) {
+                JsonObject ack = sender.next("ack");
+                assertEquals(i, ack.getInt("id"), ack.toString());
+                assertEquals(2, ack.getJsonObject("delivered").getInt(bob), ack.toString());
+                assertEquals(List.of(carol), ack.getJsonArray("offline").getValuesAs(jakarta.json.JsonString::getString), ack.toString());
+            }
+            ApiClient.Reply pushed = nodeB.api().postJson("api/messages",
+                    "{\"from\":\"svc\",\"to\":[\"" + bob + "\"],\"content\":21,\"store\":false}");
+            assertEquals(200, pushed.status(), pushed.body());
+            assertEquals(2, pushed.json().getJsonObject("delivered").getInt(bob), pushed.body());
+            for (WsClient device : List.of(bobOnA, bobOnB)) {
+                for (int i = 1; i <= 21; i++) {
+                    assertEquals(i, device.next("message").getInt("content"), "in the sender's order");
+                }
+                assertNull(device.pollQuietly(Duration.ofMillis(300)), "each connection gets each message once");
+            }
+        }
+        try (WsClient bobAgain = WsClient.connect(nodeB.base(), TestTokens.valid(bob), "since=0-0");
+                WsClient carolAgain = WsClient.connect(nodeA.base(), TestTokens.valid(carol), "since=0-0")) {
+            bobAgain.next("welcome");
+            for (int i = 2; i <= 20; i += 2) {
+                assertEquals(i, bobAgain.next("message").getInt("content"), "only the stored ones are replayed");
+            }
+            assertNull(bobAgain.pollQuietly(Duration.ofMillis(300)), "no transient message is replayed");
+            carolAgain.next("welcome");
+            for (int i = 2; i <= 20; i += 2) {
+                assertEquals(i, carolAgain.next("message").getInt("content"), "stored while she was offline");
+            }
+            assertNull(carolAgain.pollQuietly(Duration.ofMillis(300)), "a transient message is not kept for the offline");
+        }
+    }
+
+    @Test
+    @Order(1)
     void disconnectsAUserOnEveryNodeFromEitherNode() throws Exception {
         String erin = unique("erin");
         try (WsClient erinOnA = open(nodeA, erin); WsClient erinOnB = open(nodeB, erin)) {

@@ -109,6 +109,23 @@ class MessageRouterTest {
     }
 
     @Test
+    void aTransientMessageReachesTheConnectionsOnlineNowAndIsNeverStored() {
+        RecordingSink bob = connect("c1", "bob");
+        DeliveryReport report = router.sendDirect("alice", List.of("bob", "carol"), Json.createValue("typing"), false, null, false)
+                .toCompletableFuture().join();
+        assertEquals(Map.of("bob", 1), report.delivered());
+        assertEquals(List.of("carol"), report.offline());
+        assertEquals(1, bob.sent.size());
+        assertTrue(bob.sent.get(0).contains("\"id\":\"" + report.messageId() + "\""));
+        assertThrows(ProtocolException.class, () -> MessageId.parse(report.messageId(), "id"), "not an inbox id");
+        assertTrue(inbox.read("bob", MessageId.ZERO, 10).isEmpty(), "nothing stored for the online recipient");
+        assertTrue(inbox.read("carol", MessageId.ZERO, 10).isEmpty(), "nor kept for the offline one");
+        assertTrue(inbox.seen("bob").isEmpty(), "a transient message moves no stored-message mark");
+        assertEquals("1234-0", send("alice", List.of("carol"), Json.createValue(2), null).messageId(),
+                "stored ids are not used up by transient messages");
+    }
+
+    @Test
     void storesWhatAClientSendsOnlyForUsersKnownToTheGateway() {
         RecordingSink bob = connect("c1", "bob");
         presence.connectionOpened(registry.connectionsOf("bob").get(0));
@@ -118,14 +135,14 @@ class MessageRouterTest {
         presence.connectionOpened(amysPhone);
         amysPhone.close(1000, "gone offline");
         DeliveryReport report = router.sendDirect("alice", List.of("bob", "amy", "nobody-1", "nobody-2"), Json.createValue(1),
-                null, true).toCompletableFuture().join();
+                true, null, true).toCompletableFuture().join();
         assertEquals(Map.of("bob", 1), report.delivered());
         assertEquals(List.of("amy"), report.offline(), "amy connected before: stored for her");
         assertEquals(List.of("nobody-1", "nobody-2"), report.unknown());
         assertEquals(1, bob.sent.size());
         assertEquals(1, inbox.read("amy", MessageId.ZERO, 10).size());
         assertTrue(inbox.read("nobody-1", MessageId.ZERO, 10).isEmpty(), "no inbox made for an id nobody uses");
-        DeliveryReport toNobody = router.sendDirect("alice", List.of("nobody-3"), Json.createValue(1), null, true)
+        DeliveryReport toNobody = router.sendDirect("alice", List.of("nobody-3"), Json.createValue(1), true, null, true)
                 .toCompletableFuture().join();
         assertEquals(List.of("nobody-3"), toNobody.unknown(), "a message to unknown users only is answered too");
         assertEquals(Map.of(), toNobody.delivered());
@@ -137,7 +154,7 @@ class MessageRouterTest {
     /** The router's stage, awaited: the in-memory broker completes it on the calling thread. */
     private DeliveryReport send(String from, List<String> to, jakarta.json.JsonValue content, Idempotency idempotency) {
         try {
-            return router.sendDirect(from, to, content, idempotency, false).toCompletableFuture().join();
+            return router.sendDirect(from, to, content, true, idempotency, false).toCompletableFuture().join();
         } catch (java.util.concurrent.CompletionException e) {
             throw (RuntimeException) e.getCause();
         }

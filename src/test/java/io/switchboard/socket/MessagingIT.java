@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.testing.Eventually;
+import io.switchboard.testing.TestTokens;
 import io.switchboard.testing.client.ApiClient;
 import io.switchboard.testing.client.WsClient;
 import io.switchboard.testing.container.DeployedGatewayIT;
@@ -110,6 +111,45 @@ class MessagingIT extends DeployedGatewayIT {
             assertEquals("pong", pong.getString("type"));
             assertEquals(42, pong.getInt("id"));
         }
+    }
+
+    @Test
+    void aClientThatOptsInMayJoinCommandsEachAnsweredAsIfAloneAndGetsFramesJoinedOnlyIfItAsked() throws Exception {
+        String bob = unique("bob");
+        String carol = unique("carol");
+        try (WsClient sender = WsClient.connect(base(), TestTokens.valid(unique("alice")), "batch=1");
+                WsClient plain = open(bob);
+                WsClient batched = WsClient.connect(base(), TestTokens.valid(carol), "batch=1")) {
+            assertEquals("welcome", sender.nextSplit(1).get(0).getString("type"));
+            assertEquals("welcome", batched.nextSplit(1).get(0).getString("type"));
+            StringBuilder frame = new StringBuilder();
+            for (int i = 1; i <= 30; i++) {
+                frame.append("{\"type\":\"message\",\"id\":").append(i).append(",\"to\":[\"").append(bob).append("\",\"")
+                        .append(carol).append("\"],\"content\":").append(i).append("}\n");
+            }
+            frame.append("{\"type\":\"teleport\",\"id\":31}\n{not json\n{\"type\":\"ping\",\"id\":33}");
+            sender.send(frame.toString());
+            List<JsonObject> replies = sender.nextSplit(33);
+            for (int i = 1; i <= 30; i++) {
+                JsonObject ack = replies.get(i - 1);
+                assertEquals("ack", ack.getString("type"), ack.toString());
+                assertEquals(i, ack.getInt("id"));
+            }
+            assertEquals("unknown-type", replies.get(30).getString("reason"), "a bad command gets its own error");
+            assertEquals("invalid-json", replies.get(31).getString("reason"));
+            assertEquals("pong", replies.get(32).getString("type"), "and the others proceed");
+            for (int i = 1; i <= 30; i++) {
+                String text = plain.nextText();
+                assertFalse(text.contains("\n"), "no joined frame without opt-in: " + text);
+                assertEquals(i, Json.createReader(new java.io.StringReader(text)).readObject().getInt("content"));
+            }
+            List<JsonObject> joined = batched.nextSplit(30);
+            for (int i = 1; i <= 30; i++) {
+                assertEquals(i, joined.get(i - 1).getInt("content"), "in order within the connection");
+            }
+
+        }
+        assertEquals(400, WsClient.refusedStatus(base(), TestTokens.valid(unique("dan")), "batch=yes"));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -136,6 +138,35 @@ public final class WsClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** The next frame as the server sent it (joined frames of a {@code batch=1} connection unsplit). */
+    public String nextText() {
+        try {
+            String frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("No frame within " + TIMEOUT
+                        + (closed.isDone() ? "; the server closed the connection: " + closed.join() : ""));
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next {@code count} frames of a {@code batch=1} connection, joined frames split at {@code \n}, parsed. */
+    public List<JsonObject> nextSplit(int count) {
+        List<JsonObject> parsed = new ArrayList<>();
+        while (parsed.size() < count) {
+            for (String line : nextText().split("\n", -1)) {
+                parsed.add(Json.createReader(new StringReader(line)).readObject());
+            }
+        }
+        if (parsed.size() > count) {
+            throw new AssertionError("More frames than the " + count + " expected: " + parsed);
+        }
+        return parsed;
     }
 
     /** Skips frames until one of the given type arrives. */
