@@ -7,6 +7,16 @@ switchboard_java_feature() { # prints the feature release (17, 21, 25...) of the
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -1
 }
 
+# JVM options the launchers add for the Java found, unless the given options (JAVA_OPTS) already decide them:
+# on Java 25+, compact object headers (JEP 519: 8-byte headers), 3-4 KB less per idle connection here
+# (src/docs/benchmarks.md, "Performance, step 3").
+switchboard_jvm_defaults() {
+  local given="$1"
+  if [ "$(switchboard_java_feature "$JAVA_HOME/bin/java")" -ge 25 ] 2>/dev/null && [[ "$given" != *CompactObjectHeaders* ]]; then
+    echo "-XX:+UseCompactObjectHeaders"
+  fi
+}
+
 switchboard_find_java() {
   local min=21 candidate version
   local candidates=()

@@ -49,6 +49,7 @@ preboot="$workdir/preboot.asadmin"
 } > "$preboot"
 
 opts=(${JAVA_OPTS:--Xmx256m})
+opts+=($(switchboard_jvm_defaults "${opts[*]}"))
 opts+=("-Djava.io.tmpdir=$workdir/tmp")
 if $dev; then
   opts+=("-Dswitchboard.dev.tokens.enabled=true")

@@ -61,6 +61,7 @@ cp -r "$home/standalone/configuration" "$workdir/configuration"
 cp "$war" "$workdir/deployments/ROOT.war"
 
 opts=(${JAVA_OPTS:--Xmx256m})
+opts+=($(switchboard_jvm_defaults "${opts[*]}"))
 opts+=(-Djava.awt.headless=true -Djboss.modules.system.pkgs=org.jboss.byteman)
 if $dev; then
   opts+=("-Dswitchboard.dev.tokens.enabled=true")
