@@ -116,16 +116,18 @@ test("a message the node refused as overloaded is sent again after the wait it n
     const seen = [];
     await page.routeWebSocket(/\/ws\?/, (ws) => {
       const server = ws.connectToServer();
-      ws.onMessage((message) => {
-        const frame = JSON.parse(message);
-        if (frame.type === "message") {
-          seen.push(frame);
-          if (seen.length === 1) {
-            ws.send(JSON.stringify({ type: "error", code: 503, reason: "overloaded", message: "busy", retryAfterMs: 300, id: frame.id }));
-            return;
+      ws.onMessage((message) => { // the client joins the commands of one tick (batch=1): one line each
+        for (const line of message.split("\n")) {
+          const frame = JSON.parse(line);
+          if (frame.type === "message") {
+            seen.push(frame);
+            if (seen.length === 1) {
+              ws.send(JSON.stringify({ type: "error", code: 503, reason: "overloaded", message: "busy", retryAfterMs: 300, id: frame.id }));
+              continue;
+            }
           }
+          server.send(line);
         }
-        server.send(message);
       });
     });
     const result = await page.evaluate(async ({ alice, bob }) => {
@@ -237,17 +239,18 @@ test("when the server cannot replay stored messages the client never moves past 
       const number = ++connections;
       const server = ws.connectToServer();
       server.onMessage((message) => {
-        if (number === 2) {
-          const frame = JSON.parse(message);
+        if (number !== 2) {
+          ws.send(message);
+          return;
+        }
+        for (const line of message.split("\n")) { // the node may join queued frames (batch=1): one line each
+          const frame = JSON.parse(line);
           if (frame.type === "welcome") {
             ws.send(JSON.stringify({ ...frame, stored: "unavailable" }));
-            return;
-          }
-          if (frame.type === "message" && frame.content === "missed") {
-            return; // the replay that could not happen
+          } else if (!(frame.type === "message" && frame.content === "missed")) { // the replay that could not happen
+            ws.send(line);
           }
         }
-        ws.send(message);
       });
     });
     await page.evaluate(async (alice) => {

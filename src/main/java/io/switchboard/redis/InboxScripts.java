@@ -73,7 +73,7 @@ final class InboxScripts {
               end
               if removed then redis.call('SET', trimmedKey, removed) end
               redis.call('PEXPIRE', stream, ttl)
-              if redis.call('EXISTS', trimmedKey) == 1 then redis.call('PEXPIRE', trimmedKey, ttl) end
+              redis.call('PEXPIRE', trimmedKey, ttl) -- a no-op while nothing was ever trimmed
             end
             """;
 
