@@ -8,6 +8,7 @@ import io.switchboard.routing.MessageRouter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -70,7 +71,8 @@ public class MessagesResource {
         // Answered when the store answers; the request thread does not wait for Redis meanwhile.
         CompletableFuture<MessageAccepted> accepted = new CompletableFuture<>();
         // Backends are trusted: they may store for any user id (the recipient policy binds clients).
-        router.sendDirect(from, to, JsonFields.requiredValue(request, "content"), store, idempotency, false).whenComplete((report, error) -> {
+        JsonValue content = JsonFields.requiredValue(request, "content");
+        router.sendDirect(from, to, content, store, idempotency, false).whenComplete((report, error) -> {
             if (error != null) {
                 // the cause itself (a ProtocolException for refusals), so the problem mappers apply
                 accepted.completeExceptionally(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);

@@ -121,7 +121,8 @@ public class RedisClient {
      * Cluster, routed to the master of the channel's slot); the response is its receivers.
      */
     Response<Long> publish(AbstractPipeline pipeline, String channel, String message) {
-        return pipeline.executeCommand(sharded() ? CLUSTER_COMMANDS.spublish(channel, message) : COMMANDS.publish(channel, message));
+        return pipeline.executeCommand(sharded()
+                ? CLUSTER_COMMANDS.spublish(channel, message) : COMMANDS.publish(channel, message));
     }
 
     /**

@@ -29,22 +29,24 @@ import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Runs the scripts of many requests in one Redis round trip, and relays live-only messages the same way. Callers (WebSocket and HTTP threads) only
- * enqueue and get a future; each of {@code switchboard.redis.pipeline.lanes} lane threads takes what
- * its queue holds (up to {@code max-batch} calls), sends it as one pipeline on one pooled connection,
- * and completes the futures in order. So a socket thread never waits on Redis, and Redis sees a few
- * busy connections instead of one round trip per message. With {@code switchboard.redis.wait.replicas} set,
+ * Runs the scripts of many requests in one Redis round trip, and relays live-only messages the same way.
+ * Callers (WebSocket and HTTP threads) only enqueue and get a future; each of
+ * {@code switchboard.redis.pipeline.lanes} lane threads takes what its queue holds (up to {@code max-batch}
+ * calls), sends it as one pipeline on one pooled connection, and completes the futures in order. So a
+ * socket thread never waits on Redis, and Redis sees a few busy connections instead of one round trip per
+ * message. With {@code switchboard.redis.wait.replicas} set,
  * the batch ends with one {@code WAIT} for all its writes; a batch the replicas did not confirm in time
  * fails whole ({@link NotReplicatedException}): stored on the master, but not acknowledged.
  *
  * <p>A live-only relay ({@link #submitRelay}) takes no script: the lane reads where the recipients of
  * all the relays it holds are (one pipelined round trip for the batch: the live members and each
- * recipient's presence hash), then publishes each message once to every other member holding some of its
- * recipients (a second round trip for the batch). No script runs and nothing is stored.
+ * recipient's presence hash), then makes the publications each relay's route asks for (a second round trip
+ * for the batch). No script runs and nothing is stored.
  *
  * <p>Order: calls with the same lane key (a sender) go to the same lane and run in the order they were
- * submitted; a batch holding both kinds runs them in runs of one kind, in order. A full lane queue refuses the call at once ({@link RejectedExecutionException}): the
- * caller answers "overloaded, retry" instead of queueing without bound.
+ * submitted; a batch holding both kinds runs them in runs of one kind, in order. A full lane queue refuses
+ * the call at once ({@link RejectedExecutionException}): the caller answers "overloaded, retry" instead of
+ * queueing without bound.
  *
  * <p>Threads: {@link #submit} on any thread; everything else on the lane's own thread. Futures complete
  * on the lane thread, so what callers chain onto them must not block.

@@ -127,17 +127,7 @@ public final class WsClient implements AutoCloseable {
 
     /** The next frame, parsed; fails if none arrives in time. */
     public JsonObject next() {
-        try {
-            String frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (frame == null) {
-                throw new AssertionError("No frame within " + TIMEOUT
-                        + (closed.isDone() ? "; the server closed the connection: " + closed.join() : ""));
-            }
-            return Json.createReader(new StringReader(frame)).readObject();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Json.createReader(new StringReader(nextText())).readObject();
     }
 
     /** The next frame as the server sent it (joined frames of a {@code batch=1} connection unsplit). */
