@@ -130,9 +130,9 @@ public final class Connection {
         return identity;
     }
 
-    /** Whether this client opted in to joined frames (both ways: it may send several commands in one frame too). */
+    /** Whether this client opted in to batched frames: it may send several commands in one frame. */
     public boolean batches() {
-        return batching.joins();
+        return batching.optedIn();
     }
 
     /**

@@ -1,15 +1,16 @@
 package io.switchboard.connection;
 
 /**
- * Whether, and how far, a connection's writer joins queued text frames into one WebSocket frame (frames
- * separated by a single {@code \n}; compact JSON never holds a raw newline): at most {@code maxFrames}
- * frames and {@code maxBytes} UTF-8 bytes in one joined frame (a larger frame goes alone), waiting up to
- * {@code delayMillis} for more frames before a write (0: never waits). Only for clients that opted in.
+ * Whether the client opted in to batched frames ({@code optedIn}: it may send several commands in one frame,
+ * separated by a single {@code \n}), and how far the connection's writer joins queued text frames into one
+ * WebSocket frame for it (compact JSON never holds a raw newline): at most {@code maxFrames} frames and
+ * {@code maxBytes} UTF-8 bytes in one joined frame (a larger frame goes alone), waiting up to
+ * {@code delayMillis} for more frames before a write (0: never waits).
  */
-public record FrameBatching(int maxFrames, int maxBytes, long delayMillis) {
+public record FrameBatching(boolean optedIn, int maxFrames, int maxBytes, long delayMillis) {
 
-    /** Every frame goes alone. */
-    public static final FrameBatching OFF = new FrameBatching(1, Integer.MAX_VALUE, 0);
+    /** The client did not opt in: every frame goes alone, both ways. */
+    public static final FrameBatching OFF = new FrameBatching(false, 1, Integer.MAX_VALUE, 0);
 
     public FrameBatching {
         if (maxFrames < 1 || maxBytes < 1 || delayMillis < 0) {
@@ -17,8 +18,8 @@ public record FrameBatching(int maxFrames, int maxBytes, long delayMillis) {
         }
     }
 
-    /** Whether frames are joined at all. */
+    /** Whether the writer joins frames at all (the client opted in and more than one frame may be joined). */
     public boolean joins() {
-        return maxFrames > 1;
+        return optedIn && maxFrames > 1;
     }
 }

@@ -86,7 +86,7 @@ public class GatewayEndpoint {
 
     @PostConstruct
     void init() {
-        batching = new FrameBatching(config.connections().batchMaxFrames(), config.connections().batchMaxBytes(),
+        batching = new FrameBatching(true, config.connections().batchMaxFrames(), config.connections().batchMaxBytes(),
                 config.connections().batchDelay().toMillis());
     }
 

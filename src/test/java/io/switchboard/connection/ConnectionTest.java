@@ -50,7 +50,7 @@ class ConnectionTest {
     @Test
     void joinsTheFramesQueuedBehindTheOneInFlightInOrderWithinTheFrameCap() {
         RecordingSink sink = RecordingSink.stalled();
-        Connection connection = batching(sink, new FrameBatching(3, 1_000, 0), Runnable::run);
+        Connection connection = batching(sink, new FrameBatching(true, 3, 1_000, 0), Runnable::run);
         IntStream.rangeClosed(1, 6).forEach(i -> connection.send("{\"n\":" + i + "}"));
         assertEquals(List.of("{\"n\":1}"), sink.sent, "a frame offered to an idle connection goes at once, alone");
         assertEquals(6, connection.queuedFrames());
@@ -67,7 +67,7 @@ class ConnectionTest {
     @Test
     void neverJoinsPastTheByteCapAndSendsALargerFrameAlone() {
         RecordingSink sink = RecordingSink.stalled();
-        Connection connection = batching(sink, new FrameBatching(16, 64 * 1024, 0), Runnable::run);
+        Connection connection = batching(sink, new FrameBatching(true, 16, 64 * 1024, 0), Runnable::run);
         String big = "\"" + "x".repeat(64 * 1024 - 2) + "\""; // 64 KB: the cap itself
         String accented = "\"" + "é".repeat(20_000) + "\""; // 40,002 bytes in UTF-8, 20,002 chars
         connection.send("{}");
@@ -90,7 +90,7 @@ class ConnectionTest {
     @Test
     void endsABatchAtAPingOrAQueuedCloseAndNeverJoinsWithoutOptIn() {
         RecordingSink sink = RecordingSink.stalled();
-        Connection connection = batching(sink, new FrameBatching(16, 1_000, 0), Runnable::run);
+        Connection connection = batching(sink, new FrameBatching(true, 16, 1_000, 0), Runnable::run);
         connection.send("a");
         connection.send("b");
         connection.ping(1);
@@ -117,11 +117,23 @@ class ConnectionTest {
     }
 
     @Test
+    void aClientThatOptedInWithJoiningSwitchedOffStillBatchesItsCommandsButGetsFramesAlone() {
+        RecordingSink sink = RecordingSink.stalled();
+        Connection connection = batching(sink, new FrameBatching(true, 1, 1_000, 0), Runnable::run);
+        assertTrue(connection.batches(), "its joined commands are split: it opted in");
+        connection.send("a");
+        connection.send("b");
+        sink.completeNext();
+        assertEquals(List.of("a", "b"), sink.sent, "batch-max-frames=1: never joined");
+        assertFalse(connection(RecordingSink.fast(), 10, 1_000).batches(), "a client that did not opt in");
+    }
+
+    @Test
     void waitsTheBatchingDelayOnceForCompanyBeforeWriting() throws Exception {
         RecordingSink sink = RecordingSink.fast();
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try {
-            Connection connection = batching(sink, new FrameBatching(16, 1_000, 200), writer);
+            Connection connection = batching(sink, new FrameBatching(true, 16, 1_000, 200), writer);
             connection.send("a");
             connection.send("b");
             connection.send("c");
