@@ -1,8 +1,11 @@
 package io.switchboard.inbox;
 
+import io.switchboard.connection.Connection;
 import io.switchboard.protocol.MessageId;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The read side of stored messages (users' inboxes, rooms' histories), and where each device got to. Writing happens with delivery,
@@ -11,6 +14,27 @@ import java.util.Optional;
  * WebSocket threads (resume on connect, client acks); Redis calls are bounded by the Redis timeout.
  */
 public interface Inbox {
+
+    /**
+     * Reads what the connecting device needs to resume ({@link InboxOpening}): where it resumes from and the
+     * first {@code pageSize} messages after that point. Here, on the caller's thread, from the read methods
+     * below; the Redis inbox instead does it in one atomic step off the caller's thread, together with the
+     * connection's presence entry ({@link InboxOpening#announced}). The stage completes on a thread that must
+     * not block; exceptionally when the store cannot be read, or with
+     * {@link java.util.concurrent.RejectedExecutionException} when it is too busy to take the read now.
+     */
+    default CompletionStage<InboxOpening> open(Connection connection, Optional<MessageId> since, int pageSize) {
+        try {
+            Optional<MessageId> requested = since.or(() -> cursor(connection.user(), connection.device()));
+            Optional<MessageId> seen = requested.isPresent() ? Optional.empty() : seen(connection.user());
+            MessageId trimmed = requested.isPresent() ? trimmedUpTo(connection.user()) : MessageId.ZERO;
+            MessageId from = requested.or(() -> seen).orElse(MessageId.ZERO);
+            return CompletableFuture.completedStage(
+                    new InboxOpening(requested, seen, trimmed, read(connection.user(), from, pageSize), false));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedStage(e);
+        }
+    }
 
     /** Up to {@code limit} of the user's messages after {@code after}, oldest first. */
     List<StoredMessage> read(String user, MessageId after, int limit);

@@ -15,8 +15,8 @@ import java.util.logging.Logger;
  * with {@code since}) to a connection, page by page, then ends the stream's hold-back. Never waits: it
  * sends while the connection's send queue is under half full; when it is not, it goes on (on the
  * executor) once the writer has written what is queued, woken by the outbox rather than polling. Its first
- * step runs on the thread that starts it (the socket thread: one page read, usually all there is); any
- * later page is read on the executor. If a page cannot be read the connection is closed with 1012, so
+ * step runs on the thread that starts it (with one page read there, usually all there is, or given to it
+ * already read); any later page is read on the executor. If a page cannot be read the connection is closed with 1012, so
  * that the client resumes from its last processed id instead of moving on past a gap.
  *
  * <p>Threads: one step at a time (each step hands the next to the writer's callback or the executor, which
@@ -43,6 +43,8 @@ public final class StreamReplay {
     private List<StoredMessage> page = List.of();
     private int next;
     private boolean lastPage;
+    /** Whether this step's thread may read the store (false on a thread that must not block, until handed off). */
+    private boolean mayRead = true;
 
     /**
      * A replay of {@code replay}'s stream after {@code after}; {@code what} names it in logs and the close
@@ -62,8 +64,19 @@ public final class StreamReplay {
         this.last = after;
     }
 
-    /** Runs the first step here; the rest follows on the executor. */
+    /** Runs the first step here, reading the first page here too; the rest follows on the executor. */
     public void start() {
+        step();
+    }
+
+    /**
+     * Runs the first step here with {@code firstPage}, already read (up to the page size, after the start
+     * point), on a thread that must not block: any further page is read on the executor.
+     */
+    public void start(List<StoredMessage> firstPage) {
+        page = firstPage;
+        lastPage = firstPage.size() < pageSize;
+        mayRead = false;
         step();
     }
 
@@ -73,6 +86,10 @@ public final class StreamReplay {
                 if (next == page.size()) {
                     if (lastPage) {
                         finish();
+                        return;
+                    }
+                    if (!mayRead) {
+                        resume(); // the next page is read on the executor
                         return;
                     }
                     page = pages.after(last, pageSize);
@@ -97,8 +114,9 @@ public final class StreamReplay {
         }
     }
 
-    /** On the writer thread: the next step goes to the executor (it may read the store). */
+    /** On the writer thread (or one that must not block): the next step goes to the executor (it may read the store). */
     private void resume() {
+        mayRead = true;
         try {
             executor.execute(this::step);
         } catch (RejectedExecutionException shuttingDown) {

@@ -14,6 +14,11 @@ public final class CloseCodes {
      * the load balancer sends the new connection to another node, and {@code since} resumes it.
      */
     public static final int SERVICE_RESTART = 1012;
+    /**
+     * The node is too busy to open the connection now (RFC 6455 "try again later"): its Redis queue for the
+     * opening read is full. Reconnect with backoff, resuming as usual.
+     */
+    public static final int TRY_AGAIN_LATER = 1013;
     /** Text frame above {@code switchboard.frame.max-bytes} (RFC 6455 "message too big"). */
     public static final int MESSAGE_TOO_BIG = 1009;
     /** No pong or other frame from the client within heartbeat interval + timeout. */

@@ -204,6 +204,56 @@ final class InboxScripts {
             """);
 
     /**
+     * Opens a connection's inbox in one atomic step: writes its presence entry (and its user's "known"
+     * marker), then reads where it resumes (the requested id, else the device's cursor; else the user's seen
+     * id; the trimmed marker when it asked for a point) and the first page after that point. Being one step, no
+     * message is stored between the read and the entry: one stored before is in the page (or a later one),
+     * one stored after is routed to the connection. KEYS: presence, known, cursors, seen, trimmed, inbox (one
+     * user's: one slot). ARGV: connection id, presence entry, presence ttl ms, known ttl ms, requested id
+     * ("" for none), device, page size. Returns {requested or "", seen or "", trimmed or "", {id, frame, ...}}.
+     */
+    static final RedisScript OPEN = new RedisScript("""
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
+            local requested = ARGV[5]
+            if requested == '' then requested = redis.call('HGET', KEYS[3], ARGV[6]) or '' end
+            local seen, trimmed, from = '', '', requested
+            if requested == '' then
+              seen = redis.call('GET', KEYS[4]) or ''
+              from = seen
+            else
+              trimmed = redis.call('GET', KEYS[5]) or ''
+            end
+            local start = '-'
+            if from ~= '' then start = '(' .. from end
+            local page = {}
+            for _, entry in ipairs(redis.call('XRANGE', KEYS[6], start, '+', 'COUNT', ARGV[7])) do
+              local fields = entry[2]
+              for i = 1, #fields, 2 do
+                if fields[i] == 'f' then
+                  page[#page + 1] = entry[1]
+                  page[#page + 1] = fields[i + 1]
+                end
+              end
+            end
+            return {requested, seen, trimmed, page}
+            """);
+
+    /** {@link #OPEN}'s keys for the user's connection. */
+    static List<String> openKeys(String user) {
+        return List.of(RedisKeys.presence(user), RedisKeys.known(user), RedisKeys.cursors(user), RedisKeys.seen(user),
+                RedisKeys.inboxTrimmed(user), RedisKeys.inbox(user));
+    }
+
+    /** {@link #OPEN}'s arguments, in its order; {@code requested} is "" for none. */
+    static List<String> openArguments(String connection, String presenceEntry, long presenceTtlMillis, long knownTtlMillis,
+            String requested, String device, int pageSize) {
+        return List.of(connection, presenceEntry, String.valueOf(presenceTtlMillis), String.valueOf(knownTtlMillis), requested,
+                device, String.valueOf(pageSize));
+    }
+
+    /**
      * Sets a key (or, with a field, a hash field) to an id unless it already holds a later one; refreshes
      * the key's expiry. KEYS: key. ARGV: id, ttl ms, field ("" for a plain key).
      */

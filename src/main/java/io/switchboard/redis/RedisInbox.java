@@ -2,7 +2,9 @@ package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.inbox.ClusterInbox;
+import io.switchboard.connection.Connection;
 import io.switchboard.inbox.Idempotency;
+import io.switchboard.inbox.InboxOpening;
 import io.switchboard.inbox.StoredMessage;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameTemplate;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -53,6 +56,9 @@ public class RedisInbox implements ClusterInbox {
 
     @Inject
     ClusterMember member;
+
+    @Inject
+    RedisPresence presence;
 
     /** What {@link InboxScripts#STORE} did with the recipients of one slot. */
     enum StoreOutcome {
@@ -130,6 +136,46 @@ public class RedisInbox implements ClusterInbox {
                         template.prefix(), template.suffix(), RelayCodec.originHeader(member.id()), room,
                         excludedConnection == null ? "" : excludedConnection, slot));
         return new RoomStoreReply((String) reply.get(0), ((Number) reply.get(1)).intValue());
+    }
+
+    /**
+     * One {@link InboxScripts#OPEN} step, queued on the user's pipeline lane: the connection's presence entry
+     * and what its replay needs, in one round trip that never runs on the caller's thread. Fails at once when
+     * the relay is down (503 {@code relay-unavailable}) or the lane is full. Completes on the lane thread. A
+     * connection that closed while its entry was being written gets the entry removed again (its close may
+     * have removed it before the step ran).
+     */
+    @Override
+    public CompletionStage<InboxOpening> open(Connection connection, Optional<MessageId> since, int pageSize) {
+        if (!state.isUp()) {
+            return CompletableFuture.failedStage(unavailable());
+        }
+        String user = connection.user();
+        return pipeline.submit(user, InboxScripts.OPEN, InboxScripts.openKeys(user),
+                InboxScripts.openArguments(connection.id(), presence.entryOf(connection), presence.entryTtlMillis(),
+                        config.inbox().maxAge().toMillis(), since.map(MessageId::toString).orElse(""), connection.device(),
+                        pageSize))
+                .thenApply(reply -> {
+                    if (!connection.isOpen()) {
+                        presence.closed(connection);
+                    }
+                    return opening((List<?>) reply);
+                });
+    }
+
+    private static InboxOpening opening(List<?> reply) {
+        List<?> flat = (List<?>) reply.get(3);
+        List<StoredMessage> page = new ArrayList<>(flat.size() / 2);
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            page.add(new StoredMessage(MessageId.parse((String) flat.get(i), "stored"), (String) flat.get(i + 1)));
+        }
+        return new InboxOpening(optionalId(reply.get(0), "cursor"), optionalId(reply.get(1), "seen"),
+                optionalId(reply.get(2), "trimmed").orElse(MessageId.ZERO), page, true);
+    }
+
+    private static Optional<MessageId> optionalId(Object value, String what) {
+        String id = (String) value;
+        return id.isEmpty() ? Optional.empty() : Optional.of(MessageId.parse(id, what));
     }
 
     @Override

@@ -97,7 +97,8 @@ public class RedisPresence {
     }
 
     /** How long a connection entry counts after it was last written. */
-    private long entryTtlMillis() {
+    /** How long a connection's entry (and its user's hash, unless rewritten) lives without a refresh. */
+    long entryTtlMillis() {
         return 2 * config.heartbeat().interval().toMillis() + config.heartbeat().timeout().toMillis();
     }
 
@@ -105,15 +106,9 @@ public class RedisPresence {
         enqueue(() -> write(redis.presenceCommands(), connection));
     }
 
-    /** Writes the connection's entry on the caller's thread; if Redis fails, queues it like {@link #opened}. */
-    void openedNow(Connection connection) {
-        try {
-            write(redis.commands(), connection);
-            state.commandSucceeded();
-        } catch (JedisException e) {
-            state.commandFailed(e);
-            opened(connection);
-        }
+    /** The entry of a connection of this member written now, for a script that writes it ({@link RedisInbox#open}). */
+    String entryOf(Connection connection) {
+        return PresenceEntry.encode(member.id(), System.currentTimeMillis() + entryTtlMillis());
     }
 
     void closed(Connection connection) {

@@ -1,6 +1,5 @@
 package io.switchboard.redis;
 
-import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.routing.Clustered;
 import io.switchboard.routing.PresenceManager;
@@ -33,9 +32,6 @@ public class RedisPresenceManager implements PresenceManager {
     @Inject
     RelayState state;
 
-    @Inject
-    SwitchboardConfig config;
-
     @Override
     public UserPresence presence(String user) {
         Map<String, Integer> byNode = state.require(() -> presence.lookup(List.of(user)).get(user));
@@ -44,16 +40,12 @@ public class RedisPresenceManager implements PresenceManager {
     }
 
     /**
-     * With stored messages on, the presence entry is written before this returns: the connection's replay
-     * reads the inbox next, and every message stored after that entry exists is routed to it live.
+     * Queues the connection's entry. With stored messages on, the entry is normally written already, in the
+     * step that read the connection's inbox ({@link RedisInbox#open}), and this runs only when that step failed.
      */
     @Override
     public void connectionOpened(Connection connection) {
-        if (config.inbox().enabled() && state.isUp()) {
-            presence.openedNow(connection);
-        } else {
-            presence.opened(connection);
-        }
+        presence.opened(connection);
     }
 
     @Override

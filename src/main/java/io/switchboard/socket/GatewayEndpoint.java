@@ -39,9 +39,9 @@ import java.util.logging.Logger;
  * The client WebSocket endpoint at {@value #PATH}. Thin: it turns socket events into calls on the
  * {@link Connection}, the {@link ConnectionRegistry} and the {@link CommandDispatcher}. The handshake was
  * authenticated by {@link HandshakeFilter}. All callbacks run on container WebSocket threads, one at a
- * time per session; none waits on a socket (sends are queued, closes run on the managed executor). In a
- * cluster, opening reads the connection's replay plan and first page of stored messages from Redis (bounded
- * by the Redis timeout); the rest of a replay goes on off this thread. One instance
+ * time per session; none waits on a socket (sends are queued, closes run on the managed executor) nor, at
+ * open, on Redis: the replay plan and first page are read (with the presence entry, in one step) on a Redis
+ * lane, which sends the welcome when they arrive ({@link ResumeService}). One instance
  * serves every connection ({@link GatewayConfigurator}): per-connection state is one typed
  * {@link SocketState} attached to the session, never in fields.
  */
@@ -113,7 +113,7 @@ public class GatewayEndpoint {
         if (config.inbox().enabled()) {
             resumer.open(connection, resume.since(),
                     plan -> welcome(connection, plan == null ? null : plan.recovered(), plan == null),
-                    () -> makeVisible(connection));
+                    () -> registry.register(connection), () -> presenceManager.connectionOpened(connection));
         } else {
             connection.holdUntilFirstFrame(); // visible first, so a client with its welcome is reachable
             try {

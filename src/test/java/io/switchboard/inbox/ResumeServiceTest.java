@@ -17,10 +17,14 @@ import io.switchboard.protocol.ProtocolException;
 import io.switchboard.security.Identity;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** Where a connecting client's replay starts, what it gets, and how live traffic joins it without gap or duplicate. */
@@ -54,14 +58,19 @@ class ResumeServiceTest {
         return open(resume, client, since, () -> { });
     }
 
-    private static List<String> open(ResumeService resumer, Client client, Optional<MessageId> since, Runnable makeVisible) {
-        resumer.open(client.connection(), since, plan -> WELCOME, makeVisible);
+    private static List<String> open(ResumeService resumer, Client client, Optional<MessageId> since, Runnable register) {
+        resumer.open(client.connection(), since, plan -> WELCOME, register, () -> { });
         List<String> sent = List.copyOf(client.sink().sent);
         assertEquals(WELCOME, sent.get(0), "the welcome comes first");
         return sent.subList(1, sent.size());
     }
 
     private static final String WELCOME = "{\"type\":\"welcome\"}";
+
+    /** bob's replay plan for {@code device}, from what the inbox's opening read finds. */
+    private static ResumeService.Plan plan(ResumeService resumer, Inbox from, String device, Optional<MessageId> since) {
+        return resumer.plan(from.open(connect(device).connection(), since, 100).toCompletableFuture().join());
+    }
 
     @Test
     void deliversWhatArrivedWhileOfflineInOrderAndOnlyOnce() {
@@ -97,7 +106,7 @@ class ResumeServiceTest {
         inbox.saveCursor("bob", "phone", two);
         inbox.saveCursor("bob", "phone", one); // a late, older ack does not move the cursor back
         assertEquals(List.of(frame(three, "three")), resume(connect("phone"), Optional.empty()));
-        assertTrue(resume.plan("bob", "phone", Optional.of(one)).recovered());
+        assertTrue(plan(resume, inbox, "phone", Optional.of(one)).recovered());
     }
 
     @Test
@@ -110,12 +119,15 @@ class ResumeServiceTest {
             ids[i] = tiny.nextId();
             tiny.append("bob", new StoredMessage(ids[i], frame(ids[i], "m" + i)));
         }
-        ResumeService.Plan lost = resumer.plan("bob", "d", Optional.of(ids[0]));
+        ResumeService.Plan lost = plan(resumer, tiny, "d", Optional.of(ids[0]));
         assertFalse(lost.recovered(), "m1 was trimmed");
         assertEquals(ids[1], lost.after(), "the replay starts at what is left");
-        assertTrue(resumer.plan("bob", "d", Optional.of(ids[1])).recovered());
+        assertTrue(plan(resumer, tiny, "d", Optional.of(ids[1])).recovered());
         MessageId ancient = new MessageId(System.currentTimeMillis() - small.inbox().maxAge().toMillis() - 1000, 0);
-        assertFalse(resumer.plan("carol", "d", Optional.of(ancient)).recovered(), "older than the retention age");
+        assertFalse(plan(resumer, tiny, "d", Optional.of(ancient)).recovered(), "older than the retention age");
+        assertEquals(List.of(ids[2], ids[3]), tiny.open(connect("d").connection(), Optional.of(ids[0]), 10)
+                .toCompletableFuture().join().firstPage().stream().map(StoredMessage::id).toList(),
+                "the first page holds only what is left");
     }
 
     @Test
@@ -151,17 +163,21 @@ class ResumeServiceTest {
     }
 
     @Test
-    void aNewDeviceGetsAMessageStoredWhileItBecomesVisible() {
+    void aNewDeviceGetsAMessageStoredAfterItsOpeningReadThoughAnotherDeviceGotItFirst() {
         MessageId before = store("bob", "before");
         inbox.markSeen("bob", before); // another device of bob's got it
+        Deferred deferred = new Deferred(inbox);
+        ResumeService resumer = new ResumeService(deferred, config, Runnable::run, Clock.systemUTC());
         Client laptop = connect("laptop");
-        MessageId[] during = new MessageId[1];
-        // between the plan and the presence entry: stored, delivered to bob's other device (seen moves), not to the laptop
-        List<String> sent = open(resume, laptop, Optional.empty(), () -> {
-            during[0] = store("bob", "during");
-            inbox.markSeen("bob", during[0]);
-        });
-        assertEquals(List.of(frame(during[0], "during")), sent);
+        resumer.open(laptop.connection(), Optional.empty(), plan -> WELCOME, () -> { }, () -> { });
+        InboxOpening read = inbox.open(laptop.connection(), Optional.empty(), 100).toCompletableFuture().join();
+        // after the read: stored, relayed to the laptop (held) and delivered to bob's other device (seen moves),
+        // all before the read's answer is handled
+        MessageId during = store("bob", "during");
+        inbox.markSeen("bob", during);
+        laptop.connection().deliver(StreamKey.INBOX, during, frame(during, "during"));
+        deferred.answer(read);
+        assertEquals(List.of(WELCOME, frame(during, "during")), laptop.sink().sent);
     }
 
     @Test
@@ -178,7 +194,7 @@ class ResumeServiceTest {
         // 1,024 frames would allow all 40, but 1 MB of queue holds only 15 of them
         Connection connection = new Connection("c-big", "big", new Identity("bob", Set.of(), 0), sink, Runnable::run,
                 new SendQueueLimits(1024, 1_000_000), (c, code) -> closes.add(code), 0);
-        resumer.open(connection, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { }); // returns: nothing was written yet
+        resumer.open(connection, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { }, () -> { }); // returns: nothing was written yet
         assertTrue(sink.pendingCount() == 1 && background.isEmpty(), "the welcome in flight, the replay waiting for the writer");
         int completed = 0;
         int continuations = 0;
@@ -210,7 +226,7 @@ class ResumeServiceTest {
         RecordingSink sink = RecordingSink.stalled();
         Connection phone = new Connection("c-p", "phone", new Identity("bob", Set.of(), 0), sink, Runnable::run,
                 new SendQueueLimits(100, 1_000_000), (c, code) -> { }, 0);
-        resume.open(phone, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { });
+        resume.open(phone, Optional.of(MessageId.ZERO), plan -> WELCOME, () -> { }, () -> { });
         assertEquals(Optional.empty(), inbox.seen("bob"), "queued is not sent");
         sink.completeNext();
         sink.completeNext();
@@ -222,7 +238,7 @@ class ResumeServiceTest {
         RecordingSink stuck = RecordingSink.stalled();
         Connection tablet = new Connection("c-t", "tablet", new Identity("bob", Set.of(), 0), stuck, Runnable::run,
                 new SendQueueLimits(100, 1_000_000), (c, code) -> { }, 0);
-        resume.open(tablet, Optional.of(one), plan -> WELCOME, () -> { });
+        resume.open(tablet, Optional.of(one), plan -> WELCOME, () -> { }, () -> { });
         tablet.close(CloseCodes.SLOW_CONSUMER, "cut"); // its queue, with "two" and "three", is dropped
         assertEquals(Optional.of(two), inbox.seen("bob"), "what was dropped with the queue is not seen");
         assertTrue(three.isAfter(two));
@@ -239,7 +255,7 @@ class ResumeServiceTest {
         List<Integer> closes = new ArrayList<>();
         Connection connection = new Connection("c-f", "phone", new Identity("bob", Set.of(), 0), client.sink(), Runnable::run,
                 new SendQueueLimits(1000, 10_000_000), (c, code) -> closes.add(code), 0);
-        resumer.open(connection, Optional.empty(), plan -> WELCOME, () -> { });
+        resumer.open(connection, Optional.empty(), plan -> WELCOME, () -> { }, () -> { });
         assertEquals(List.of(CloseCodes.SERVICE_RESTART), client.sink().closeCodes);
         assertEquals(101, client.sink().sent.size(), "the welcome and the first page went out before the close");
         MessageId later = store("bob", "later");
@@ -247,20 +263,83 @@ class ResumeServiceTest {
         assertEquals(Optional.empty(), inbox.seen("bob"), "a failed replay records nothing as seen");
     }
 
-    /** An inbox whose reads fail after the first one, as when Redis goes away during a replay. */
-    private static final class FailingAfterFirstRead implements Inbox {
-        private final Inbox delegate;
-        private int reads;
+    @Test
+    void waitsForAnOpeningReadDoneElsewhereHoldingWhatArrivesAndSendsTheWelcomeFirst() {
+        MessageId one = store("bob", "one");
+        Deferred deferred = new Deferred(inbox);
+        ResumeService resumer = new ResumeService(deferred, config, Runnable::run, Clock.systemUTC());
+        Client client = connect("phone");
+        List<String> announced = new ArrayList<>();
+        resumer.open(client.connection(), Optional.empty(), plan -> WELCOME, () -> { }, () -> announced.add("presence"));
+        MessageId two = store("bob", "two"); // stored before the read (in its page), delivered live meanwhile
+        client.connection().deliver(StreamKey.INBOX, two, frame(two, "two"));
+        client.connection().deliver(null, null, "{\"type\":\"broadcast\"}");
+        assertEquals(List.of(), client.sink().sent, "nothing before the read answered");
+        MessageId three = store("bob", "three"); // stored after the read: only live
+        deferred.answer(new InboxOpening(Optional.empty(), Optional.empty(), MessageId.ZERO,
+                List.of(new StoredMessage(one, frame(one, "one")), new StoredMessage(two, frame(two, "two"))), true));
+        client.connection().deliver(StreamKey.INBOX, three, frame(three, "three"));
+        assertEquals(List.of(WELCOME, "{\"type\":\"broadcast\"}", frame(one, "one"), frame(two, "two"), frame(three, "three")),
+                client.sink().sent, "the welcome, what came meanwhile, the page, then live; the held copy of two dropped");
+        assertEquals(List.of(), announced, "the read's own step made it visible");
+    }
 
-        FailingAfterFirstRead(Inbox delegate) {
+    @Test
+    void announcesTheConnectionItselfWhenTheOpeningReadDidNot() {
+        Deferred deferred = new Deferred(inbox);
+        ResumeService resumer = new ResumeService(deferred, config, Runnable::run, Clock.systemUTC());
+        Client client = connect("phone");
+        List<String> order = new ArrayList<>();
+        resumer.open(client.connection(), Optional.empty(), plan -> {
+            order.add("welcome");
+            return WELCOME;
+        }, () -> order.add("registered"), () -> order.add("announced"));
+        assertEquals(List.of("registered"), order, "on this node at once, before the read");
+        deferred.answer(new InboxOpening(Optional.empty(), Optional.empty(), MessageId.ZERO, List.of(), false));
+        assertEquals(List.of("registered", "announced", "welcome"), order);
+    }
+
+    @Test
+    void startsWithLiveTrafficAndSaysSoWhenTheOpeningReadFails() {
+        Deferred deferred = new Deferred(inbox);
+        ResumeService resumer = new ResumeService(deferred, config, Runnable::run, Clock.systemUTC());
+        Client client = connect("phone");
+        List<ResumeService.Plan> plans = new ArrayList<>();
+        List<String> announced = new ArrayList<>();
+        resumer.open(client.connection(), Optional.empty(), plan -> {
+            plans.add(plan);
+            return WELCOME;
+        }, () -> { }, () -> announced.add("presence"));
+        MessageId live = store("bob", "live");
+        client.connection().deliver(StreamKey.INBOX, live, frame(live, "live"));
+        deferred.fail(new ProtocolException(ErrorCode.RELAY_UNAVAILABLE, "Redis is down"));
+        assertEquals(Arrays.asList((ResumeService.Plan) null), plans, "the welcome says stored messages are unavailable");
+        assertEquals(List.of("presence"), announced, "visible gateway-wide all the same");
+        assertEquals(List.of(WELCOME, frame(live, "live")), client.sink().sent, "then live traffic, what was held included");
+    }
+
+    @Test
+    void closesWith1013WithoutAWelcomeWhenTheStoreIsTooBusyToTakeTheRead() {
+        Deferred deferred = new Deferred(inbox);
+        ResumeService resumer = new ResumeService(deferred, config, Runnable::run, Clock.systemUTC());
+        Client client = connect("phone");
+        resumer.open(client.connection(), Optional.empty(), plan -> WELCOME, () -> { }, () -> { });
+        deferred.fail(new RejectedExecutionException("lane full"));
+        assertEquals(List.of(), client.sink().sent);
+        assertEquals(List.of(CloseCodes.TRY_AGAIN_LATER), client.sink().closeCodes, "the client comes back after a backoff");
+        assertFalse(client.connection().isOpen());
+    }
+
+    /** Delegates every read to another inbox. */
+    private abstract static class DelegatingInbox implements Inbox {
+        final Inbox delegate;
+
+        DelegatingInbox(Inbox delegate) {
             this.delegate = delegate;
         }
 
         @Override
         public List<StoredMessage> read(String user, MessageId after, int limit) {
-            if (reads++ > 0) {
-                throw new ProtocolException(ErrorCode.RELAY_UNAVAILABLE, "gone");
-            }
             return delegate.read(user, after, limit);
         }
 
@@ -302,6 +381,46 @@ class ResumeServiceTest {
         @Override
         public void markSeen(String user, MessageId id) {
             delegate.markSeen(user, id);
+        }
+    }
+
+    /** An inbox whose opening read answers when the test says, as the Redis one answers on a lane thread. */
+    private static final class Deferred extends DelegatingInbox {
+        private final CompletableFuture<InboxOpening> opening = new CompletableFuture<>();
+
+        Deferred(Inbox delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public CompletionStage<InboxOpening> open(Connection connection, Optional<MessageId> since,
+                int pageSize) {
+            return opening;
+        }
+
+        void answer(InboxOpening read) {
+            opening.complete(read);
+        }
+
+        void fail(Throwable failure) {
+            opening.completeExceptionally(failure);
+        }
+    }
+
+    /** An inbox whose reads fail after the first one, as when Redis goes away during a replay. */
+    private static final class FailingAfterFirstRead extends DelegatingInbox {
+        private int reads;
+
+        FailingAfterFirstRead(Inbox delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<StoredMessage> read(String user, MessageId after, int limit) {
+            if (reads++ > 0) {
+                throw new ProtocolException(ErrorCode.RELAY_UNAVAILABLE, "gone");
+            }
+            return delegate.read(user, after, limit);
         }
     }
 }

@@ -6,14 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
+import io.switchboard.connection.Connection;
+import io.switchboard.connection.RecordingSink;
+import io.switchboard.connection.SendQueueLimits;
+import io.switchboard.inbox.InboxOpening;
 import io.switchboard.inbox.StoredMessage;
+import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.protocol.ProtocolException;
+import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.security.Identity;
+import io.switchboard.testing.Eventually;
 import io.switchboard.testing.process.RedisServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,8 +67,54 @@ class RedisInboxIT {
     }
 
     @AfterEach
-    void close() {
+    void close() throws InterruptedException {
+        if (pipeline != null) {
+            pipeline.stop();
+            pipeline.redis.close();
+            inbox.presence.stopWriter();
+            presenceWriter.join(5000);
+        }
         client.close();
+    }
+
+    private ScriptPipeline pipeline;
+    private Thread presenceWriter;
+
+    /** Gives the inbox what {@link RedisInbox#open} takes: a pipeline lane, this node's presence and its writer. */
+    private void withLanes() {
+        pipeline = new ScriptPipeline();
+        pipeline.config = config;
+        pipeline.redis = new RedisClient();
+        pipeline.redis.config = config;
+        pipeline.traffic = new TrafficCounters();
+        pipeline.laneThreads = Thread::new;
+        ClusterMember member = new ClusterMember();
+        member.config = config;
+        member.init();
+        RedisPresence presence = new RedisPresence();
+        presence.config = config;
+        presence.redis = client;
+        presence.state = inbox.state;
+        presence.registry = new ConnectionRegistry();
+        presence.member = member;
+        presenceWriter = new Thread(presence::runWriter, "presence-writer");
+        presenceWriter.start();
+        inbox.pipeline = pipeline;
+        inbox.presence = presence;
+        inbox.member = member;
+    }
+
+    private static Connection connection(String user, String device) {
+        return new Connection("c-" + UUID.randomUUID(), device, new Identity(user, Set.of(), 0), RecordingSink.fast(),
+                Runnable::run, new SendQueueLimits(10, 10_000), (closed, code) -> { }, 0);
+    }
+
+    private InboxOpening open(Connection connection, Optional<MessageId> since, int pageSize) {
+        return inbox.open(connection, since, pageSize).toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    private static List<String> ids(List<StoredMessage> page) {
+        return page.stream().map(message -> message.id().toString()).toList();
     }
 
     /** Runs the store script as the broker does; returns its reply. */
@@ -206,5 +264,61 @@ class RedisInboxIT {
         inbox.markSeen(bob, new MessageId(30, 0));
         inbox.markSeen(bob, new MessageId(29, 5));
         assertEquals(new MessageId(30, 0), inbox.seen(bob).orElseThrow());
+    }
+
+    @Test
+    void opensAnInboxInOneStepThatMakesTheConnectionVisibleAndReadsWhereItResumes() {
+        withLanes();
+        String bob = user();
+        String one = (String) store(100, null, "one", bob).get(1);
+        String two = (String) store(100, null, "two", bob).get(1);
+        String three = (String) store(100, null, "three", bob).get(1);
+        inbox.saveCursor(bob, "phone", MessageId.parse(one, "id"));
+        inbox.markSeen(bob, MessageId.parse(two, "id"));
+
+        Connection phone = connection(bob, "phone");
+        InboxOpening resumed = open(phone, Optional.empty(), 10);
+        assertEquals(Optional.of(MessageId.parse(one, "id")), resumed.requested(), "the device's last ack");
+        assertEquals(List.of(two, three), ids(resumed.firstPage()));
+        assertEquals(MessageId.ZERO, resumed.trimmed());
+        assertTrue(resumed.announced());
+        assertEquals(Set.of(phone.id()), client.commands().hkeys(RedisKeys.presence(bob)), "visible gateway-wide");
+        assertTrue(client.commands().hget(RedisKeys.presence(bob), phone.id()).startsWith(inbox.member.id() + "|"), "on this node");
+        assertEquals("1", client.commands().get(RedisKeys.known(bob)), "known to the recipient policy");
+        assertEquals("{\"type\":\"message\",\"id\":\"" + two + "\",\"content\":\"two\"}",
+                resumed.firstPage().get(0).frame());
+
+        InboxOpening fresh = open(connection(bob, "laptop"), Optional.empty(), 10);
+        assertEquals(Optional.empty(), fresh.requested(), "a new device asked for nothing");
+        assertEquals(Optional.of(MessageId.parse(two, "id")), fresh.seen());
+        assertEquals(List.of(three), ids(fresh.firstPage()), "what the user was not sent yet");
+        assertEquals(2, client.commands().hlen(RedisKeys.presence(bob)));
+
+        InboxOpening paged = open(connection(bob, "tablet"), Optional.of(MessageId.ZERO), 2);
+        assertEquals(List.of(one, two), ids(paged.firstPage()), "one page of the given size, from the given id");
+    }
+
+    @Test
+    void reportsWhatRetentionRemovedToADeviceThatAsksForAnOlderPoint() {
+        withLanes();
+        String bob = user();
+        String first = (String) store(2, null, "m0", bob).get(1);
+        for (int i = 1; i < 6; i++) {
+            store(2, null, "m" + i, bob);
+        }
+        InboxOpening opening = open(connection(bob, "phone"), Optional.of(MessageId.parse(first, "id")), 10);
+        assertEquals(inbox.trimmedUpTo(bob), opening.trimmed());
+        assertTrue(opening.trimmed().isAfter(MessageId.parse(first, "id")));
+        assertEquals(inbox.read(bob, opening.trimmed(), 10), opening.firstPage(), "only what is left");
+    }
+
+    @Test
+    void removesTheEntryAgainOfAConnectionThatClosedWhileItsOpeningStepWasQueued() {
+        withLanes();
+        String bob = user();
+        Connection gone = connection(bob, "phone");
+        gone.closedByPeer(1001); // its close removed an entry that was not written yet
+        open(gone, Optional.empty(), 10);
+        Eventually.within(Duration.ofSeconds(5), "no ghost entry", () -> client.commands().hlen(RedisKeys.presence(bob)) == 0);
     }
 }
