@@ -17,8 +17,8 @@ import org.eclipse.microprofile.config.Config;
 /**
  * Every Switchboard setting, read once from MicroProfile Config at start-up and validated, grouped per
  * concern: one small immutable record per prefix ({@link #redis()}, {@link #rooms()}, {@link #limits()}...),
- * each of which states its keys and their defaults once ({@link SettingsReader}). The README's configuration
- * table documents each key; environment variables work as MicroProfile Config maps them (e.g.
+ * each of which states its keys and their defaults once ({@link SettingsReader}). The configuration reference
+ * ({@code src/docs/configuration.md}) documents each key; environment variables work as MicroProfile Config maps them (e.g.
  * {@code SWITCHBOARD_HEARTBEAT_INTERVAL_MS}). Tests build one from a map of values over the same defaults.
  */
 @ApplicationScoped

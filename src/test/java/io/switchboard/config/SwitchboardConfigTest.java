@@ -112,12 +112,13 @@ class SwitchboardConfigTest {
     }
 
     /**
-     * Every key a node reads is a row of the README's table, and the default the table states is the one the
-     * code declares (or, for a key the code has none for, the one the WAR's {@code microprofile-config.properties} sets).
+     * Every key a node reads is a row of the configuration reference's table ({@code src/docs/configuration.md}),
+     * and the default the table states is the one the code declares (or, for a key the code has none for, the
+     * one the WAR's {@code microprofile-config.properties} sets).
      */
     @Test
-    void documentsEveryKeyAndItsDefaultInTheReadme() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void documentsEveryKeyAndItsDefaultInTheConfigurationReference() throws Exception {
+        String reference = Files.readString(Path.of("src/docs/configuration.md"));
         Properties war = new Properties();
         try (var in = Files.newInputStream(Path.of("src/main/resources/META-INF/microprofile-config.properties"))) {
             war.load(in);
@@ -125,11 +126,11 @@ class SwitchboardConfigTest {
         Map<String, Optional<String>> keys = TestConfig.defaults().keys();
         assertTrue(keys.size() > 80, keys.size() + " keys read");
         for (Map.Entry<String, Optional<String>> key : keys.entrySet()) {
-            Matcher row = Pattern.compile("\\| `" + Pattern.quote(key.getKey()) + "` \\| ([^|]*) \\|").matcher(readme);
-            assertTrue(row.find(), key.getKey() + " is in the README's table");
+            Matcher row = Pattern.compile("\\| `" + Pattern.quote(key.getKey()) + "` \\| ([^|]*) \\|").matcher(reference);
+            assertTrue(row.find(), key.getKey() + " is in the table of src/docs/configuration.md");
             Optional<String> declared = key.getValue().or(() -> Optional.ofNullable(war.getProperty(key.getKey())));
             declared.ifPresent(value -> assertEquals("`" + value + "`", row.group(1).strip(),
-                    "the README's default of " + key.getKey()));
+                    "the documented default of " + key.getKey()));
         }
     }
 }
