@@ -5,11 +5,11 @@ import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.ProtocolException;
 import io.switchboard.routing.Broker;
+import io.switchboard.routing.BrokerEventHandler;
 import io.switchboard.routing.Clustered;
 import io.switchboard.routing.DeliveryReport;
 import io.switchboard.routing.Envelope;
 import io.switchboard.routing.FanOutReport;
-import io.switchboard.routing.LocalDelivery;
 import io.switchboard.routing.RoomEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,7 +55,7 @@ public class RedisBroker implements Broker {
     RelayState state;
 
     @Inject
-    LocalDelivery localDelivery;
+    BrokerEventHandler events;
 
     @Inject
     ClusterMember member;
@@ -86,7 +86,7 @@ public class RedisBroker implements Broker {
     public CompletionStage<DeliveryReport> publishDirect(String sender, Envelope envelope) {
         if (!state.isUp()) {
             try {
-                return CompletableFuture.completedFuture(localOnly(envelope, localDelivery.deliver(envelope)));
+                return CompletableFuture.completedFuture(localOnly(envelope, events.direct(envelope)));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -103,7 +103,7 @@ public class RedisBroker implements Broker {
                     }
                     if (error instanceof JedisException e) {
                         state.failedUnlessBug(e);
-                        return localOnly(envelope, localDelivery.deliver(envelope));
+                        return localOnly(envelope, events.direct(envelope));
                     }
                     throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(error);
                 });
@@ -245,7 +245,7 @@ public class RedisBroker implements Broker {
 
     @Override
     public FanOutReport publishBroadcast(Envelope envelope) {
-        int local = localDelivery.deliver(envelope).getOrDefault(LocalDelivery.EVERYONE, 0);
+        int local = events.everyone(envelope);
         if (!state.isUp() || publish(RedisKeys.BROADCAST_CHANNEL, RelayCodec.Kind.EVERYONE, List.of(), envelope.frame()) < 0) {
             return new FanOutReport(envelope.messageId(), local, true);
         }
@@ -254,7 +254,7 @@ public class RedisBroker implements Broker {
 
     @Override
     public FanOutReport publishRoom(RoomEnvelope envelope) {
-        int local = localDelivery.deliver(envelope);
+        int local = events.room(envelope);
         if (!state.isUp()) {
             return new FanOutReport(envelope.messageId(), local, true);
         }
@@ -294,7 +294,7 @@ public class RedisBroker implements Broker {
             }
         }
         String id = UUID.randomUUID().toString();
-        int local = localDelivery.deliver(new RoomEnvelope(id, room, excludedConnection, template.render(id)));
+        int local = events.room(new RoomEnvelope(id, room, excludedConnection, template.render(id)));
         return new FanOutReport(id, local, true);
     }
 

@@ -1,10 +1,8 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.connection.Connection;
 import io.switchboard.metrics.TrafficCounters;
-import io.switchboard.protocol.CloseCodes;
-import io.switchboard.registry.ConnectionRegistry;
+import io.switchboard.routing.BrokerEventHandler;
 import io.switchboard.routing.RoomService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -89,7 +87,7 @@ public class RedisNode {
     RelayDispatcher dispatcher;
 
     @Inject
-    ConnectionRegistry connections;
+    BrokerEventHandler events;
 
     @Resource
     ManagedThreadFactory threads;
@@ -209,12 +207,7 @@ public class RedisNode {
      */
     private void resumeEverywhere() {
         presence.lapseUnnoticed(); // handled now, whichever way it was noticed
-        int closed = 0;
-        for (Connection connection : connections.all()) {
-            if (connection.closeAfterQueued(CloseCodes.SERVICE_RESTART, "node presumed dead for a while; resume")) {
-                closed++;
-            }
-        }
+        int closed = events.lapsed();
         if (closed > 0) { // none on a node's first liveness write, which also counts as lapsed
             LOG.warning("This node's liveness in Redis had lapsed (other nodes stopped relaying to it); closed " + closed
                     + " connections with 1012 so that they resume without a gap");

@@ -17,13 +17,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** The single-node publishing port: every envelope is delivered on this node, synchronously (enqueue only). */
+/**
+ * The single-node publishing port: every envelope is delivered on this node, synchronously (enqueue only),
+ * through the inbound port ({@link BrokerEventHandler}) the Redis broker's relayed messages take too.
+ */
 @ApplicationScoped
 @Typed(InMemoryBroker.class)
 public class InMemoryBroker implements Broker {
 
     @Inject
-    LocalDelivery localDelivery;
+    BrokerEventHandler events;
 
     @Inject
     ConnectionRegistry registry;
@@ -40,8 +43,8 @@ public class InMemoryBroker implements Broker {
     public InMemoryBroker() {
     }
 
-    InMemoryBroker(LocalDelivery localDelivery, ConnectionRegistry registry, InMemoryInbox inbox) {
-        this.localDelivery = localDelivery;
+    InMemoryBroker(BrokerEventHandler events, ConnectionRegistry registry, InMemoryInbox inbox) {
+        this.events = events;
         this.registry = registry;
         this.inbox = inbox;
         this.traffic = new TrafficCounters();
@@ -87,7 +90,7 @@ public class InMemoryBroker implements Broker {
                 inbox.claim(idempotency, id); // only once stored: a failed store leaves the key free for the retry
             }
             Map<String, Integer> counts = recipients.isEmpty() ? Map.of() // every recipient unknown
-                    : localDelivery.deliver(Envelope.stored(id, recipients, frame));
+                    : events.direct(Envelope.stored(id, recipients, frame));
             counts.forEach((user, count) -> {
                 if (count > 0) {
                     inbox.markSeen(user, id);
@@ -100,18 +103,17 @@ public class InMemoryBroker implements Broker {
     @Override
     public CompletionStage<DeliveryReport> publishDirect(String sender, Envelope envelope) {
         return CompletableFuture.completedFuture(
-                DeliveryReport.of(envelope.messageId(), envelope.recipients(), localDelivery.deliver(envelope)));
+                DeliveryReport.of(envelope.messageId(), envelope.recipients(), events.direct(envelope)));
     }
 
     @Override
     public FanOutReport publishBroadcast(Envelope envelope) {
-        return new FanOutReport(envelope.messageId(),
-                localDelivery.deliver(envelope).getOrDefault(LocalDelivery.EVERYONE, 0), false);
+        return new FanOutReport(envelope.messageId(), events.everyone(envelope), false);
     }
 
     @Override
     public FanOutReport publishRoom(RoomEnvelope envelope) {
-        return new FanOutReport(envelope.messageId(), localDelivery.deliver(envelope), false);
+        return new FanOutReport(envelope.messageId(), events.room(envelope), false);
     }
 
     @Override
@@ -121,7 +123,7 @@ public class InMemoryBroker implements Broker {
             String frame = template.render(id);
             inbox.appendToRoom(room, new StoredMessage(id, frame));
             return new FanOutReport(id.toString(),
-                    localDelivery.deliver(new RoomEnvelope(id.toString(), room, excludedConnection, frame, id)), false);
+                    events.room(new RoomEnvelope(id.toString(), room, excludedConnection, frame, id)), false);
         }
     }
 

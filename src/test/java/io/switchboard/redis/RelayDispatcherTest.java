@@ -9,6 +9,7 @@ import io.switchboard.connection.SendQueueLimits;
 import io.switchboard.registry.ConnectionRegistry;
 import io.switchboard.registry.RoomRegistry;
 import io.switchboard.routing.LocalDelivery;
+import io.switchboard.routing.NodeEvents;
 import io.switchboard.security.Identity;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,9 @@ class RelayDispatcherTest {
     void deliversRelayedFramesAtOnceAndHandsKicksOffTheSubscriberThread() {
         ConnectionRegistry registry = new ConnectionRegistry();
         RelayDispatcher dispatcher = new RelayDispatcher();
-        dispatcher.localDelivery = new LocalDelivery(registry, new RoomRegistry());
         List<Runnable> queuedKicks = new ArrayList<>();
-        dispatcher.kicks = queuedKicks::add;
         // no RoomService: a kick run on this thread would fail here instead of being queued
+        dispatcher.events = new NodeEvents(new LocalDelivery(registry, new RoomRegistry()), registry, null, null, queuedKicks::add);
         RecordingSink bob = RecordingSink.fast();
         registry.register(new Connection("c1", new Identity("bob", Set.of(), 0), bob, new SendQueueLimits(10, 10_000),
                 registry::closed, 0));

@@ -33,7 +33,8 @@ class MessageRouterTest {
     private final ConnectionRegistry registry = new ConnectionRegistry();
     private final RoomRegistry rooms = new RoomRegistry();
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
-    private final InMemoryBroker broker = new InMemoryBroker(new LocalDelivery(registry, rooms), registry, inbox);
+    private final InMemoryBroker broker = new InMemoryBroker(
+            new NodeEvents(new LocalDelivery(registry, rooms), registry, null, null, Runnable::run), registry, inbox);
     private final InMemoryPresence presence = new InMemoryPresence(registry, rooms, config, inbox);
     private final MessageRouter router = new MessageRouter(broker, config, clock);
 
