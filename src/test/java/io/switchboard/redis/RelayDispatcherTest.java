@@ -3,6 +3,8 @@ package io.switchboard.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.config.SwitchboardConfig;
+import io.switchboard.config.TestConfig;
 import io.switchboard.connection.Connection;
 import io.switchboard.connection.RecordingSink;
 import io.switchboard.connection.SendQueueLimits;
@@ -38,5 +40,49 @@ class RelayDispatcherTest {
         boolean[] lapsed = {false};
         dispatcher.dispatch(new RelayCodec.Relayed("node-b~1", -1, RelayCodec.Kind.LAPSED, List.of(), ""), () -> lapsed[0] = true);
         assertTrue(lapsed[0]);
+    }
+
+    @Test
+    void routesEachRelayedKindThroughTheInboundPortOnce() {
+        ConnectionRegistry registry = new ConnectionRegistry();
+        RoomRegistry rooms = new RoomRegistry();
+        SwitchboardConfig config = TestConfig.cluster("redis://127.0.0.1:1", "node-a", 5000, 1000);
+        RelayDispatcher dispatcher = new RelayDispatcher();
+        dispatcher.events = new NodeEvents(new LocalDelivery(registry, rooms), registry, null, null, Runnable::run);
+        dispatcher.catchUp = new RelayCatchUp();
+        dispatcher.catchUp.redis = new RedisClient();
+        dispatcher.catchUp.redis.config = config; // only asked whether Redis is sharded; nothing connects
+        dispatcher.member = new ClusterMember();
+        dispatcher.member.config = config;
+        dispatcher.member.init();
+        RecordingSink phone = RecordingSink.fast();
+        RecordingSink laptop = RecordingSink.fast();
+        Connection bobsPhone = new Connection("c1", new Identity("bob", Set.of(), 0), phone, new SendQueueLimits(10, 10_000),
+                registry::closed, 0);
+        Connection bobsLaptop = new Connection("c2", new Identity("bob", Set.of(), 0), laptop, new SendQueueLimits(10, 10_000),
+                registry::closed, 0);
+        registry.register(bobsPhone);
+        registry.register(bobsLaptop);
+        rooms.join(bobsPhone, "lobby", 10);
+        rooms.join(bobsLaptop, "lobby", 10);
+
+        RelayCodec.Relayed stored = new RelayCodec.Relayed("node-b~1", -1, RelayCodec.Kind.STORED,
+                List.of("7-0", "bob"), "{\"id\":\"7-0\"}");
+        dispatcher.dispatch(stored, () -> { });
+        dispatcher.dispatch(stored, () -> { }); // a second copy (the catch-up and the live relay both had it)
+        assertEquals(List.of("{\"id\":\"7-0\"}"), phone.sent, "a stored message once per connection");
+        assertEquals(List.of("{\"id\":\"7-0\"}"), laptop.sent);
+
+        dispatcher.dispatch(new RelayCodec.Relayed("node-b~1", -1, RelayCodec.Kind.ROOM, List.of("lobby", "c2", "8-0"),
+                "{\"room\":1}"), () -> { });
+        assertEquals("{\"room\":1}", phone.sent.get(1));
+        assertEquals(1, laptop.sent.size(), "the excluded connection (the publisher's) does not get its own message");
+
+        dispatcher.dispatch(new RelayCodec.Relayed(dispatcher.member.id(), -1, RelayCodec.Kind.EVERYONE, List.of(),
+                "{\"all\":\"mine\"}"), () -> { });
+        assertEquals(2, phone.sent.size(), "this node's own broadcast was delivered here when it was published");
+        dispatcher.dispatch(new RelayCodec.Relayed("node-b~1", -1, RelayCodec.Kind.EVERYONE, List.of(), "{\"all\":1}"), () -> { });
+        assertEquals("{\"all\":1}", phone.sent.get(2));
+        assertEquals("{\"all\":1}", laptop.sent.get(1));
     }
 }

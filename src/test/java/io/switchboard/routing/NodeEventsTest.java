@@ -70,4 +70,19 @@ class NodeEventsTest {
         assertFalse(bob.isOpen());
         assertEquals(0, events.lapsed(), "closing connections are not counted again");
     }
+
+    @Test
+    void aDisconnectClosesTheUsersConnectionsHereWithItsCode() {
+        UserDisconnects disconnects = new UserDisconnects();
+        disconnects.registry = registry;
+        NodeEvents withDisconnects = new NodeEvents(new LocalDelivery(registry, new RoomRegistry()), registry, null,
+                disconnects, queuedKicks::add);
+        RecordingSink bob = RecordingSink.fast();
+        RecordingSink amy = RecordingSink.fast();
+        open("c1", "bob", bob);
+        open("c2", "amy", amy);
+        withDisconnects.disconnect("bob", CloseCodes.SIGNED_OUT);
+        assertEquals(List.of(CloseCodes.SIGNED_OUT), bob.closeCodes);
+        assertEquals(List.of(), amy.closeCodes);
+    }
 }
