@@ -34,8 +34,8 @@ class RoomServiceTest {
     private final RoomRegistry registry = new RoomRegistry();
     private final Clock clock = Clock.fixed(Instant.ofEpochMilli(42), ZoneOffset.UTC);
     private final InMemoryInbox inbox = new InMemoryInbox(config, clock);
-    private final InMemoryBroker broker = new InMemoryBroker(new NodeEvents(new LocalDelivery(connections, registry), connections, null, null, Runnable::run),
-            connections, inbox);
+    private final InMemoryBroker broker = new InMemoryBroker(
+            new NodeEvents(new LocalDelivery(connections, registry), connections, null, null, Runnable::run), connections, inbox);
     private final InMemoryPresence presence = new InMemoryPresence(connections, registry, config, inbox);
     /** Count updates due, run by the test when it lets time pass. */
     private final List<Runnable> later = new java.util.ArrayList<>();
