@@ -50,7 +50,7 @@ public class RedisPresence {
      * subscriber sees the notice before any message routed to it again. KEYS: nodes. ARGV: member,
      * alive-until ms, member channel, notice payload. Returns {0} (was alive), {1, receivers} (was
      * missing), or {2, receivers, its old alive-until, Redis' now} (had expired); receivers = 0 when the
-     * member's subscriber was not subscribed to take the notice.
+     * member's subscriber was not subscribed to take the notice. Read into a {@link Liveness}.
      */
     static final String LIVENESS = """
             local old = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -62,6 +62,37 @@ public class RedisPresence {
             if old then return {2, receivers, old, tostring(now)} end
             return {1, receivers}
             """;
+
+    /**
+     * {@link #LIVENESS}'s reply, typed: whether this member was alive, missing or expired before the write, how
+     * many subscribers took the lapse notice it published (missing or expired only), and for an expired member
+     * its old alive-until and Redis' time (as Redis returned them).
+     */
+    record Liveness(State state, long noticeReceivers, String aliveUntil, String redisNow) {
+        enum State {
+            /** Alive until later than now: nothing was missed. */
+            ALIVE,
+            /** Not in the members at all (first write, Redis lost its data, or another node reaped it). */
+            MISSING,
+            /** Present but expired by Redis' clock: others stored messages for its connections without relaying them. */
+            EXPIRED
+        }
+
+        static Liveness of(List<?> reply) {
+            return switch (((Number) reply.get(0)).intValue()) {
+                case 0 -> new Liveness(State.ALIVE, 0, null, null);
+                case 1 -> new Liveness(State.MISSING, ((Number) reply.get(1)).longValue(), null, null);
+                case 2 -> new Liveness(State.EXPIRED, ((Number) reply.get(1)).longValue(), String.valueOf(reply.get(2)),
+                        String.valueOf(reply.get(3)));
+                default -> throw new IllegalStateException("Unexpected liveness reply " + reply);
+            };
+        }
+
+        /** Whether the member's liveness had lapsed (missing or expired): the script published a lapse notice. */
+        boolean lapsed() {
+            return state != State.ALIVE;
+        }
+    }
 
     @Inject
     SwitchboardConfig config;
@@ -286,32 +317,33 @@ public class RedisPresence {
             live = pipeline.zrangeByScore(RedisKeys.NODES, now, Double.POSITIVE_INFINITY);
             pipeline.sync();
         }
-        List<?> liveness = (List<?>) lapsed.get();
+        Liveness liveness = Liveness.of((List<?>) lapsed.get());
         boolean aliveBefore = wasAlive;
         wasAlive = true;
-        long outcome = ((Number) liveness.get(0)).longValue();
-        if (outcome != 0 && redis.sharded()) {
+        if (liveness.lapsed() && redis.sharded()) {
             // On a Redis Cluster the notice cannot travel in order with the relayed messages (they go on sharded
             // channels, in other slots). Routing there never consults liveness, only each connection's entry, so
             // what a lapse can have cost is rooms reaped and entries expired: resume every connection now,
             // before this refresh rewrites the entries and the next tick rejoins the rooms.
             lapseUnnoticed.set(false);
             unnoticedLapseHandler.run();
-        } else if (outcome != 0 && ((Number) liveness.get(1)).longValue() == 0) {
+        } else if (liveness.lapsed() && liveness.noticeReceivers() == 0) {
             lapseUnnoticed.set(true); // not subscribed: the next subscription acts on it instead
             if (subscriptions.get() != subscriptionsBefore && lapseUnnoticed.getAndSet(false)) {
                 unnoticedLapseHandler.run(); // it subscribed after the notice and may have asked already
             }
         }
-        if (outcome == 1) {
-            rejoined.set(true);
-            if (aliveBefore) {
-                LOG.warning("This node was missing from the cluster (Redis lost its data, or another node reaped it"
-                        + " as dead); it rejoins");
+        switch (liveness.state()) {
+            case ALIVE -> { }
+            case MISSING -> {
+                rejoined.set(true);
+                if (aliveBefore) {
+                    LOG.warning("This node was missing from the cluster (Redis lost its data, or another node reaped it"
+                            + " as dead); it rejoins");
+                }
             }
-        } else if (outcome == 2) {
-            LOG.warning(() -> "This node's liveness had expired (alive until " + liveness.get(2) + ", Redis time "
-                    + liveness.get(3) + "): other nodes stopped relaying to it meanwhile");
+            case EXPIRED -> LOG.warning(() -> "This node's liveness had expired (alive until " + liveness.aliveUntil()
+                    + ", Redis time " + liveness.redisNow() + "): other nodes stopped relaying to it meanwhile");
         }
         if (full) {
             rewriteEntries(commands, now);
