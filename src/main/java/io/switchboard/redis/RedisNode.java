@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.Jedis;
@@ -240,33 +241,69 @@ public class RedisNode {
         presence.leave();
     }
 
-    private void subscribeForever() {
+    /** One subscription, from connecting until it ends (returns) or fails (throws). */
+    private interface Attempt {
+        void run() throws InterruptedException;
+
+        /** Whether it was live (subscribed) before it ended: then the next one is tried again quickly. */
+        boolean wasLive();
+    }
+
+    /**
+     * The subscriber thread's one loop: runs attempts, one after another, while the node runs; after each that
+     * ended or failed, marks the relay down and waits a capped, jittered exponential backoff, reset whenever
+     * an attempt had been live.
+     */
+    private void reconnectForever(Supplier<Attempt> attempts) {
         long backoff = FIRST_BACKOFF_MILLIS;
-        String nodeChannel = RedisKeys.memberChannel(member.id());
         while (running) {
-            Relay relay = new Relay();
-            try (Jedis connection = redis.subscriberConnection()) {
-                subscriberConnection = connection;
-                subscription = relay;
-                checkEvictionPolicy(connection);
-                connection.subscribe(relay, nodeChannel, RedisKeys.BROADCAST_CHANNEL); // blocks until unsubscribed
+            Attempt attempt = attempts.get();
+            try {
+                attempt.run();
                 if (!running) {
                     return;
                 }
                 state.subscriberLost(new IllegalStateException("subscription ended"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
                 state.subscriberLost(e);
             }
-            subscriberConnection = null;
-            if (relay.wasSubscribed) {
+            if (attempt.wasLive()) {
                 backoff = FIRST_BACKOFF_MILLIS; // a working subscription ended: retry quickly first
             }
             sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
             backoff = Math.min(config.redis().maxBackoffMs(), backoff * 2);
         }
+    }
+
+    /** One server (or a Sentinel-followed master): the member's channel and the broadcast channel on one connection. */
+    private void subscribeForever() {
+        String nodeChannel = RedisKeys.memberChannel(member.id());
+        reconnectForever(() -> new Attempt() {
+            private final Relay relay = new Relay();
+
+            @Override
+            public void run() {
+                try (Jedis connection = redis.subscriberConnection()) {
+                    subscriberConnection = connection;
+                    subscription = relay;
+                    checkEvictionPolicy(connection);
+                    connection.subscribe(relay, nodeChannel, RedisKeys.BROADCAST_CHANNEL); // blocks until unsubscribed
+                } finally {
+                    subscriberConnection = null;
+                }
+            }
+
+            @Override
+            public boolean wasLive() {
+                return relay.wasSubscribed;
+            }
+        });
     }
 
     /** Receives relayed envelopes on the subscriber thread. */
@@ -341,51 +378,42 @@ public class RedisNode {
     }
 
     /**
-     * On a Redis Cluster: {@link ShardedSubscription} runs, one after another, with the same backoff as
-     * {@link #subscribeForever}'s; each new run asks the cluster for its masters again.
+     * On a Redis Cluster: {@link ShardedSubscription} runs, one after another, in {@link #reconnectForever};
+     * each new run asks the cluster for its masters again.
      */
     private void subscribeShardedForever() {
-        long backoff = FIRST_BACKOFF_MILLIS;
-        while (running) {
-            ShardedSubscription run = new ShardedSubscription(redis, threads, member.id(),
+        reconnectForever(() -> new Attempt() {
+            private final ShardedSubscription run = new ShardedSubscription(redis, threads, member.id(),
                     TimeUnit.MILLISECONDS.toNanos(config.redis().timeoutMs()));
-            sharded = run;
-            try {
-                if (!running) {
-                    return;
-                }
-                run.run(new ShardedSubscription.Listener() {
-                    @Override
-                    public void subscribed() {
-                        afterSubscribed();
-                    }
 
-                    @Override
-                    public void message(String channel, String message) {
-                        relay(channel, message);
+            @Override
+            public void run() throws InterruptedException {
+                sharded = run;
+                try {
+                    if (!running) {
+                        return;
                     }
-                });
-                if (!running) {
-                    return;
+                    run.run(new ShardedSubscription.Listener() {
+                        @Override
+                        public void subscribed() {
+                            afterSubscribed();
+                        }
+
+                        @Override
+                        public void message(String channel, String message) {
+                            relay(channel, message);
+                        }
+                    });
+                } finally {
+                    run.close();
                 }
-                state.subscriberLost(new IllegalStateException("subscription ended"));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                state.subscriberLost(e);
-            } finally {
-                run.close();
             }
-            if (run.wasLive()) {
-                backoff = FIRST_BACKOFF_MILLIS;
+
+            @Override
+            public boolean wasLive() {
+                return run.wasLive();
             }
-            sleep(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));
-            backoff = Math.min(config.redis().maxBackoffMs(), backoff * 2);
-        }
+        });
     }
 
     /**
