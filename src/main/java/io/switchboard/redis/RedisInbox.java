@@ -152,7 +152,7 @@ public class RedisInbox implements ClusterInbox {
         }
         String user = connection.user();
         return pipeline.submit(user, InboxScripts.OPEN, InboxScripts.openKeys(user),
-                InboxScripts.openArguments(connection.id(), presence.entryOf(connection), presence.entryTtlMillis(),
+                InboxScripts.openArguments(connection.id(), presence.entryNow(), presence.entryTtlMillis(),
                         config.inbox().maxAge().toMillis(), since.map(MessageId::toString).orElse(""), connection.device(),
                         pageSize))
                 .thenApply(reply -> {

@@ -134,11 +134,11 @@ public class RedisPresence {
     }
 
     void opened(Connection connection) {
-        enqueue(() -> write(redis.presenceCommands(), connection));
+        enqueue(() -> write(connection));
     }
 
-    /** The entry of a connection of this member written now, for a script that writes it ({@link RedisInbox#open}). */
-    String entryOf(Connection connection) {
+    /** The entry a connection of this member gets when written now (here, or by {@link RedisInbox#open}'s script). */
+    String entryNow() {
         return PresenceEntry.encode(member.id(), System.currentTimeMillis() + entryTtlMillis());
     }
 
@@ -280,12 +280,11 @@ public class RedisPresence {
         }
     }
 
-    /** Writes the connection's entry through {@code commands}: the shared pool on a request thread, the writer's own on the writer. */
-    private void write(UnifiedJedis commands, Connection connection) {
-        long expires = System.currentTimeMillis() + entryTtlMillis();
+    /** Writes the connection's entry through the writer's own Redis connection. Writer thread. */
+    private void write(Connection connection) {
         String key = RedisKeys.presence(connection.user());
-        try (AbstractPipeline pipeline = redis.pipelined(commands)) {
-            pipeline.hset(key, connection.id(), PresenceEntry.encode(member.id(), expires));
+        try (AbstractPipeline pipeline = redis.pipelined(redis.presenceCommands())) {
+            pipeline.hset(key, connection.id(), entryNow());
             pipeline.pexpire(key, entryTtlMillis());
             if (config.inbox().enabled()) {
                 // the recipient policy "known": clients may store messages for users seen within the retention age
