@@ -17,9 +17,4 @@ public record InboxOpening(Optional<MessageId> requested, Optional<MessageId> se
     public InboxOpening {
         firstPage = List.copyOf(firstPage);
     }
-
-    /** The id the first page starts after: the requested point, else what the user was sent, else the start. */
-    public MessageId readFrom() {
-        return requested.or(() -> seen).orElse(MessageId.ZERO);
-    }
 }

@@ -103,7 +103,8 @@ public class ResumeService {
      * welcome gets a null plan and the connection starts with live traffic; when it is too busy to take the
      * read, the connection is closed with 1013 so that the client comes back after a backoff.
      */
-    public void open(Connection connection, Optional<MessageId> since, Welcome welcome, Runnable register, Runnable announce) {
+    public void open(Connection connection, Optional<MessageId> since, Welcome welcome, Runnable register,
+            Runnable announce) {
         Connection.Replay holding = connection.beginReplay(StreamKey.INBOX, MessageId.ZERO);
         connection.holdUntilFirstFrame();
         register.run();
@@ -137,13 +138,16 @@ public class ResumeService {
     private void startUnread(Connection connection, Connection.Replay holding, Welcome welcome, Runnable announce,
             Throwable failure) {
         connection.endReplay(holding);
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
         if (cause instanceof RejectedExecutionException) {
-            LOG.log(Level.FINE, "Too busy to read the stored messages of {0}; closing it so that it comes back later", connection);
+            LOG.log(Level.FINE, "Too busy to read the stored messages of {0}; closing it so that it comes back later",
+                    connection);
             connection.close(CloseCodes.TRY_AGAIN_LATER, "overloaded; reconnect later");
             return;
         }
-        LOG.log(Level.FINE, cause, () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
+        LOG.log(Level.FINE, cause,
+                () -> "Cannot read stored messages for " + connection + "; it starts with live traffic");
         try {
             announce.run();
         } finally {

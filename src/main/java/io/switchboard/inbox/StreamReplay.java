@@ -16,8 +16,8 @@ import java.util.logging.Logger;
  * sends while the connection's send queue is under half full; when it is not, it goes on (on the
  * executor) once the writer has written what is queued, woken by the outbox rather than polling. Its first
  * step runs on the thread that starts it (with one page read there, usually all there is, or given to it
- * already read); any later page is read on the executor. If a page cannot be read the connection is closed with 1012, so
- * that the client resumes from its last processed id instead of moving on past a gap.
+ * already read); any later page is read on the executor. If a page cannot be read the connection is
+ * closed with 1012, so that the client resumes from its last processed id instead of moving on past a gap.
  *
  * <p>Threads: one step at a time (each step hands the next to the writer's callback or the executor, which
  * orders them), so its fields need no lock; the connection's delivery lock orders its sends with live ones.
@@ -114,7 +114,7 @@ public final class StreamReplay {
         }
     }
 
-    /** On the writer thread (or one that must not block): the next step goes to the executor (it may read the store). */
+    /** On the writer thread, or one that must not block: the next step goes to the executor (it may read the store). */
     private void resume() {
         mayRead = true;
         try {

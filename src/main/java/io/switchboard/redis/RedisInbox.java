@@ -1,8 +1,8 @@
 package io.switchboard.redis;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.inbox.ClusterInbox;
 import io.switchboard.connection.Connection;
+import io.switchboard.inbox.ClusterInbox;
 import io.switchboard.inbox.Idempotency;
 import io.switchboard.inbox.InboxOpening;
 import io.switchboard.inbox.StoredMessage;
