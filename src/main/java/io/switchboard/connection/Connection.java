@@ -3,10 +3,6 @@ package io.switchboard.connection;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
 import io.switchboard.security.Identity;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,9 +11,9 @@ import java.util.logging.Logger;
 
 /**
  * One open WebSocket connection on this node: who it belongs to, its heartbeat clock, its bounded
- * outbound queue, and for each stream of stored messages it receives the newest id it was sent (so no
- * stored message is sent on it twice or out of order). Thread-safe: any thread may send to it or close
- * it; closing happens once.
+ * outbound queue ({@link Outbox}), and the gate its stored deliveries pass ({@link DeliveryGate}: no
+ * stored message is sent on it twice or out of order, replays hold live copies back). Thread-safe: any
+ * thread may send to it or close it; closing happens once.
  */
 public final class Connection {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -41,43 +37,10 @@ public final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final SendQueueLimits limits;
     private final FrameBatching batching;
-    /**
-     * Guards {@link #watermarks} and {@link #holds}: every stored delivery to this connection (live, held
-     * or replayed) passes under it, so "already sent?" and "send" are one step per stream.
-     */
-    private final Object deliveryLock = new Object();
-    /** Per stream, the newest stored id queued to this connection: an id at or below it is never sent again. */
-    private final Map<StreamKey, MessageId> watermarks = new HashMap<>();
-    /** Per stream being replayed, the replay: the live deliveries it holds back until it ends, in arrival order. */
-    private final Map<StreamKey, Replay> holds = new HashMap<>();
-    private int heldFrames;
-    private long heldBytes;
-    /** Stored deliveries dropped because their id was at or below the stream's watermark. */
-    private long duplicatesDropped;
+    /** Every stored delivery (live, held back during a replay, replayed) passes it: exactly once, in id order. */
+    private final DeliveryGate gate;
     private volatile long lastSeenNanos;
     private volatile long lastPingNanos;
-
-    /** A live delivery that arrived during a replay: its stored id (null if not stored) and frame. */
-    private record Held(MessageId id, String frame) {
-        long bytes() {
-            return (long) frame.length() * 2;
-        }
-    }
-
-    /**
-     * One replay of a stream's stored messages, as {@link #beginReplay} started it: the key to
-     * {@link #sendReplayed} and {@link #endReplay}, which do nothing once it is no longer the stream's current
-     * replay (the connection left the room, or a newer replay of the stream began). Its held list is guarded
-     * by the connection's delivery lock.
-     */
-    public static final class Replay {
-        private final StreamKey stream;
-        private final List<Held> held = new ArrayList<>();
-
-        private Replay(StreamKey stream) {
-            this.stream = stream;
-        }
-    }
 
     /** A connection whose sends run on the calling thread (for tests and sinks that never block). */
     public Connection(String id, Identity identity, FrameSink sink, SendQueueLimits limits,
@@ -109,6 +72,22 @@ public final class Connection {
         this.closeListener = closeListener;
         this.batching = batching;
         this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed, batching);
+        this.gate = new DeliveryGate(limits, new DeliveryGate.Target() {
+            @Override
+            public boolean send(String frame) {
+                return Connection.this.send(frame);
+            }
+
+            @Override
+            public void heldTooMuch() {
+                close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
+            }
+
+            @Override
+            public boolean isOpen() {
+                return Connection.this.isOpen();
+            }
+        });
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }
@@ -199,21 +178,7 @@ public final class Connection {
         if (stream == null) {
             return send(frame);
         }
-        synchronized (deliveryLock) {
-            Replay replay = holds.isEmpty() ? null : holds.get(stream);
-            if (replay != null) {
-                Held delivery = new Held(storedId, frame);
-                if (heldFrames + 1 > limits.maxFrames() || heldBytes + delivery.bytes() > limits.maxBytes()) {
-                    close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
-                    return false;
-                }
-                replay.held.add(delivery);
-                heldFrames++;
-                heldBytes += delivery.bytes();
-                return isOpen();
-            }
-            return sendUnlessSent(stream, storedId, frame);
-        }
+        return gate.deliver(stream, storedId, frame);
     }
 
     /**
@@ -223,15 +188,7 @@ public final class Connection {
      * superseded (what it held is carried over; it stops at its next send).
      */
     public Replay beginReplay(StreamKey stream, MessageId after) {
-        synchronized (deliveryLock) {
-            Replay replay = new Replay(stream);
-            Replay superseded = holds.put(stream, replay);
-            if (superseded != null) {
-                replay.held.addAll(superseded.held);
-            }
-            raiseWatermark(stream, after);
-            return replay;
-        }
+        return gate.beginReplay(stream, after);
     }
 
     /**
@@ -239,13 +196,7 @@ public final class Connection {
      * is closed or the replay is no longer current (the replay should stop).
      */
     public boolean sendReplayed(Replay replay, MessageId id, String frame) {
-        synchronized (deliveryLock) {
-            if (holds.get(replay.stream) != replay) {
-                return false;
-            }
-            sendUnlessSent(replay.stream, id, frame);
-        }
-        return isOpen();
+        return gate.sendReplayed(replay, id, frame) && isOpen();
     }
 
     /**
@@ -253,64 +204,22 @@ public final class Connection {
      * sent, then lets the stream's deliveries through again. Nothing if the replay is no longer current.
      */
     public void endReplay(Replay replay) {
-        synchronized (deliveryLock) {
-            if (!holds.remove(replay.stream, replay)) {
-                return;
-            }
-            for (Held delivery : replay.held) {
-                heldFrames--;
-                heldBytes -= delivery.bytes();
-                sendUnlessSent(replay.stream, delivery.id(), delivery.frame());
-            }
-        }
+        gate.endReplay(replay);
     }
 
     /** Forgets a stream the connection no longer receives (it left the room), with any replay of it and what that held. */
     public void forget(StreamKey stream) {
-        synchronized (deliveryLock) {
-            watermarks.remove(stream);
-            Replay replay = holds.remove(stream);
-            if (replay != null) {
-                for (Held delivery : replay.held) {
-                    heldFrames--;
-                    heldBytes -= delivery.bytes();
-                }
-            }
-        }
+        gate.forget(stream);
     }
 
     /** The newest stored id of {@code stream} queued to this connection, if any. */
     public Optional<MessageId> watermark(StreamKey stream) {
-        synchronized (deliveryLock) {
-            return Optional.ofNullable(watermarks.get(stream));
-        }
+        return gate.watermark(stream);
     }
 
     /** How many stored deliveries were dropped as already sent. */
     public long duplicatesDropped() {
-        synchronized (deliveryLock) {
-            return duplicatesDropped;
-        }
-    }
-
-    /** Under {@link #deliveryLock}. */
-    private boolean sendUnlessSent(StreamKey stream, MessageId storedId, String frame) {
-        if (storedId != null) {
-            MessageId mark = watermarks.get(stream);
-            if (mark != null && !storedId.isAfter(mark)) {
-                duplicatesDropped++;
-                return true;
-            }
-            watermarks.put(stream, storedId);
-        }
-        return send(frame);
-    }
-
-    /** Under {@link #deliveryLock}. */
-    private void raiseWatermark(StreamKey stream, MessageId id) {
-        if (id != null) {
-            watermarks.merge(stream, id, (current, candidate) -> candidate.isAfter(current) ? candidate : current);
-        }
+        return gate.duplicatesDropped();
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.switchboard.inbox;
 
 import io.switchboard.config.SwitchboardConfig;
-import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.MessageId;
-import io.switchboard.protocol.ProtocolException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
@@ -11,8 +9,6 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Stored messages of a single node, in memory: per user a bounded deque trimmed exactly by count and
- * age, the id generator, device cursors and idempotency keys. Lost when the node stops (a single node
- * keeps nothing on disk; use Redis with persistence for durability). Writes are serialized by the
- * in-memory broker's store lock; each user's deque is guarded by its own monitor for readers.
+ * age, the id generator, device cursors and idempotency keys ({@link IdempotencyKeys}). Lost when the node
+ * stops (a single node keeps nothing on disk; use Redis with persistence for durability). Writes are
+ * serialized by the in-memory broker's store lock; each user's deque is guarded by its own monitor for readers.
  * <p>
  * All streams and idempotency keys together stay within {@code switchboard.inbox.memory-max-bytes}: past
  * it, the oldest messages (and keys) of the whole store go first (down to 90% of the budget, so eviction
@@ -49,15 +45,14 @@ public class InMemoryInbox implements Inbox {
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     /** User → when it last connected: the recipient policy "known". */
     private final Map<String, Long> known = new ConcurrentHashMap<>();
-    /** Insertion order is expiry order (one window for all). Guarded by itself. */
-    private final LinkedHashMap<String, Claimed> idempotencyKeys = new LinkedHashMap<>();
     /** The newest id that memory-budget eviction dropped; what a stream not held reports as trimmed. */
     private volatile MessageId evictedUpTo = MessageId.ZERO;
     private final AtomicLong lastSweepMillis = new AtomicLong();
     private static final long SWEEP_EVERY_MILLIS = 60_000;
     private MessageId lastId = MessageId.ZERO;
-    /** Estimated heap held by stored messages (see {@link #footprint}). */
+    /** Estimated heap held by stored messages (see {@link #footprint}) and idempotency keys: the store's budget. */
     private final AtomicLong storedBytes = new AtomicLong();
+    private final IdempotencyKeys idempotencyKeys = new IdempotencyKeys(storedBytes);
     private final ReentrantLock eviction = new ReentrantLock();
     private static final String USER = "u:";
     private static final String ROOM = "r:";
@@ -75,9 +70,6 @@ public class InMemoryInbox implements Inbox {
             this.maxEntries = maxEntries;
             this.maxAgeMillis = maxAgeMillis;
         }
-    }
-
-    private record Claimed(MessageId id, String requestDigest, long claimedAtMillis, long expiresAtMillis, long bytes) {
     }
 
     /** A user's device cursors and when one was last written (they expire like Redis' cursor hash). */
@@ -113,59 +105,21 @@ public class InMemoryInbox implements Inbox {
      * {@code idempotency-conflict} if it was stored for a different request.
      */
     public Optional<MessageId> claimed(Idempotency idempotency) {
-        long now = clock.millis();
-        Claimed previous;
-        synchronized (idempotencyKeys) {
-            dropIdempotencyKeys(claimed -> claimed.expiresAtMillis() <= now);
-            previous = idempotencyKeys.get(idempotency.scopedKey());
-        }
-        if (previous == null) {
-            return Optional.empty();
-        }
-        if (!previous.requestDigest().equals(idempotency.requestDigest())) {
-            throw new ProtocolException(ErrorCode.IDEMPOTENCY_CONFLICT,
-                    "This Idempotency-Key was used with a different request (message " + previous.id() + ")");
-        }
-        return Optional.of(previous.id());
+        return idempotencyKeys.claimed(idempotency, clock.millis());
     }
 
     /** Remembers that the request of {@code idempotency} was stored as {@code id}, for the idempotency window. */
     public void claim(Idempotency idempotency, MessageId id) {
         long now = clock.millis();
-        long bytes = 2L * (idempotency.scopedKey().length() + idempotency.requestDigest().length()) + 160;
-        long expires = now + config.api().idempotencyWindow().toMillis();
-        Claimed claimed = new Claimed(id, idempotency.requestDigest(), now, expires, bytes);
-        synchronized (idempotencyKeys) {
-            Claimed replaced = idempotencyKeys.remove(idempotency.scopedKey()); // re-inserted last: expiry order
-            if (replaced != null) {
-                storedBytes.addAndGet(-replaced.bytes());
-            }
-            idempotencyKeys.put(idempotency.scopedKey(), claimed);
-        }
-        storedBytes.addAndGet(bytes);
+        idempotencyKeys.claim(idempotency, id, now, now + config.api().idempotencyWindow().toMillis());
         if (storedBytes.get() > config.inbox().memoryMaxBytes()) {
             evictOldest();
         }
     }
 
-    /** Drops idempotency keys from the oldest while {@code drop} says so. Callers hold the map's monitor. */
-    private void dropIdempotencyKeys(java.util.function.Predicate<Claimed> drop) {
-        Iterator<Claimed> oldestFirst = idempotencyKeys.values().iterator();
-        while (oldestFirst.hasNext()) {
-            Claimed claimed = oldestFirst.next();
-            if (!drop.test(claimed)) {
-                return;
-            }
-            oldestFirst.remove();
-            storedBytes.addAndGet(-claimed.bytes());
-        }
-    }
-
     /** Idempotency keys held now. */
     public int idempotencyKeys() {
-        synchronized (idempotencyKeys) {
-            return idempotencyKeys.size();
-        }
+        return idempotencyKeys.size();
     }
 
     /** Appends a message to the user's inbox and trims it by count and age. */
@@ -270,7 +224,7 @@ public class InMemoryInbox implements Inbox {
             }
             while (storedBytes.get() > target && (!oldestFirst.isEmpty() || idempotencyKeys() > 0)) {
                 Map.Entry<MessageId, Stream> oldest = oldestFirst.peek();
-                if (evictOldestIdempotencyKeyIfOlderThan(oldest == null ? Long.MAX_VALUE : oldest.getKey().millis())) {
+                if (idempotencyKeys.evictOldestIfClaimedBefore(oldest == null ? Long.MAX_VALUE : oldest.getKey().millis())) {
                     continue;
                 }
                 oldestFirst.poll();
@@ -294,21 +248,6 @@ public class InMemoryInbox implements Inbox {
             }
         } finally {
             eviction.unlock();
-        }
-    }
-
-    /** Evicts the oldest idempotency key if it was claimed before {@code millis}; whether it did. */
-    private boolean evictOldestIdempotencyKeyIfOlderThan(long millis) {
-        synchronized (idempotencyKeys) {
-            if (idempotencyKeys.isEmpty()) {
-                return false;
-            }
-            Claimed oldest = idempotencyKeys.values().iterator().next();
-            if (oldest.claimedAtMillis() >= millis) {
-                return false;
-            }
-            dropIdempotencyKeys(claimed -> claimed == oldest);
-            return true;
         }
     }
 

@@ -2,6 +2,7 @@ package io.switchboard.inbox;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.connection.Replay;
 import io.switchboard.connection.StreamKey;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
@@ -105,7 +106,7 @@ public class ResumeService {
      */
     public void open(Connection connection, Optional<MessageId> since, Welcome welcome, Runnable register,
             Runnable announce) {
-        Connection.Replay holding = connection.beginReplay(StreamKey.INBOX, MessageId.ZERO);
+        Replay holding = connection.beginReplay(StreamKey.INBOX, MessageId.ZERO);
         connection.holdUntilFirstFrame();
         register.run();
         inbox.open(connection, since, BATCH).whenComplete((read, failure) -> {
@@ -124,7 +125,7 @@ public class ResumeService {
 
     private void start(Connection connection, InboxOpening read, Welcome welcome, Runnable announce) {
         Plan plan = plan(read);
-        Connection.Replay replay = connection.beginReplay(StreamKey.INBOX, plan.after()); // takes over what was held
+        Replay replay = connection.beginReplay(StreamKey.INBOX, plan.after()); // takes over what was held
         try {
             if (!read.announced()) {
                 announce.run();
@@ -135,7 +136,7 @@ public class ResumeService {
         replay(connection, replay, plan, read.firstPage());
     }
 
-    private void startUnread(Connection connection, Connection.Replay holding, Welcome welcome, Runnable announce,
+    private void startUnread(Connection connection, Replay holding, Welcome welcome, Runnable announce,
             Throwable failure) {
         connection.endReplay(holding);
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -161,7 +162,7 @@ public class ResumeService {
      * ({@link StreamReplay}: paced by the send queue, later pages read on the executor). What was sent is
      * recorded as seen once the socket has taken it.
      */
-    private void replay(Connection connection, Connection.Replay replay, Plan plan, List<StoredMessage> firstPage) {
+    private void replay(Connection connection, Replay replay, Plan plan, List<StoredMessage> firstPage) {
         Executor background = executor();
         new StreamReplay(connection, replay, plan.after(), (after, limit) -> inbox.read(connection.user(), after, limit),
                 BATCH, background, "stored messages",

@@ -1,6 +1,7 @@
 package io.switchboard.inbox;
 
 import io.switchboard.connection.Connection;
+import io.switchboard.connection.Replay;
 import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class StreamReplay {
     }
 
     private final Connection connection;
-    private final Connection.Replay replay;
+    private final Replay replay;
     private final Pages pages;
     private final int pageSize;
     private final Executor executor;
@@ -51,7 +52,7 @@ public final class StreamReplay {
      * reason; {@code finished} runs (on the thread of the last step) after the hold-back ended, with the
      * newest id sent, only if anything was sent.
      */
-    public StreamReplay(Connection connection, Connection.Replay replay, MessageId after, Pages pages, int pageSize,
+    public StreamReplay(Connection connection, Replay replay, MessageId after, Pages pages, int pageSize,
             Executor executor, String what, Consumer<MessageId> finished) {
         this.connection = connection;
         this.replay = replay;

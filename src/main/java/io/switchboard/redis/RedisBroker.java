@@ -4,6 +4,17 @@ import io.switchboard.metrics.TrafficCounters;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.FrameTemplate;
 import io.switchboard.protocol.ProtocolException;
+import io.switchboard.redis.client.ClusterMember;
+import io.switchboard.redis.client.NotReplicatedException;
+import io.switchboard.redis.client.RedisClient;
+import io.switchboard.redis.client.RedisKeys;
+import io.switchboard.redis.client.RedisSlots;
+import io.switchboard.redis.presence.RedisPresence;
+import io.switchboard.redis.presence.RedisRooms;
+import io.switchboard.redis.relay.RelayCodec;
+import io.switchboard.redis.relay.RelayState;
+import io.switchboard.redis.store.RedisInbox;
+import io.switchboard.redis.store.ScriptPipeline;
 import io.switchboard.routing.Broker;
 import io.switchboard.routing.BrokerEventHandler;
 import io.switchboard.routing.Clustered;
@@ -159,7 +170,7 @@ public class RedisBroker implements Broker {
     }
 
     /**
-     * One {@link InboxScripts#STORE} call: id, inboxes and the per-node {@code PUBLISH}es in one atomic
+     * One {@link io.switchboard.redis.store.InboxScripts#STORE} call: id, inboxes and the per-node {@code PUBLISH}es in one atomic
      * step, so every node's subscriber gets each user's messages in inbox order (this node's connections
      * too, through its own channel). Refused with 503 while Redis is unreachable: nothing is stored then.
      * The call goes through the {@link ScriptPipeline} (the sender's lane, so a sender's messages keep
@@ -272,7 +283,7 @@ public class RedisBroker implements Broker {
     }
 
     /**
-     * One {@link InboxScripts#ROOM_STORE} call: id, history, and a {@code PUBLISH} to each node with
+     * One {@link io.switchboard.redis.store.InboxScripts#ROOM_STORE} call: id, history, and a {@code PUBLISH} to each node with
      * members, this one included (so every node delivers a room's messages in id order). While Redis is
      * down the message is neither stored nor relayed: this node's members get it, with a plain id.
      */

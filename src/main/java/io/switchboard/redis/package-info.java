@@ -1,11 +1,12 @@
 /**
  * The cluster adapter: Redis (one server, a Sentinel set or a Redis Cluster) behind the {@code routing} and
- * {@code inbox} ports — connections ({@code RedisClient}), the broker ({@code RedisBroker}), presence and
- * rooms ({@code RedisPresenceManager} over {@code RedisPresence} and {@code RedisRooms}), stored messages
- * ({@code RedisInbox}, the one caller of the inbox scripts) as Lua scripts, the relay subscriber and its
- * catch-up ({@code RedisNode}, {@code ShardedSubscription}, {@code RelayCatchUp}). Depends on {@code config},
- * {@code connection}, {@code inbox}, {@code metrics}, {@code protocol}, {@code registry}, {@code routing} and
- * {@code security}. No other package imports it: when Redis is configured, CDI selectors pick its beans
- * through the ports.
+ * {@code inbox} ports, in four layers, each importing only those above it in this list:
+ * {@code redis.client} (connections, keys, slots, scripts), {@code redis.relay} (the subscription, its
+ * catch-up and what relayed messages mean), {@code redis.presence} (presence, liveness and its lapse
+ * protocol, rooms) and {@code redis.store} (stored messages, the script pipeline, connect tickets). This
+ * package holds the two that use all of them: the publishing port ({@code RedisBroker}) and the node's
+ * lifecycle ({@code RedisNode}). Depends on {@code config}, {@code metrics}, {@code protocol} and
+ * {@code routing}. No package outside the adapter imports it: when Redis is configured, CDI selectors pick
+ * its beans through the ports.
  */
 package io.switchboard.redis;

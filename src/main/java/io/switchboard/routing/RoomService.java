@@ -2,11 +2,12 @@ package io.switchboard.routing;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.connection.Connection;
+import io.switchboard.connection.Replay;
 import io.switchboard.connection.StreamKey;
 import io.switchboard.inbox.Inbox;
 import io.switchboard.inbox.Retention;
-import io.switchboard.inbox.StreamReplay;
 import io.switchboard.inbox.StoredMessage;
+import io.switchboard.inbox.StreamReplay;
 import io.switchboard.protocol.ErrorCode;
 import io.switchboard.protocol.Frames;
 import io.switchboard.protocol.MessageId;
@@ -185,7 +186,7 @@ public class RoomService {
         if (since.isEmpty()) {
             return new JoinedRoom(join(connection, room), null, null, null);
         }
-        Connection.Replay replay = connection.beginReplay(StreamKey.room(room), since.get());
+        Replay replay = connection.beginReplay(StreamKey.room(room), since.get());
         try {
             RoomSnapshot snapshot = join(connection, room);
             return new JoinedRoom(snapshot, historyRecovered(room, since.get()), since.get(), replay);
@@ -199,7 +200,7 @@ public class RoomService {
      * A join's result: the room as the joiner sees it; {@code recovered} for a join with {@code since} (else
      * null), and then the point and the replay that {@link #replayHistory} goes on with.
      */
-    public record JoinedRoom(RoomSnapshot snapshot, Boolean recovered, MessageId since, Connection.Replay replay) {
+    public record JoinedRoom(RoomSnapshot snapshot, Boolean recovered, MessageId since, Replay replay) {
     }
 
     /**

@@ -23,27 +23,42 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering the package docs state holds in the code: every main package documents itself and names each
  * package it imports, the imports form no cycle, the Redis adapter is imported by nobody (the core reaches it
- * through its ports only) and the wire format and settings import no other package.
+ * through its ports only), its parts import only the layers below them, and the wire format and settings
+ * import no other package.
  */
 class PackageDependenciesTest {
     private static final Path MAIN = Path.of("src/main/java/io/switchboard");
-    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.switchboard\\.([a-z]+)\\.", Pattern.MULTILINE);
+    private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.switchboard\\.([a-z]+(?:\\.[a-z]+)*)\\.[A-Z]",
+            Pattern.MULTILINE);
+    /** The Redis adapter's parts, each allowed to import the ones before it in this list (the adapter's root all). */
+    private static final List<String> REDIS_LAYERS = List.of("redis.client", "redis.relay", "redis.presence", "redis.store");
 
-    /** Package (top-level under io.switchboard; socket.deflate counts as socket) → the packages it imports. */
+    /** The package a file or an import counts as: its own, but below the top level only for the Redis adapter's parts. */
+    private static String unit(String pkg) {
+        String[] parts = pkg.split("\\.");
+        return parts[0].equals("redis") && parts.length > 1 ? "redis." + parts[1] : parts[0];
+    }
+
+    /**
+     * Package (top-level under io.switchboard, so socket.deflate counts as socket; the Redis adapter's parts,
+     * {@code redis.client} and so on, count on their own) → the packages it imports.
+     */
     private static Map<String, Set<String>> imports() throws IOException {
         Map<String, Set<String>> graph = new TreeMap<>();
         try (Stream<Path> files = Files.walk(MAIN)) {
             files.filter(file -> file.toString().endsWith(".java")).forEach(file -> {
-                String pkg = MAIN.relativize(file).getName(0).toString();
-                if (pkg.endsWith(".java")) {
+                Path relative = MAIN.relativize(file).getParent();
+                if (relative == null) {
                     return; // a class directly in io.switchboard
                 }
+                String pkg = unit(relative.toString().replace('/', '.'));
                 Set<String> used = graph.computeIfAbsent(pkg, p -> new TreeSet<>());
                 try {
                     Matcher m = IMPORT.matcher(Files.readString(file));
                     while (m.find()) {
-                        if (!m.group(1).equals(pkg)) {
-                            used.add(m.group(1));
+                        String imported = unit(m.group(1));
+                        if (!imported.equals(pkg)) {
+                            used.add(imported);
                         }
                     }
                 } catch (IOException e) {
@@ -57,7 +72,7 @@ class PackageDependenciesTest {
     @Test
     void everyPackageDocumentsWhatItImports() throws IOException {
         for (Map.Entry<String, Set<String>> pkg : imports().entrySet()) {
-            Path info = MAIN.resolve(pkg.getKey()).resolve("package-info.java");
+            Path info = MAIN.resolve(pkg.getKey().replace('.', '/')).resolve("package-info.java");
             assertTrue(Files.exists(info), pkg.getKey() + " has a package-info.java");
             String doc = Files.readString(info);
             for (String used : pkg.getValue()) {
@@ -90,9 +105,28 @@ class PackageDependenciesTest {
     @Test
     void theRedisAdapterIsImportedByNobodyAndTheLeavesImportNothing() throws IOException {
         Map<String, Set<String>> graph = imports();
-        graph.forEach((pkg, used) -> assertTrue(!used.contains("redis"), pkg + " imports the Redis adapter"));
+        graph.forEach((pkg, used) -> {
+            if (!pkg.equals("redis") && !pkg.startsWith("redis.")) {
+                assertTrue(used.stream().noneMatch(u -> u.equals("redis") || u.startsWith("redis.")), pkg + " imports the Redis adapter");
+            }
+        });
         assertEquals(Set.of(), graph.get("protocol"), "the wire format imports no other package");
         assertEquals(Set.of(), graph.get("config"), "the settings import no other package");
-        assertTrue(graph.size() >= 14, graph.keySet().toString()); // the test reads what it should
+        assertTrue(graph.size() >= 18, graph.keySet().toString()); // the test reads what it should
+    }
+
+    @Test
+    void eachPartOfTheRedisAdapterImportsOnlyTheLayersBelowIt() throws IOException {
+        Map<String, Set<String>> graph = imports();
+        for (int layer = 0; layer < REDIS_LAYERS.size(); layer++) {
+            String part = REDIS_LAYERS.get(layer);
+            Set<String> below = Set.copyOf(REDIS_LAYERS.subList(0, layer));
+            assertTrue(graph.containsKey(part), part + " exists");
+            for (String used : graph.get(part)) {
+                assertTrue(!used.startsWith("redis") || below.contains(used), part + " imports " + used + ", which is not below it");
+            }
+        }
+        assertEquals(Set.of("config"), graph.get("redis.client"), "the connections know only their settings");
+        assertTrue(graph.get("redis").containsAll(REDIS_LAYERS), "the adapter's root wires every part: " + graph.get("redis"));
     }
 }

@@ -297,10 +297,10 @@ class ConnectionTest {
         RecordingSink sink = RecordingSink.fast();
         Connection connection = connection(sink, 10, 1_000_000);
         StreamKey lobby = StreamKey.room("lobby");
-        Connection.Replay first = connection.beginReplay(lobby, MessageId.ZERO);
+        Replay first = connection.beginReplay(lobby, MessageId.ZERO);
         MessageId live = new MessageId(5, 0);
         assertTrue(connection.deliver(lobby, live, "live"), "held while the first replay runs");
-        Connection.Replay second = connection.beginReplay(lobby, MessageId.ZERO);
+        Replay second = connection.beginReplay(lobby, MessageId.ZERO);
         assertFalse(connection.sendReplayed(first, new MessageId(1, 0), "old replay"), "the first replay stops");
         connection.endReplay(first); // no longer current: lets nothing through
         assertEquals(List.of(), sink.sent);

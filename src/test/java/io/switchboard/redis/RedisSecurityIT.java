@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
+import io.switchboard.redis.client.RedisClient;
+import io.switchboard.redis.client.RedisFixtures;
 import io.switchboard.testing.process.RedisServer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -41,9 +43,7 @@ class RedisSecurityIT {
     }
 
     private static RedisClient client(SwitchboardConfig config) {
-        RedisClient client = new RedisClient();
-        client.config = config;
-        return client;
+        return RedisFixtures.client(config);
     }
 
     @Test
