@@ -3,11 +3,16 @@
 import { connect } from "../switchboard.js";
 
 const LOBBY = "lobby";
-const $ = (id) => document.getElementById(id);
+/** The page's element with that id (the page is ours: each one exists). */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 const state = {
+  /** @type {string | null} */
   me: null,
+  /** @type {import("../switchboard.js").SwitchboardClient | null} */
   client: null,
+  /** rooms this page joined (and was not removed from): their handles count members live */
+  joined: new Set(),
   /** "user:bob" | "room:lobby" → {kind, name, items: [{id, ts, from, text, mine, notice}], ids: Set, unread} */
   conversations: new Map(),
   selected: null,
@@ -69,7 +74,7 @@ function start(name) {
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
   const client = connect({ url: url.toString(), getToken: () => devToken(name), device: deviceFor(name) });
   state.client = client;
-  window.switchboard = client; // for the console (and the browser tests)
+  /** @type {any} */ (window).switchboard = client; // for the console (and the browser tests)
 
   client.on("open", (welcome) => setStatus("open", "connected as " + welcome.user + " to " + welcome.node));
   client.on("reconnecting", ({ delayMs }) => setStatus("reconnecting", "reconnecting in " + (delayMs / 1000).toFixed(1) + " s"));
@@ -86,6 +91,7 @@ function start(name) {
   client.on("joined", () => renderSidebar());
   client.on("left", ({ room, reason }) => {
     if (reason) {
+      state.joined.delete(room);
       addItem(conversation("room", room), { notice: true, text: "You were removed from " + room });
     }
     renderSidebar();
@@ -169,8 +175,10 @@ function addItem(c, item) {
 async function joinRoom(room) {
   const c = conversation("room", room);
   try {
-    await state.client.join(room);
-    const history = await state.client.history(room, { limit: 50 });
+    const handle = state.client.room(room);
+    await handle.join();
+    state.joined.add(room);
+    const history = await handle.history({ limit: 50 });
     history.messages.forEach((m) => onMessage(m));
   } catch (e) {
     addItem(c, { notice: true, text: "Could not join " + room + ": " + e.message });
@@ -203,7 +211,7 @@ $("compose").addEventListener("submit", async (event) => {
   $("compose-error").textContent = "";
   try {
     if (c.kind === "room") {
-      await state.client.publish(c.name, { text }); // echoed back as a room message
+      await state.client.room(c.name).publish({ text }); // echoed back as a room message
     } else {
       const ack = await state.client.send([c.name], { text });
       addItem(c, { id: ack.messageId, from: state.me, text, mine: true });
@@ -227,9 +235,9 @@ $("join-room").addEventListener("submit", (event) => {
 // ---- rendering ----
 
 function renderSidebar() {
-  const lobby = state.client.joinedRooms().find((r) => r.room === LOBBY);
-  const online = lobby ? [...lobby.users].sort() : [];
-  $("online-count").textContent = lobby ? lobby.members : 0;
+  const lobby = state.client.room(LOBBY);
+  const online = lobby.joined ? lobby.users.sort() : [];
+  $("online-count").textContent = String(lobby.members);
   const peers = new Set(online);
   for (const c of state.conversations.values()) {
     if (c.kind === "user") peers.add(c.name); // keep people you talked to, even offline
@@ -245,8 +253,8 @@ function renderSidebar() {
     return li;
   }));
   const rooms = new Map(state.listed);
-  for (const { room, members } of state.client.joinedRooms()) rooms.set(room, members);
-  const joined = new Set(state.client.joinedRooms().map((r) => r.room));
+  const joined = new Set([...state.joined].filter((room) => state.client.room(room).joined));
+  for (const room of joined) rooms.set(room, state.client.room(room).members);
   $("rooms").replaceChildren(...[...rooms.keys()].sort().map((room) => {
     const li = entry("room:" + room, "# " + room, String(rooms.get(room)));
     li.dataset.room = room;
@@ -268,7 +276,7 @@ function entry(key, label, badge) {
   if (c && c.unread > 0) {
     const unread = document.createElement("span");
     unread.className = "unread";
-    unread.textContent = c.unread;
+    unread.textContent = String(c.unread);
     name.append(unread);
   }
   if (badge) {

@@ -30,7 +30,8 @@ class BrowserE2E {
     static void startNode() throws Exception {
         assertTrue(new File(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")).canExecute(),
                 "chromium is needed (src/test/run-tests.sh installs Debian's package)");
-        if (!Files.isDirectory(TESTS.resolve("node_modules").resolve("playwright-core"))) {
+        if (!Files.isDirectory(TESTS.resolve("node_modules").resolve("playwright-core"))
+                || !Files.isDirectory(TESTS.resolve("node_modules").resolve("typescript"))) {
             assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 5), "npm ci");
         }
         node = GatewayNode.start(WORK, true, Map.of(
@@ -52,7 +53,7 @@ class BrowserE2E {
     @Test
     void clientLibraryAndDemoChatWorkInChromium() throws Exception {
         int exit = run(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec",
-                "reconnect.test.mjs", "client.test.mjs", "chat.test.mjs"), Map.of(
+                "reconnect.test.mjs", "client.test.mjs", "chat.test.mjs", "types.test.mjs"), Map.of(
                         "SWITCHBOARD_URL", node.base().toString(),
                         "SWITCHBOARD_API_KEY", API_KEY,
                         "SCREENSHOT_DIR", Path.of("target", "browser-screenshots").toAbsolutePath().toString()), 10);

@@ -53,10 +53,10 @@ public class RedisClient {
     /** Tries of a Redis Cluster command across redirections and reconnections before it fails. */
     private static final int CLUSTER_MAX_ATTEMPTS = 5;
 
-    /** Each Redis Cluster pool's slot map and connections (empty unless {@link #sharded}). */
     /** Builders of pipelined commands Jedis' pipelines have no method for (publishing); stateless. */
     private static final CommandObjects COMMANDS = new CommandObjects();
     private static final ClusterCommandObjects CLUSTER_COMMANDS = new ClusterCommandObjects();
+    /** Each Redis Cluster pool's slot map and connections (empty unless {@link #sharded}). */
     private final Map<UnifiedJedis, ClusterConnectionProvider> clusterTopologies = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile UnifiedJedis pool;
     private volatile UnifiedJedis presencePool;

@@ -105,6 +105,9 @@ public class NodeLiveness {
     private final AtomicLong subscriptions = new AtomicLong();
     /** Whether a liveness write of this run has succeeded before (writer thread only). */
     private boolean wasAlive;
+    /** Liveness writes queued and answered so far (what a test can wait for instead of sleeping). */
+    private final AtomicLong writesQueued = new AtomicLong();
+    private final AtomicLong writesAnswered = new AtomicLong();
 
     /** How long a node counts as alive after its last tick: the heartbeat timeout plus two missed ticks. */
     long ttlMillis() {
@@ -117,6 +120,7 @@ public class NodeLiveness {
         // completed while the write ran may have asked before the flag was up: then it is acted on here.
         // (Raising the flag before the write instead made healthy nodes resume their clients needlessly.)
         long before = subscriptions.get();
+        writesQueued.incrementAndGet();
         return new PendingWrite(pipeline.eval(LIVENESS, List.of(RedisKeys.NODES), List.of(member.id(),
                 String.valueOf(nowMillis + ttlMillis()), RedisKeys.memberChannel(member.id()),
                 RelayCodec.encode(member.id(), RelayCodec.Kind.LAPSED, List.of(), ""))), before);
@@ -152,6 +156,17 @@ public class NodeLiveness {
             case EXPIRED -> LOG.warning(() -> "This node's liveness had expired (alive until " + liveness.aliveUntil()
                     + ", Redis time " + liveness.redisNow() + "): other nodes stopped relaying to it meanwhile");
         }
+        writesAnswered.incrementAndGet();
+    }
+
+    /** Liveness writes queued so far. */
+    long writesQueued() {
+        return writesQueued.get();
+    }
+
+    /** Liveness writes whose answer was acted on so far. */
+    long writesAnswered() {
+        return writesAnswered.get();
     }
 
     /**

@@ -282,8 +282,6 @@ public final class InboxScripts {
         return slot == RedisSlots.UNSHARDED ? List.of(RedisKeys.LAST_ID, RedisKeys.NODES) : List.of(RedisKeys.lastId(slot));
     }
 
-    /** The command that publishes to the member channels of {@code slot}: sharded pub/sub on a Redis Cluster. */
-
     /**
      * {@link #STORE}'s arguments, in its order: the one place that knows it. {@code idempotencyKey} and
      * {@code requestDigest} are "" for a message without an idempotency key.

@@ -162,19 +162,22 @@ class RedisPresenceIT {
         Eventually.within(Duration.ofSeconds(5), "the first write (a lapse: not there yet) is flagged", () -> node.liveness().lapseUnnoticed());
 
         CompletableFuture<Void> stall = redis.stall(1500);
+        long queued = node.liveness().writesQueued();
+        long answered = node.liveness().writesAnswered();
         node.tick(); // alive: the write waits for Redis
-        Thread.sleep(300);
+        Eventually.within(Duration.ofSeconds(5), "the write is on its way", () -> node.liveness().writesQueued() > queued);
         node.liveness().subscribed();
         assertFalse(node.liveness().lapseUnnoticed(), "a healthy node is not told to resume its clients");
         stall.join();
-        Thread.sleep(300);
+        Eventually.within(Duration.ofSeconds(5), "the write was answered", () -> node.liveness().writesAnswered() > answered);
         assertEquals(0, handled.get());
         assertFalse(node.liveness().lapseUnnoticed());
 
         redis.command("ZREM sb:nodes " + node.presence().member.id()); // presumed dead and reaped meanwhile
         stall = redis.stall(1500);
+        long queuedAgain = node.liveness().writesQueued();
         node.tick();
-        Thread.sleep(300);
+        Eventually.within(Duration.ofSeconds(5), "the write is on its way", () -> node.liveness().writesQueued() > queuedAgain);
         node.liveness().subscribed();
         assertFalse(node.liveness().lapseUnnoticed(), "asked before the write found the lapse");
         stall.join();
