@@ -41,6 +41,7 @@ public class SwitchboardConfig {
     private InboxSettings inbox;
     private LimitSettings limits;
     private ShutdownSettings shutdown;
+    private PusherSettings pusher;
     private Map<String, Optional<String>> keys;
     /** The values a test gave ({@link #of}); null when read from MicroProfile Config. */
     private Map<String, String> givenValues;
@@ -86,6 +87,7 @@ public class SwitchboardConfig {
         inbox = InboxSettings.read(settings);
         limits = LimitSettings.read(settings);
         shutdown = ShutdownSettings.read(settings);
+        pusher = PusherSettings.read(settings);
         broadcastGroup = settings.text("switchboard.broadcast.group", "broadcast");
         allowedOrigins = settings.list("switchboard.allowed-origins", null).stream()
                 .map(origin -> origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin)
@@ -143,6 +145,11 @@ public class SwitchboardConfig {
 
     public ApiSettings api() {
         return api;
+    }
+
+    /** The Pusher Channels apps served (none: the Pusher protocol is off). */
+    public PusherSettings pusher() {
+        return pusher;
     }
 
     public RedisSettings redis() {

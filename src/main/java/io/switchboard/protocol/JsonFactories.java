@@ -11,10 +11,10 @@ import java.util.Map;
  * more than the rest of a delivery (see src/docs/benchmarks.md). The factories are immutable and
  * thread-safe.
  */
-final class JsonFactories {
-    static final JsonProvider PROVIDER = JsonProvider.provider();
-    static final JsonGeneratorFactory GENERATORS = PROVIDER.createGeneratorFactory(Map.of());
-    static final JsonParserFactory PARSERS = PROVIDER.createParserFactory(Map.of());
+public final class JsonFactories {
+    public static final JsonProvider PROVIDER = JsonProvider.provider();
+    public static final JsonGeneratorFactory GENERATORS = PROVIDER.createGeneratorFactory(Map.of());
+    public static final JsonParserFactory PARSERS = PROVIDER.createParserFactory(Map.of());
 
     private JsonFactories() {
     }

@@ -1,6 +1,7 @@
 package io.switchboard.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,27 @@ class SwitchboardConfigTest {
         refused("switchboard.shutdown", "switchboard.shutdown.drain-ms", "20000");
         assertEquals(Duration.ofSeconds(5), TestConfig.with(" switchboard.heartbeat.interval-ms".strip(), " 5000 ")
                 .heartbeat().interval(), "values are stripped");
+    }
+
+    @Test
+    void readsPusherAppsAndRefusesMalformedOrRepeatedOnesWithoutPrintingTheSecret() {
+        PusherSettings pusher = TestConfig.with("switchboard.pusher.apps", "42:app-key:s3cret, 43:other:secret2").pusher();
+        assertEquals(2, pusher.apps().size());
+        assertEquals("app-key", pusher.byId("42").orElseThrow().key());
+        assertEquals("secret2", pusher.byKey("other").orElseThrow().secret());
+        assertTrue(pusher.byKey("nobody").isEmpty());
+        assertEquals(120, pusher.activityTimeoutSeconds());
+        assertEquals(600, pusher.timestampToleranceSeconds());
+        assertTrue(TestConfig.defaults().pusher().apps().isEmpty(), "off unless configured");
+        refused("switchboard.pusher.apps", "switchboard.pusher.apps", "42:key");
+        refused("switchboard.pusher.apps", "switchboard.pusher.apps", "42:key:");
+        refused("switchboard.pusher.apps", "switchboard.pusher.apps", "4 2:key:secret");
+        refused("switchboard.pusher.apps", "switchboard.pusher.apps", "42:key:a,42:other:b");
+        refused("switchboard.pusher.apps", "switchboard.pusher.apps", "42:key:a,43:key:b");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TestConfig.with("switchboard.pusher.apps", "42:key:top-secret:extra"));
+        assertFalse(e.getMessage().contains("top-secret"), e.getMessage());
+        assertFalse(pusher.apps().get(0).toString().contains("s3cret"));
     }
 
     @Test
