@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public record PusherSettings(List<App> apps, int activityTimeoutSeconds, int timestampToleranceSeconds) {
 
-    /** One Pusher app: its id (the HTTP API's {@code /apps/{id}}), its public key (the socket's {@code /app/{key}}), its secret. */
+    /** One Pusher app: its id (the HTTP API's {@code /apps/{id}}), its key (the socket's {@code /app/{key}}), its secret. */
     public record App(String id, String key, String secret) {
         @Override
         public String toString() {

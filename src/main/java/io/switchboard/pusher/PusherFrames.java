@@ -49,10 +49,14 @@ public final class PusherFrames {
      */
     public static String subscriptionError(String channel, String type, int status, String error) {
         return write(g -> g.writeStartObject().write("event", "pusher:subscription_error").write("channel", channel)
-                .writeStartObject("data").write("type", type).write("error", error).write("status", status).writeEnd().writeEnd());
+                .writeStartObject("data").write("type", type).write("error", error).write("status", status)
+                .writeEnd().writeEnd());
     }
 
-    /** An event on a channel; {@code data} is the event's data string as published, {@code userId} set for client events on presence channels. */
+    /**
+     * An event on a channel; {@code data} is the event's data string as published, {@code userId} set for client
+     * events on presence channels.
+     */
     public static String event(String event, String channel, String data, String userId) {
         return write(g -> {
             g.writeStartObject().write("event", event).write("channel", channel).write("data", data);

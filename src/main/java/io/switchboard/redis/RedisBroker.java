@@ -170,9 +170,10 @@ public class RedisBroker implements Broker {
     }
 
     /**
-     * One {@link io.switchboard.redis.store.InboxScripts#STORE} call: id, inboxes and the per-node {@code PUBLISH}es in one atomic
-     * step, so every node's subscriber gets each user's messages in inbox order (this node's connections
-     * too, through its own channel). Refused with 503 while Redis is unreachable: nothing is stored then.
+     * One {@link io.switchboard.redis.store.InboxScripts#STORE} call: id, inboxes and the per-node
+     * {@code PUBLISH}es in one atomic step, so every node's subscriber gets each user's messages in inbox order
+     * (this node's connections too, through its own channel). Refused with 503 while Redis is unreachable:
+     * nothing is stored then.
      * The call goes through the {@link ScriptPipeline} (the sender's lane, so a sender's messages keep
      * their order); the report is made on the lane thread when Redis answers.
      */

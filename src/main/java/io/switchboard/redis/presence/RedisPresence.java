@@ -34,8 +34,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * every member score each tick, so entries of a crashed node stop counting within
  * {@link NodeLiveness#ttlMillis()} and disappear with their keys.
  *
- * <p>Threads: all writes run on one "presence writer" thread (started by the node's lifecycle, {@code redis.RedisNode}) fed by a
- * bounded queue, so opens and closes apply in order and never block a WebSocket or timer thread. Reads
+ * <p>Threads: all writes run on one "presence writer" thread (started by the node's lifecycle,
+ * {@code redis.RedisNode}) fed by a bounded queue, so opens and closes apply in order and never block a WebSocket or timer thread. Reads
  * ({@link #lookup}) run on the caller's thread with one pipelined round trip.
  */
 @ApplicationScoped

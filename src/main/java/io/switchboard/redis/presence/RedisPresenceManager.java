@@ -43,7 +43,8 @@ public class RedisPresenceManager implements PresenceManager {
 
     /**
      * Queues the connection's entry. With stored messages on, the entry is normally written already, in the
-     * step that read the connection's inbox ({@link io.switchboard.redis.store.RedisInbox#open}), and this runs only when that step failed.
+     * step that read the connection's inbox ({@link io.switchboard.redis.store.RedisInbox#open}), and this runs
+     * only when that step failed.
      */
     @Override
     public void connectionOpened(Connection connection) {
