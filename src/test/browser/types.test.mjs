@@ -48,6 +48,7 @@ test("the declarations name exactly what the library exports and what its classe
 test("the node serves the declarations beside the script", async () => {
   const response = await fetch(new URL("switchboard.d.ts", BASE_URL));
   assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type") || "", /^text\/plain/, "readable in a browser, not a download");
   assert.equal(await response.text(), readFileSync(path.join(WEBAPP, "switchboard.d.ts"), "utf8"));
 });
 
