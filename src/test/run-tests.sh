@@ -5,7 +5,8 @@
 # (also as a Sentinel set: redis-server --sentinel; and as a Redis Cluster made with redis-cli --cluster
 # create), nginx, and headless Chromium for the browser client and demo page). Installs what the tests need
 # and the machine lacks (redis-server, redis-tools, nginx, openssl, chromium from the OS packages;
-# playwright-core from npm, which drives Debian's chromium and downloads no browser), then runs Maven.
+# playwright-core, which drives Debian's chromium and downloads no browser, and typescript from npm), then
+# runs Maven.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"

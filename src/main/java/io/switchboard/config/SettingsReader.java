@@ -14,8 +14,8 @@ import java.util.function.Function;
  * Reads settings from one source (MicroProfile Config in the server, a map in tests), each key with its
  * default stated once, here at the read, and checked as it is read: a value that is not a number, out of
  * range or not one of the allowed words fails the start with a message naming the key. Remembers every key
- * it was asked for and its default, which the configuration reference ({@code src/docs/configuration.md}) is checked against. One per
- * reading, on the reading thread.
+ * it was asked for and its default, which the configuration reference ({@code src/docs/configuration.md}) is
+ * checked against. One per reading, on the reading thread.
  */
 final class SettingsReader {
     private final Function<String, Optional<String>> source;

@@ -72,22 +72,7 @@ public final class Connection {
         this.closeListener = closeListener;
         this.batching = batching;
         this.outbox = new Outbox(sink, writer, limits.maxFrames(), limits.maxBytes(), this::sendFailed, batching);
-        this.gate = new DeliveryGate(limits, new DeliveryGate.Target() {
-            @Override
-            public boolean send(String frame) {
-                return Connection.this.send(frame);
-            }
-
-            @Override
-            public void heldTooMuch() {
-                close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
-            }
-
-            @Override
-            public boolean isOpen() {
-                return Connection.this.isOpen();
-            }
-        });
+        this.gate = new DeliveryGate(limits, this);
         this.lastSeenNanos = nowNanos;
         this.lastPingNanos = nowNanos;
     }

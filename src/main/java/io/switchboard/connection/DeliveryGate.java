@@ -1,5 +1,6 @@
 package io.switchboard.connection;
 
+import io.switchboard.protocol.CloseCodes;
 import io.switchboard.protocol.MessageId;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,19 +14,9 @@ import java.util.Optional;
  * sends it makes only enqueue.
  */
 final class DeliveryGate {
-    /** Where the gate's deliveries go: the connection's queue. */
-    interface Target {
-        /** Queues the frame; false if the connection is closed or was just cut as a slow consumer. */
-        boolean send(String frame);
-
-        /** What was held back during a replay outgrew the queue limits: the connection is cut as a slow consumer. */
-        void heldTooMuch();
-
-        boolean isOpen();
-    }
-
     private final SendQueueLimits limits;
-    private final Target target;
+    /** Whose deliveries these are: what passes is queued on it, and it is cut when a replay holds back too much. */
+    private final Connection connection;
     /** Per stream, the newest stored id queued to this connection: an id at or below it is never sent again. */
     private final Map<StreamKey, MessageId> watermarks = new HashMap<>();
     /** Per stream being replayed, the replay: the live deliveries it holds back until it ends, in arrival order. */
@@ -35,9 +26,9 @@ final class DeliveryGate {
     /** Stored deliveries dropped because their id was at or below the stream's watermark. */
     private long duplicatesDropped;
 
-    DeliveryGate(SendQueueLimits limits, Target target) {
+    DeliveryGate(SendQueueLimits limits, Connection connection) {
         this.limits = limits;
-        this.target = target;
+        this.connection = connection;
     }
 
     /** See {@link Connection#deliver}; {@code stream} is not null. */
@@ -46,13 +37,13 @@ final class DeliveryGate {
         if (replay != null) {
             Replay.Held delivery = new Replay.Held(storedId, frame);
             if (heldFrames + 1 > limits.maxFrames() || heldBytes + delivery.bytes() > limits.maxBytes()) {
-                target.heldTooMuch();
+                connection.close(CloseCodes.SLOW_CONSUMER, "slow consumer: too many messages during replay");
                 return false;
             }
             replay.held.add(delivery);
             heldFrames++;
             heldBytes += delivery.bytes();
-            return target.isOpen();
+            return connection.isOpen();
         }
         return sendUnlessSent(stream, storedId, frame);
     }
@@ -119,7 +110,7 @@ final class DeliveryGate {
             }
             watermarks.put(stream, storedId);
         }
-        return target.send(frame);
+        return connection.send(frame);
     }
 
     /** Under the gate's lock. */

@@ -284,8 +284,8 @@ public class RedisBroker implements Broker {
     }
 
     /**
-     * One {@link io.switchboard.redis.store.InboxScripts#ROOM_STORE} call: id, history, and a {@code PUBLISH} to each node with
-     * members, this one included (so every node delivers a room's messages in id order). While Redis is
+     * One {@link io.switchboard.redis.store.InboxScripts#ROOM_STORE} call: id, history, and a {@code PUBLISH} to
+     * each node with members, this one included (so every node delivers a room's messages in id order). While Redis is
      * down the message is neither stored nor relayed: this node's members get it, with a plain id.
      */
     @Override

@@ -48,6 +48,8 @@ class RedisStoreAndDeliverIT extends StoreAndDeliverContract {
     private RedisPresence presence;
     private Thread writer;
     private ScriptPipeline pipeline;
+    /** The pipeline's own connections, as a node's lanes have them. */
+    private RedisClient pipelineClient;
     private RedisInbox inbox;
     private RelaySubscriber subscriber;
     private MessageRouter router;
@@ -74,7 +76,8 @@ class RedisStoreAndDeliverIT extends StoreAndDeliverContract {
         writer = new Thread(presence::runWriter, "presence-writer");
         writer.start();
         ticks.scheduleAtFixedRate(presence::tick, 0, 500, TimeUnit.MILLISECONDS); // the node's liveness, as its timer writes it
-        pipeline = StoreFixtures.pipeline(config, RedisFixtures.client(config), presence);
+        pipelineClient = RedisFixtures.client(config);
+        pipeline = StoreFixtures.pipeline(config, pipelineClient, presence);
         inbox = StoreFixtures.inbox(config, client, state, pipeline, member, presence);
         subscriber = RelayFixtures.subscriber(config, client, state, member, connections, rooms, events);
         subscriber.start(RelayFixtures.quiet());
@@ -100,6 +103,7 @@ class RedisStoreAndDeliverIT extends StoreAndDeliverContract {
         StoreFixtures.stop(pipeline);
         presence.stopWriter();
         writer.join(5000);
+        pipelineClient.close();
         client.close();
     }
 

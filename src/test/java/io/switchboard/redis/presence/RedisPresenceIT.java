@@ -2,7 +2,6 @@ package io.switchboard.redis.presence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.switchboard.config.SwitchboardConfig;
 import io.switchboard.config.TestConfig;
@@ -130,7 +129,6 @@ class RedisPresenceIT {
             Connection opened = node.open("storm-" + UUID.randomUUID()); // its entry waits for no pooled connection either
             long before = livenessOf(node);
             Thread.sleep(20);
-            long asked = System.nanoTime();
             node.tick();
             Eventually.within(Duration.ofSeconds(1), "the liveness write, although the pool is exhausted", () -> {
                 try {
@@ -138,8 +136,7 @@ class RedisPresenceIT {
                 } catch (Exception e) {
                     return false;
                 }
-            });
-            assertTrue(System.nanoTime() - asked < 1_000_000_000L);
+            }); // the deadline is the assertion: a write waiting for a pooled connection would miss it
             assertEquals(":1", redis.command("HLEN " + RedisKeys.presence(opened.user())).strip(),
                     "and the entry queued before it was written too");
         } finally {
@@ -217,9 +214,8 @@ class RedisPresenceIT {
         b.open(carol);
         Eventually.within(Duration.ofSeconds(5), "carol visible", () -> connections(a, carol) == 1);
         b.crash();
-        Duration took = Eventually.within(Duration.ofSeconds(6), "carol gone after node B crashed",
-                () -> connections(a, carol) == 0);
-        assertTrue(took.toMillis() < 11_000, "well before her entry itself expired: " + took);
+        // within the node TTL (3 s here), well before her entry itself would have expired (11 s)
+        Eventually.within(Duration.ofSeconds(6), "carol gone after node B crashed", () -> connections(a, carol) == 0);
     }
 
     @Test
