@@ -35,8 +35,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link NodeLiveness#ttlMillis()} and disappear with their keys.
  *
  * <p>Threads: all writes run on one "presence writer" thread (started by the node's lifecycle,
- * {@code redis.RedisNode}) fed by a bounded queue, so opens and closes apply in order and never block a WebSocket or timer thread. Reads
- * ({@link #lookup}) run on the caller's thread with one pipelined round trip.
+ * {@code redis.RedisNode}) fed by a bounded queue, so opens and closes apply in order and never block a
+ * WebSocket or timer thread. Reads ({@link #lookup}) run on the caller's thread with one pipelined round trip.
  */
 @ApplicationScoped
 public class RedisPresence {
